@@ -1,0 +1,10 @@
+/** Train/test splits over a RatingsTable: seeded, deterministic, O(n) over typed arrays. */
+export { randomSplit } from './random.ts';
+export { stratifiedSplit } from './stratified.ts';
+export { temporalSplit, lastNSplit } from './temporal.ts';
+export { leaveOneOutSplit } from './leave-one-out.ts';
+export { combineTrainTest, type CombinedTrainTest } from './files.ts';
+export { holdout, type Holdout } from './holdout.ts';
+export { parseSplitSpec, applySplit, DEFAULT_SPLIT_SPEC, SPLIT_SPEC_HELP, type SplitSpec } from './spec.ts';
+export { describeSplit, formatSplitSummary, type SplitSummary } from './report.ts';
+export { createRng, partialShuffle, type Rng } from './prng.ts';
