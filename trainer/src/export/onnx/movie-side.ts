@@ -1,0 +1,82 @@
+/**
+ * Everything of the serving computation that depends only on the movie, computed once at export. The first
+ * dense layer splits over the concatenated input x = e_user ⊕ e_movie:
+ *   x·W1 + b1 = e_user·W1[:dim] + (e_movie·W1[dim:] + b1)
+ * so the bracket is a per-movie table and a request only pays for e_user·W1[:dim] once per user.
+ */
+import type { DenseWeights, ModelWeights } from '../../model/weights.ts';
+import { foldBatchNorm } from './fold.ts';
+import { validateWeights } from './validate-weights.ts';
+
+/** The movie-side tables and remaining layers of the serving computation (all float32, row-major). */
+export interface MovieSide {
+  /** Width H1 of the first dense layer (the output layer's 1 when the model has no hidden layers). */
+  hidden1: number;
+  /** [numMovies, H1]: e_movie·W1[dim:] + b1 with the first layer's batch norm folded in. */
+  moviePre: Float32Array;
+  /** [numMovies]: mu + b_movie. */
+  movieBiasWithMu: Float32Array;
+  /** [dim, H1]: the user rows of the folded first layer. */
+  userW1: Float32Array;
+  /**
+   * The layers after the first (hidden[1..] then the output layer) with batch norm folded. ReLU follows the
+   * first layer and each of these except the last; when this is empty the first layer is the output layer.
+   */
+  foldedLayers: DenseWeights[];
+}
+
+/** The first dense layer of the stack (the output layer when there are no hidden layers). */
+function firstLayer(weights: ModelWeights): DenseWeights {
+  return weights.hidden[0] ?? weights.out;
+}
+
+/** e_movie·W1[dim:] + b1 for every movie, accumulated in float64. W1 must already have batch norm folded. */
+function movieHalf(weights: ModelWeights, folded: DenseWeights): Float32Array {
+  const { dim, numMovies, movieEmb } = weights;
+  const h1 = folded.outSize;
+  const out = new Float32Array(numMovies * h1);
+  const acc = new Float64Array(h1);
+  const movieRows = folded.W.subarray(dim * h1);
+  for (let m = 0; m < numMovies; m++) {
+    for (let j = 0; j < h1; j++) acc[j] = folded.b[j] ?? 0;
+    for (let i = 0; i < dim; i++) {
+      const e = movieEmb[m * dim + i] ?? 0;
+      const row = i * h1;
+      for (let j = 0; j < h1; j++) acc[j] = (acc[j] ?? 0) + e * (movieRows[row + j] ?? 0);
+    }
+    out.set(acc, m * h1);
+  }
+  return out;
+}
+
+/**
+ * The movie half of the first dense layer, batch norm folded, for every movie.
+ * @returns Float32Array [numMovies, H1] row-major
+ * @throws ArtifactError when the weights are inconsistent (see validateWeights)
+ */
+export function precomputeMovieHalf(weights: ModelWeights): Float32Array {
+  validateWeights(weights);
+  return movieHalf(weights, foldBatchNorm(firstLayer(weights)));
+}
+
+/**
+ * All movie-side precomputation of the serving graph (see {@link MovieSide}); the ONNX export, the artifacts
+ * writer and the edge's own kernels share it so they compute the same numbers.
+ * @throws ArtifactError when the weights are inconsistent (see validateWeights)
+ */
+export function precomputeMovieSide(weights: ModelWeights): MovieSide {
+  validateWeights(weights);
+  const [first, ...rest] = [...weights.hidden, weights.out].map(foldBatchNorm);
+  if (first === undefined) throw new Error('unreachable: the layer stack always holds the output layer');
+  const movieBiasWithMu = new Float32Array(weights.numMovies);
+  for (let m = 0; m < weights.numMovies; m++) {
+    movieBiasWithMu[m] = weights.mu + (weights.movieBias[m] ?? 0);
+  }
+  return {
+    hidden1: first.outSize,
+    moviePre: movieHalf(weights, first),
+    movieBiasWithMu,
+    userW1: first.W.slice(0, weights.dim * first.outSize),
+    foldedLayers: rest,
+  };
+}
