@@ -17,7 +17,7 @@ export interface RandomWeightsOptions {
 }
 
 /** mulberry32: a tiny, fast, seedable PRNG returning uniforms in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

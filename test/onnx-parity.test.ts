@@ -1,0 +1,126 @@
+/**
+ * Parity of the exported serving graph (issue 4): onnxruntime-node and onnxruntime-web (wasm, one thread, in
+ * Node) agree with the model contract's reference forward pass within 1e-4 absolute, for dcf and hybrid models
+ * with non-trivial batch-norm statistics, both for multi-user predict calls and one user × every movie.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServingOnnx } from '../trainer/src/export/onnx/index.ts';
+import {
+  createNodeSession,
+  createWebSession,
+  type ServingSession,
+} from '../trainer/src/export/onnx/ort-sessions.ts';
+import { mulberry32, randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
+import { servingInputs } from '../trainer/src/export/onnx/serving-inputs.ts';
+import { predictReference } from '../trainer/src/model/reference.ts';
+import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
+
+const TOLERANCE = 1e-4;
+const PAIRS = 10_000;
+/** The predict route scores at most this many pairs per call. */
+const CALL_SIZE = 1000;
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a).toHaveLength(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
+  return worst;
+}
+
+function spread(a: Float32Array): number {
+  return Math.max(...a) - Math.min(...a);
+}
+
+/** Scores (users[b], movies[b]) in calls of at most CALL_SIZE pairs, each with U = its distinct users. */
+async function scoreInCalls(
+  session: ServingSession,
+  w: ModelWeights,
+  users: Int32Array,
+  movies: Int32Array,
+): Promise<Float32Array> {
+  const out = new Float32Array(users.length);
+  for (let start = 0; start < users.length; start += CALL_SIZE) {
+    const end = Math.min(start + CALL_SIZE, users.length);
+    const inputs = servingInputs(w, users.subarray(start, end), movies.subarray(start, end));
+    expect(inputs.numUsers).toBeGreaterThan(1);
+    out.set(await session.score(inputs), start);
+  }
+  return out;
+}
+
+for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
+  describe(`ONNX serving graph parity (${arch})`, () => {
+    const w = randomWeights({
+      arch,
+      numUsers: 1500,
+      numMovies: 3000,
+      dim: 64,
+      hidden: [128, 64, 32],
+      seed: 42,
+    });
+    const rand = mulberry32(7);
+    const users = Int32Array.from({ length: PAIRS }, () => Math.floor(rand() * w.numUsers));
+    const movies = Int32Array.from({ length: PAIRS }, () => Math.floor(rand() * w.numMovies));
+    const sessions: Record<'node' | 'web', ServingSession | undefined> = { node: undefined, web: undefined };
+    let reference: Float32Array;
+
+    beforeAll(async () => {
+      const model = buildServingOnnx(w);
+      sessions.node = await createNodeSession(model, w.dim);
+      sessions.web = await createWebSession(model, w.dim);
+      reference = predictReference(w, users, movies);
+    });
+    afterAll(async () => {
+      await sessions.node?.release();
+      await sessions.web?.release();
+    });
+
+    for (const runtime of ['node', 'web'] as const) {
+      it(`onnxruntime-${runtime}: ${PAIRS} random pairs in calls of ≤ ${CALL_SIZE} pairs (U > 1)`, async () => {
+        const session = sessions[runtime];
+        if (!session) throw new Error('session not created');
+        // Guard against a vacuous pass: predictions must actually vary across pairs.
+        expect(spread(reference)).toBeGreaterThan(1);
+        const got = await scoreInCalls(session, w, users, movies);
+        const diff = maxAbsDiff(got, reference);
+        expect(diff, `max |onnx - reference| = ${diff}`).toBeLessThan(TOLERANCE);
+      });
+
+      it(`onnxruntime-${runtime}: one user × all ${w.numMovies} movies (U = 1)`, async () => {
+        const session = sessions[runtime];
+        if (!session) throw new Error('session not created');
+        for (const user of [0, 777, w.numUsers - 1]) {
+          const movieIds = Int32Array.from({ length: w.numMovies }, (_, m) => m);
+          const userIds = new Int32Array(w.numMovies).fill(user);
+          const inputs = servingInputs(w, userIds, movieIds);
+          expect(inputs.numUsers).toBe(1);
+          const diff = maxAbsDiff(await session.score(inputs), predictReference(w, userIds, movieIds));
+          expect(diff, `user ${user}: max |onnx - reference| = ${diff}`).toBeLessThan(TOLERANCE);
+        }
+      });
+    }
+  });
+}
+
+describe('ONNX serving graph at the lowest supported opset (13)', () => {
+  it('runs on both runtimes with the same results', async () => {
+    const w = randomWeights({
+      arch: 'hybrid',
+      numUsers: 50,
+      numMovies: 200,
+      dim: 16,
+      hidden: [32, 16],
+      seed: 9,
+    });
+    const model = buildServingOnnx(w, { opset: 13 });
+    const users = Int32Array.from({ length: 500 }, (_, k) => (k * 7) % w.numUsers);
+    const movies = Int32Array.from({ length: 500 }, (_, k) => (k * 13) % w.numMovies);
+    const reference = predictReference(w, users, movies);
+    for (const create of [createNodeSession, createWebSession]) {
+      const session = await create(model, w.dim);
+      const diff = maxAbsDiff(await session.score(servingInputs(w, users, movies)), reference);
+      await session.release();
+      expect(diff).toBeLessThan(TOLERANCE);
+    }
+  });
+});
