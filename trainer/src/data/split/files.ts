@@ -3,9 +3,10 @@
  * with its own dense id maps, merged into one table with one id space so a Split can index it.
  */
 import { DataError } from '../../../../shared/src/errors.ts';
-import type { MovieTable, RatingScale, RatingsTable, Split, UserTable } from '../types.ts';
+import type { RatingScale, RatingsTable, Split } from '../types.ts';
 import { groupRowsByUser } from './group.ts';
 import { countCold } from './partition.ts';
+import { mergeMovieInfo, mergeUserInfo } from './side-info.ts';
 import { checkTable } from './table-check.ts';
 
 /** The merged table, the split into its train rows and test rows, and how many test pairs also occur in train. */
@@ -64,56 +65,6 @@ function mergeScales(a: RatingScale, b: RatingScale, files: string): RatingScale
     );
   }
   return { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max), step };
-}
-
-/**
- * Side information for the merged index space: train's entry for indices it has, test's for the appended ones.
- * Undefined when some merged index would have no entry (a side lacks the info and contributes entries).
- */
-function mergeSide<T>(
-  trainInfo: T | undefined,
-  testInfo: T | undefined,
-  trainCount: number,
-  testToMerged: Int32Array,
-  mergedCount: number,
-  build: (pick: (merged: number) => { from: T; index: number }) => T,
-): T | undefined {
-  if (mergedCount === trainCount) return trainInfo;
-  if (trainInfo === undefined || testInfo === undefined) return undefined;
-  const fromTest = new Int32Array(mergedCount - trainCount);
-  for (let i = 0; i < testToMerged.length; i++) {
-    const merged = testToMerged[i]!;
-    if (merged >= trainCount) fromTest[merged - trainCount] = i;
-  }
-  return build((merged) =>
-    merged < trainCount
-      ? { from: trainInfo, index: merged }
-      : { from: testInfo, index: fromTest[merged - trainCount]! },
-  );
-}
-
-function mergeMovies(pick: (merged: number) => { from: MovieTable; index: number }, n: number): MovieTable {
-  const titles: string[] = new Array<string>(n);
-  const genres = new Uint32Array(n);
-  const years = new Int32Array(n);
-  for (let m = 0; m < n; m++) {
-    const { from, index } = pick(m);
-    titles[m] = from.titles[index] ?? '';
-    genres[m] = from.genres[index] ?? 0;
-    years[m] = from.years[index] ?? 0;
-  }
-  return { titles, genres, years };
-}
-
-function mergeUsers(pick: (merged: number) => { from: UserTable; index: number }, n: number): UserTable {
-  const ages = new Int32Array(n);
-  const genders: string[] = new Array<string>(n);
-  for (let u = 0; u < n; u++) {
-    const { from, index } = pick(u);
-    ages[u] = from.ages[index] ?? 0;
-    genders[u] = from.genders[index] ?? '';
-  }
-  return { ages, genders };
 }
 
 /**
@@ -176,13 +127,9 @@ export function combineTrainTest(train: RatingsTable, test: RatingsTable): Combi
       path: files,
     },
   };
-  const movieInfo = mergeSide(train.movieInfo, test.movieInfo, train.movieIds.length, moviesMerged.testToMerged, numMovies, (pick) =>
-    mergeMovies(pick, numMovies),
-  );
+  const movieInfo = mergeMovieInfo(train, test, moviesMerged.testToMerged, numMovies);
   if (movieInfo !== undefined) table.movieInfo = movieInfo;
-  const userInfo = mergeSide(train.userInfo, test.userInfo, train.userIds.length, usersMerged.testToMerged, numUsers, (pick) =>
-    mergeUsers(pick, numUsers),
-  );
+  const userInfo = mergeUserInfo(train, test, usersMerged.testToMerged, numUsers);
   if (userInfo !== undefined) table.userInfo = userInfo;
 
   const trainRows = new Int32Array(train.count);
