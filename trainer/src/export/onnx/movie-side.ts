@@ -34,17 +34,21 @@ function firstLayer(weights: ModelWeights): DenseWeights {
 function movieHalf(weights: ModelWeights, folded: DenseWeights): Float32Array {
   const { dim, numMovies, movieEmb } = weights;
   const h1 = folded.outSize;
+  // Column j of the movie rows, stored contiguously, turns each output into a dot product of two dense rows
+  // summed in a local float64 (no scratch array to read and write per multiply-add).
+  const columns = new Float32Array(h1 * dim);
+  for (let i = 0; i < dim; i++) {
+    for (let j = 0; j < h1; j++) columns[j * dim + i] = folded.W[(dim + i) * h1 + j] ?? 0;
+  }
   const out = new Float32Array(numMovies * h1);
-  const acc = new Float64Array(h1);
-  const movieRows = folded.W.subarray(dim * h1);
   for (let m = 0; m < numMovies; m++) {
-    for (let j = 0; j < h1; j++) acc[j] = folded.b[j] ?? 0;
-    for (let i = 0; i < dim; i++) {
-      const e = movieEmb[m * dim + i] ?? 0;
-      const row = i * h1;
-      for (let j = 0; j < h1; j++) acc[j] = (acc[j] ?? 0) + e * (movieRows[row + j] ?? 0);
+    const e = movieEmb.subarray(m * dim, (m + 1) * dim);
+    for (let j = 0; j < h1; j++) {
+      let s = folded.b[j] ?? 0;
+      const col = j * dim;
+      for (let i = 0; i < dim; i++) s += (e[i] ?? 0) * (columns[col + i] ?? 0);
+      out[m * h1 + j] = s;
     }
-    out.set(acc, m * h1);
   }
   return out;
 }

@@ -1,0 +1,93 @@
+/**
+ * Measures the ONNX export for a 10,000-movie × 64-dim model (hidden 128, 64, 32): graph build time, .onnx size,
+ * and onnxruntime-web (wasm, 1 thread, in Node) latency of scoring one user against 10,000 movies (exhaustive
+ * top-N) and 1,000 movies (a candidate re-rank); onnxruntime-node for comparison. Prints medians.
+ *   npx tsx trainer/src/export/onnx/measure.ts [--runs N]
+ */
+import { performance } from 'node:perf_hooks';
+import { predictReference } from '../../model/reference.ts';
+import type { Arch } from '../../model/weights.ts';
+import { createNodeSession, createWebSession, type ServingSession } from './ort-sessions.ts';
+import { precomputeMovieSide } from './movie-side.ts';
+import { randomWeights } from './random-weights.ts';
+import { buildServingOnnx } from './serving-graph.ts';
+import { servingInputs } from './serving-inputs.ts';
+
+const runsFlag = process.argv.indexOf('--runs');
+const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs: expected a positive integer (got ${RUNS})`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+function timeSync(runs: number, f: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function latency(
+  session: ServingSession,
+  inputs: Parameters<ServingSession['score']>[0],
+): Promise<number> {
+  for (let i = 0; i < 3; i++) await session.score(inputs); // warm-up: first runs allocate arenas
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await session.score(inputs);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
+
+for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
+  const w = randomWeights({
+    arch,
+    numUsers: 100,
+    numMovies: 10_000,
+    dim: 64,
+    hidden: [128, 64, 32],
+    seed: 1,
+  });
+  const precompute = timeSync(5, () => precomputeMovieSide(w));
+  let model = new Uint8Array();
+  const build = timeSync(5, () => {
+    model = buildServingOnnx(w);
+  });
+  console.log(`${arch}: buildServingOnnx ${fmt(build)} (of which movie-side precompute ${fmt(precompute)}),`);
+  console.log(`  model.onnx ${(model.length / 1e6).toFixed(2)} MB (${model.length} bytes)`);
+
+  const user = 17;
+  const all = Int32Array.from({ length: w.numMovies }, (_, m) => m);
+  const candidates = Int32Array.from({ length: 1000 }, (_, k) => (k * 7919) % w.numMovies);
+  const topN = servingInputs(w, new Int32Array(all.length).fill(user), all);
+  const rerank = servingInputs(w, new Int32Array(candidates.length).fill(user), candidates);
+  const reference = predictReference(w, new Int32Array(all.length).fill(user), all);
+
+  for (const [runtime, create] of [
+    ['onnxruntime-web (wasm, 1 thread)', createWebSession],
+    ['onnxruntime-node (cpu)', createNodeSession],
+  ] as const) {
+    const session = await create(model, w.dim);
+    const got = await session.score(topN);
+    let err = 0;
+    for (let m = 0; m < got.length; m++)
+      err = Math.max(err, Math.abs((got[m] ?? NaN) - (reference[m] ?? NaN)));
+    const t10k = await latency(session, topN);
+    const t1k = await latency(session, rerank);
+    console.log(
+      `  ${runtime}: 1 user × 10,000 movies ${fmt(t10k)}, 1 user × 1,000 movies ${fmt(t1k)} ` +
+        `(median of ${RUNS}; max |err| vs reference ${err.toExponential(1)})`,
+    );
+    await session.release();
+  }
+}
