@@ -1,0 +1,20 @@
+/** Offline evaluation: metrics, residuals, the deep model adapter and the classical baselines. */
+export { evaluateModel, flattenMetrics, EVALUATION_DEFAULTS } from './evaluate.ts';
+export { deepRatingModel } from './deep-model.ts';
+export { accuracy, clipToScale } from './accuracy.ts';
+export { listMetrics } from './ranking-metrics.ts';
+export type { ListMetrics } from './ranking-metrics.ts';
+export { evaluateRanking } from './ranking.ts';
+export { residualTables, DEFAULT_BUCKET_EDGES } from './residuals.ts';
+export { formatResultsTable, formatResidualTable } from './format-table.ts';
+export { trainBaselines, BASELINE_NAMES } from './baselines/index.ts';
+export type { BaselineName, BaselineOptions, TrainedBaselines } from './baselines/index.ts';
+export type {
+  AccuracyMetrics,
+  EvaluationOptions,
+  EvaluationResult,
+  RankingMetrics,
+  RatingModel,
+  ResidualRow,
+  ResidualTables,
+} from './types.ts';
