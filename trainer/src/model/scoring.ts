@@ -122,7 +122,7 @@ export function predictPairs(scorer: Scorer, users: Int32Array, movies: Int32Arr
   const buffers = makeBuffers(scorer);
   const first = buffers[0] as Float64Array;
   let lastUser = -1;
-  let userHalf = new Float64Array(0);
+  let userHalf: Float64Array = new Float64Array(0);
   for (let p0 = 0; p0 < n; p0 += BLOCK) {
     const count = Math.min(BLOCK, n - p0);
     for (let r = 0; r < count; r++) {
