@@ -1,0 +1,40 @@
+/** Training-curve charts: loss, validation error and learning rate per epoch. */
+import type { TopLevelSpec } from 'vega-lite';
+import { CHART, CONFIG } from './theme.ts';
+
+/** One point of a per-epoch series. */
+export interface SeriesPoint {
+  epoch: number;
+  /** Series name shown in the legend, e.g. "train loss", "validation RMSE". */
+  series: string;
+  value: number;
+}
+
+/** A line chart of one or more per-epoch series. */
+export function epochLinesChart(points: SeriesPoint[], yTitle: string, logScale = false): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    ...CHART,
+    data: { values: points },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: yTitle,
+        scale: logScale ? { type: 'log' } : { zero: false },
+        axis: logScale ? { format: '.1e' } : {},
+      },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
+      description: { field: 'label', type: 'nominal' },
+    },
+    transform: [
+      {
+        calculate: "datum.series + ', epoch ' + datum.epoch + ': ' + format(datum.value, '.4~g')",
+        as: 'label',
+      },
+    ],
+  };
+}
