@@ -1,10 +1,12 @@
-import { Hono } from 'hono';
+/**
+ * The Marquee edge Worker: recommendations served from the model artifacts in R2 with onnxruntime-web.
+ * Routes and their contracts: edge/README.md.
+ */
+import { createApp } from './app.ts';
+import type { Env } from './env.ts';
 
-export interface Env {
-  MODELS: R2Bucket;
-}
+export type { Env } from './env.ts';
 
-const app = new Hono<{ Bindings: Env }>();
-app.get('/healthz', (c) => c.json({ ok: true }));
+const app = createApp();
 
-export default app satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -1,0 +1,48 @@
+/**
+ * The Worker's bindings (wrangler.toml) and the configuration read from its [vars], with defaults. Vars arrive
+ * as strings; a malformed value falls back to the default rather than failing every request.
+ */
+
+export interface Env {
+  /** The model bucket (R2), filled by `marquee publish`. */
+  MODELS: R2Bucket;
+  /** Key prefix of the model store inside the bucket ("" = bucket root). */
+  MODELS_PREFIX?: string;
+  /** Seconds between re-reads of channels.json (default 30). */
+  CHANNELS_TTL_SECONDS?: string;
+  /** Seconds before a version that failed to load is tried again (default 30). */
+  LOAD_RETRY_SECONDS?: string;
+  /** Candidates the hybrid strategy re-ranks with the full model (default HYBRID_CANDIDATES_DEFAULT). */
+  HYBRID_CANDIDATES?: string;
+}
+
+/** Hono's environment type for this app. */
+export interface AppEnv {
+  Bindings: Env;
+}
+
+/** Parsed configuration. */
+export interface EdgeConfig {
+  prefix: string;
+  channelsTtlMs: number;
+  loadRetryMs: number;
+  hybridCandidates: number;
+}
+
+/** Default number of dot-product candidates re-ranked by the full model (see edge/README.md for the measurement). */
+export const HYBRID_CANDIDATES_DEFAULT = 300;
+
+function number(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+  return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
+}
+
+/** Reads the configuration from the bindings. */
+export function configOf(env: Env): EdgeConfig {
+  return {
+    prefix: env.MODELS_PREFIX ?? '',
+    channelsTtlMs: number(env.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
+    loadRetryMs: number(env.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
+    hybridCandidates: Math.round(number(env.HYBRID_CANDIDATES, HYBRID_CANDIDATES_DEFAULT, 10, 100_000)),
+  };
+}

@@ -1,0 +1,2 @@
+export { servingModel, releaseServingModel } from './sessions.ts';
+export type { ScoreRequest, ServingModel } from './serving-model.ts';

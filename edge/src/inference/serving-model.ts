@@ -1,0 +1,98 @@
+/**
+ * One loaded serving graph (see notes "model.onnx — the serving graph"): movie-side tables live inside the graph
+ * as initializers, the user side arrives as inputs, and the output is one predicted rating per (user, movie) pair.
+ */
+import { ArtifactError } from '../../../shared/src/errors.ts';
+import { ort, startRuntime } from './runtime.ts';
+
+/** The user side of one scoring call: U users and B (user row, movie index) pairs. */
+export interface ScoreRequest {
+  /** [U, dim] user embeddings, row-major. */
+  userVec: Float32Array;
+  /** [U] user biases. */
+  userBias: Float32Array;
+  /** [B] row in `userVec` of each pair (0..U-1). */
+  pairUser: BigInt64Array;
+  /** [B] dense movie index of each pair (0..numMovies-1). */
+  pairMovie: BigInt64Array;
+}
+
+/** A ready-to-run serving graph. */
+export interface ServingModel {
+  /** Embedding size the graph expects for `user_vec`. */
+  readonly dim: number;
+  /**
+   * Predicted ratings (not clipped) for every pair, in pair order.
+   * @throws RangeError when the request's shapes disagree with each other or with `dim`
+   */
+  score(request: ScoreRequest): Promise<Float32Array>;
+  /** Frees the session's wasm memory; the model must not be used afterwards. */
+  release(): Promise<void>;
+}
+
+const INPUTS = ['user_vec', 'user_bias', 'pair_user', 'pair_movie'] as const;
+const OUTPUT = 'rating';
+
+/**
+ * Creates an ORT session from model bytes and checks that it speaks the serving contract.
+ * @param file the artifact's name, for error messages
+ * @param dim embedding size from the manifest
+ * @throws ArtifactError when ORT rejects the bytes or the graph's inputs/outputs are not the contract's
+ */
+export async function createServingModel(
+  file: string,
+  bytes: Uint8Array,
+  dim: number,
+): Promise<ServingModel> {
+  await startRuntime();
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
+  } catch (cause) {
+    throw new ArtifactError(file, `onnxruntime-web cannot load the model: ${String(cause)}`, { cause });
+  }
+  const inputs = [...session.inputNames].sort().join(',');
+  const expected = [...INPUTS].sort().join(',');
+  if (inputs !== expected || !session.outputNames.includes(OUTPUT)) {
+    await session.release();
+    throw new ArtifactError(
+      file,
+      `expected inputs [${expected}] and output "${OUTPUT}" (got inputs [${inputs}], outputs [${session.outputNames.join(',')}])`,
+    );
+  }
+  return {
+    dim,
+    score: (request) => run(session, dim, request),
+    release: () => session.release(),
+  };
+}
+
+async function run(session: ort.InferenceSession, dim: number, r: ScoreRequest): Promise<Float32Array> {
+  const users = r.userBias.length;
+  if (r.userVec.length !== users * dim) {
+    throw new RangeError(`user_vec must hold ${users} × ${dim} values (got ${r.userVec.length})`);
+  }
+  if (r.pairUser.length !== r.pairMovie.length) {
+    throw new RangeError(
+      `pair_user and pair_movie must have the same length (got ${r.pairUser.length} and ${r.pairMovie.length})`,
+    );
+  }
+  const pairs = r.pairMovie.length;
+  if (pairs === 0) return new Float32Array(0);
+  const feeds = {
+    user_vec: new ort.Tensor('float32', r.userVec, [users, dim]),
+    user_bias: new ort.Tensor('float32', r.userBias, [users]),
+    pair_user: new ort.Tensor('int64', r.pairUser, [pairs]),
+    pair_movie: new ort.Tensor('int64', r.pairMovie, [pairs]),
+  };
+  const result = await session.run(feeds, [OUTPUT]);
+  const rating = result[OUTPUT];
+  if (rating === undefined || !(rating.data instanceof Float32Array) || rating.data.length !== pairs) {
+    throw new RangeError(`the model's "${OUTPUT}" output must be float32 [${pairs}]`);
+  }
+  return rating.data;
+}

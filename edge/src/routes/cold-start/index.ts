@@ -1,0 +1,100 @@
+/**
+ * POST /v1/recommendations — recommendations for a user the model does not know (cold start), from the ratings
+ * they give: {"ratings":[{"movieId":1,"rating":4.5}], "limit":10, "genres":["Comedy"]}.
+ *
+ * With ratings, a user vector and bias are folded in on the served model (a few regularized Gauss–Newton steps,
+ * see inference/fold-in.ts), then ranked like a known user with the rated movies excluded. With no ratings, the
+ * most popular movies (most training ratings), optionally within the genres.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { genreNames } from '../../../../shared/src/schemas/genres.ts';
+import { movieIndex, movieJson, type MovieCatalog } from '../../artifacts/catalog.ts';
+import type { AppEnv } from '../../env.ts';
+import { foldIn } from '../../inference/fold-in.ts';
+import { rankMovies } from '../../inference/ranking.ts';
+import { edgeState } from '../../versions/index.ts';
+import { rankingContext, unknownMovies } from '../context.ts';
+import { jsonBody, limitBody, requireJson } from '../json-body.ts';
+import { parseGenres, parseId, parseLimit } from '../params.ts';
+import { invalid } from '../problem.ts';
+import { predictedItems, round4, versionFields, withVersion, type RecommendedMovie } from '../respond.ts';
+
+/** Most ratings a cold-start request may carry (fold-in cost grows with their number). */
+export const MAX_RATINGS = 500;
+
+const Body = z.strictObject({
+  ratings: z
+    .array(z.strictObject({ movieId: z.unknown(), rating: z.number() }))
+    .max(MAX_RATINGS, `at most ${MAX_RATINGS} ratings`)
+    .default([]),
+  limit: z.unknown().optional(),
+  genres: z.unknown().optional(),
+});
+
+/** The most popular movies having any genre of `mask` (all when 0). */
+function popular(catalog: MovieCatalog, mask: number, limit: number): RecommendedMovie[] {
+  const out: RecommendedMovie[] = [];
+  for (const m of catalog.popularity.overall) {
+    if (out.length >= limit) break;
+    if (mask !== 0 && ((catalog.genres[m] as number) & mask) === 0) continue;
+    out.push({ ...movieJson(catalog, m), predictedRating: null, score: catalog.ratingCounts[m] ?? 0 });
+  }
+  return out;
+}
+
+export const coldStartRoute = new Hono<AppEnv>().post(
+  '/v1/recommendations',
+  limitBody,
+  requireJson,
+  jsonBody(Body),
+  async (c) => {
+    const body = c.req.valid('json');
+    const limit = parseLimit(body.limit);
+    const genreMask = parseGenres(body.genres);
+    const given = body.ratings.map((r, i) => ({
+      movieId: parseId(`ratings.${i}.movieId`, r.movieId),
+      rating: r.rating,
+    }));
+    const state = edgeState(c.env);
+    const resolved = await state.resolve();
+    const { version } = resolved;
+    const { catalog } = version;
+    const scale = version.manifest.model.ratingScale;
+    const seen = new Set<number>();
+    for (const [i, r] of given.entries()) {
+      if (!(r.rating >= scale.min && r.rating <= scale.max)) {
+        throw invalid(
+          `ratings.${i}.rating must be within the rating scale ${scale.min}–${scale.max} (got ${r.rating})`,
+        );
+      }
+      if (seen.has(r.movieId)) throw invalid(`ratings.${i}.movieId: movie ${r.movieId} is rated twice`);
+      seen.add(r.movieId);
+    }
+    const indices = given.map((r) => movieIndex(catalog, r.movieId));
+    const unknown = given.filter((_, i) => indices[i] === -1).map((r) => r.movieId);
+    if (unknown.length > 0) throw unknownMovies(version, unknown);
+    const common = { ...versionFields(resolved), genres: genreNames(genreMask) };
+    if (given.length === 0) {
+      return withVersion(c, version.id, {
+        ...common,
+        strategy: 'popularity',
+        items: popular(catalog, genreMask, limit),
+      });
+    }
+    const fit = await foldIn(
+      version.model,
+      catalog,
+      Int32Array.from(indices),
+      Float32Array.from(given, (r) => r.rating),
+    );
+    const exclude = Int32Array.from(indices).sort();
+    const ranked = await rankMovies(rankingContext(state, version), fit.user, { limit, exclude, genreMask });
+    return withVersion(c, version.id, {
+      ...common,
+      strategy: `fold-in+${ranked.strategy}`,
+      foldIn: { ratings: given.length, rmse: round4(fit.rmse), evaluations: fit.evaluations },
+      items: predictedItems(catalog, ranked.indices, ranked.ratings, scale),
+    });
+  },
+);

@@ -1,0 +1,50 @@
+/** Glue between a resolved version and the inference functions. */
+import type { RankingContext } from '../inference/ranking.ts';
+import type { EdgeState, ServingVersion } from '../versions/index.ts';
+import { ProblemError } from './problem.ts';
+
+/** What `rankMovies` needs of a version. */
+export function rankingContext(state: EdgeState, version: ServingVersion): RankingContext {
+  return {
+    catalog: version.catalog,
+    model: version.model,
+    arch: version.manifest.model.arch,
+    hybridCandidates: state.config.hybridCandidates,
+  };
+}
+
+/** 404 for a movie id the version does not know. */
+export function unknownMovies(version: ServingVersion, movieIds: readonly number[]): ProblemError {
+  const shown =
+    movieIds.slice(0, 10).join(', ') + (movieIds.length > 10 ? `, … (${movieIds.length} in all)` : '');
+  return new ProblemError(
+    404,
+    'unknown-movie',
+    'Unknown movie',
+    `movie${movieIds.length > 1 ? 's' : ''} ${shown} ${movieIds.length > 1 ? 'are' : 'is'} not in model version ` +
+      `${version.id} (${version.catalog.numMovies} movies)`,
+    { movieIds: movieIds.slice(0, 100), modelVersion: version.id },
+  );
+}
+
+/** 404 for a user the version does not know, pointing at the cold-start endpoint. */
+export function unknownUsers(version: ServingVersion, userIds: readonly number[]): ProblemError {
+  const shown =
+    userIds.slice(0, 10).join(', ') + (userIds.length > 10 ? `, … (${userIds.length} in all)` : '');
+  return new ProblemError(
+    404,
+    'unknown-user',
+    'Unknown user',
+    `user${userIds.length > 1 ? 's' : ''} ${shown} ${userIds.length > 1 ? 'are' : 'is'} not in model version ` +
+      `${version.id}. For users the model does not know, POST their ratings to /v1/recommendations (cold start).`,
+    {
+      userIds: userIds.slice(0, 100),
+      modelVersion: version.id,
+      coldStart: {
+        method: 'POST',
+        href: '/v1/recommendations',
+        example: { ratings: [{ movieId: version.catalog.ids[0] ?? 1, rating: 4 }], limit: 10 },
+      },
+    },
+  );
+}

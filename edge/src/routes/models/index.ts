@@ -1,0 +1,68 @@
+/**
+ * GET /v1/models — what this isolate serves: the channels pointer and, for the stable and canary versions, their
+ * manifest summary (architecture, sizes, metrics) and load state. Loads them if needed, like a first request.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../env.ts';
+import { defaultStrategy } from '../../inference/ranking.ts';
+import { edgeState, type ServingVersion } from '../../versions/index.ts';
+import { withVersion } from '../respond.ts';
+
+function summary(v: ServingVersion, channels: string[]): Record<string, unknown> {
+  const m = v.manifest;
+  return {
+    version: v.id,
+    channels,
+    status: 'serving',
+    created: m.created,
+    arch: m.model.arch,
+    hidden: m.model.hidden,
+    ratingScale: m.model.ratingScale,
+    dims: m.dims,
+    counts: m.counts,
+    metrics: m.metrics,
+    backend: m.training.backend,
+    strategy: defaultStrategy(m.model.arch),
+    loadMs: v.loadMs,
+  };
+}
+
+export const modelsRoute = new Hono<AppEnv>().get('/v1/models', async (c) => {
+  const state = edgeState(c.env);
+  const serving = await state.resolve();
+  const now = Date.now();
+  const channels = await state.channels.current(now);
+  const wanted = new Map<string, string[]>([[channels.stable, ['stable']]]);
+  if (channels.canary !== null) {
+    const list = wanted.get(channels.canary.version) ?? [];
+    wanted.set(channels.canary.version, [...list, 'canary']);
+  }
+  const models = await Promise.all(
+    [...wanted].map(async ([id, names]) => {
+      try {
+        return summary(await state.registry.get(id, now), names);
+      } catch (err) {
+        return {
+          version: id,
+          channels: names,
+          status: 'failed',
+          error: err instanceof Error ? err.message : String(err),
+        };
+      }
+    }),
+  );
+  return withVersion(c, serving.version.id, {
+    modelVersion: serving.version.id,
+    ...(serving.fallback
+      ? { fallback: `${serving.wanted} cannot be loaded; serving ${serving.version.id}` }
+      : {}),
+    channels: {
+      stable: channels.stable,
+      canary: channels.canary,
+      updated: channels.updated,
+      history: channels.history,
+    },
+    models,
+    loaded: state.registry.loadedIds(),
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * GET /v1/users/:userId/recommendations?limit=10&exclude_rated=true&genres=Comedy,Drama — top-N for a known
+ * user. The user's vector, bias and rated movies are range-read from R2; the version follows the user's channel.
+ */
+import { Hono } from 'hono';
+import { validator } from 'hono/validator';
+import { findUser, seenMovies } from '../../artifacts/users.ts';
+import type { AppEnv } from '../../env.ts';
+import { rankMovies } from '../../inference/ranking.ts';
+import { genreNames } from '../../../../shared/src/schemas/genres.ts';
+import { edgeState } from '../../versions/index.ts';
+import { rankingContext, unknownUsers } from '../context.ts';
+import { onlyKnownParams, parseFlag, parseGenres, parseId, parseLimit, single } from '../params.ts';
+import { predictedItems, versionFields, withVersion } from '../respond.ts';
+
+const QUERY = ['limit', 'exclude_rated', 'genres'] as const;
+
+export const recommendationsRoute = new Hono<AppEnv>().get(
+  '/v1/users/:userId/recommendations',
+  validator('param', (p) => ({ userId: parseId('userId', p.userId) })),
+  validator('query', (q) => {
+    onlyKnownParams(q, QUERY);
+    return {
+      limit: parseLimit(single(q, 'limit')),
+      excludeRated: parseFlag('exclude_rated', single(q, 'exclude_rated'), true),
+      genreMask: parseGenres(single(q, 'genres')),
+    };
+  }),
+  async (c) => {
+    const { userId } = c.req.valid('param');
+    const { limit, excludeRated, genreMask } = c.req.valid('query');
+    const state = edgeState(c.env);
+    const resolved = await state.resolve(userId);
+    const { version } = resolved;
+    const user = await findUser(version.users, userId);
+    if (user === null) throw unknownUsers(version, [userId]);
+    const exclude = excludeRated
+      ? await seenMovies(version.users, user, version.catalog.numMovies)
+      : undefined;
+    const ranked = await rankMovies(rankingContext(state, version), user, { limit, exclude, genreMask });
+    return withVersion(c, version.id, {
+      userId,
+      ...versionFields(resolved),
+      strategy: ranked.strategy,
+      excludeRated,
+      genres: genreNames(genreMask),
+      items: predictedItems(
+        version.catalog,
+        ranked.indices,
+        ranked.ratings,
+        version.manifest.model.ratingScale,
+      ),
+    });
+  },
+);
