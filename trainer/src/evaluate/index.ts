@@ -8,6 +8,8 @@ export { evaluateRanking } from './ranking.ts';
 export { residualTables, DEFAULT_BUCKET_EDGES } from './residuals.ts';
 export { formatResultsTable, formatResidualTable } from './format-table.ts';
 export { trainBaselines, BASELINE_NAMES } from './baselines/index.ts';
+export { externalTestSplit } from './external-test.ts';
+export type { ExternalTest } from './external-test.ts';
 export type { BaselineName, BaselineOptions, TrainedBaselines } from './baselines/index.ts';
 export type {
   AccuracyMetrics,
