@@ -29,7 +29,9 @@ describe('bad input stops the load with file, line and problem', () => {
 
   it('a rating outside the scale', async () => {
     const err = await dataError({ 'ratings.dat': '1::2::3::4\n1::3::6::4\n' });
-    expect(err.message).toMatch(/ratings\.dat:2: rating 6 is outside the scale 1–5 \(step 1\)/);
+    expect(err.message).toMatch(/ratings\.dat:2: rating 6 is outside the scale 0\.5–5 \(step 0\.5\)/);
+    const whole = await dataError({ 'u.data': '1\t2\t3\t4\n1\t3\t0\t4\n' });
+    expect(whole.message).toMatch(/u\.data:2: rating 0 is outside the scale 1–5 \(step 1\)/);
   });
 
   it('a rating between the steps of the scale', async () => {

@@ -42,6 +42,18 @@ describe('duplicate (user, movie) pairs', () => {
     expect(bounds).toEqual([0, 2, 4]);
   });
 
+  it('are found the same way when the rows are already sorted by user', () => {
+    const cols = {
+      users: Int32Array.from([0, 0, 0, 1, 1, 1]),
+      movies: Int32Array.from([0, 1, 0, 0, 2, 0]),
+      ratings: Float32Array.from([1, 2, 3, 4, 5, 6]),
+      timestamps: Uint32Array.from([9, 1, 5, 1, 1, 2]),
+      count: 6,
+    };
+    expect(resolveDuplicates(cols, 2, 3)).toBe(2);
+    expect(Array.from(cols.ratings.subarray(0, cols.count))).toEqual([1, 2, 5, 6]);
+  });
+
   it('are resolved across files loaded together, which keep one id space', async () => {
     const dir = await writeFixtures({
       'u1.base': '1\t5\t3\t10\n2\t6\t4\t10\n',

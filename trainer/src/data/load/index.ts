@@ -33,10 +33,13 @@ export { describeScale, inferScale, parseScale } from './scale.ts';
 export { denseIndexOf } from './id-map.ts';
 export { splitTitleYear } from './side-info.ts';
 
-/** Ratings each format allows when no `scale` option is given (the reported scale is inferred within it). */
+/**
+ * Ratings each format allows when no `scale` option is given (the reported scale is inferred within it). The "::"
+ * layout is shared by 1M (whole stars) and 10M (half stars).
+ */
 const ALLOWED_SCALE: Record<RatingFormat, RatingScale> = {
   'movielens-100k': WHOLE_STARS,
-  'movielens-1m': WHOLE_STARS,
+  'movielens-1m': HALF_STARS,
   'movielens-csv': HALF_STARS,
   csv: ANY_RATING,
 };

@@ -56,4 +56,11 @@ describe('MovieLens 1M', () => {
     const { table } = await loadRatings(join(dir, 'ratings.dat'));
     expect(movieOf(table, 3703)).toEqual({ title: 'Léon', genres: genreMask(['Drama']), year: 1994 });
   });
+
+  it('accepts the half stars of the 10M release, which shares the layout', async () => {
+    const dir = await writeFixtures({ 'ratings.dat': '1::122::3.5::838985046\n1::185::5::838983525\n' });
+    const { table } = await loadRatings(dir);
+    expect(Array.from(table.ratings)).toEqual([3.5, 5]);
+    expect(table.scale).toEqual({ min: 0.5, max: 5, step: 0.5 });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * MovieLens 1M: `ratings.dat` is "UserID::MovieID::Rating::Timestamp"; `movies.dat` is "MovieID::Title::Genres"
+ * MovieLens 1M (and 10M, same layout with half stars and no users.dat): `ratings.dat` is "UserID::MovieID::Rating::Timestamp"; `movies.dat` is "MovieID::Title::Genres"
  * with "|"-separated genres; `users.dat` is "UserID::Gender::Age::Occupation::Zip" (age is a group code: 1, 18,
  * 25, 35, 45, 50, 56). The side files are latin-1.
  */

@@ -11,7 +11,7 @@ export type RatingFormat = (typeof RATING_FORMATS)[number];
 /** Human-readable names of the formats, for messages and `data stats`. */
 export const FORMAT_LABELS: Record<RatingFormat, string> = {
   'movielens-100k': 'MovieLens 100K (u.data, tab-separated)',
-  'movielens-1m': 'MovieLens 1M (ratings.dat, "::"-separated)',
+  'movielens-1m': 'MovieLens 1M/10M (ratings.dat, "::"-separated)',
   'movielens-csv': 'MovieLens latest/20M/25M (ratings.csv)',
   csv: 'CSV with a column mapping',
 };
