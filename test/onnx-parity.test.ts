@@ -1,6 +1,6 @@
 /**
  * Parity of the exported serving graph (issue 4): onnxruntime-node and onnxruntime-web (wasm, one thread, in
- * Node) agree with the model contract's reference forward pass within 1e-4 absolute, for dcf and hybrid models
+ * Node) agree with the model contract's reference forward pass (and the trainer's fast scorer) within 1e-4 absolute, for dcf and hybrid models
  * with non-trivial batch-norm statistics, both for multi-user predict calls and one user × every movie.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
 import { mulberry32, randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
 import { servingInputs } from '../trainer/src/export/onnx/serving-inputs.ts';
 import { predictReference } from '../trainer/src/model/reference.ts';
+import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
 
 const TOLERANCE = 1e-4;
@@ -63,12 +64,20 @@ for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
     const movies = Int32Array.from({ length: PAIRS }, () => Math.floor(rand() * w.numMovies));
     const sessions: Record<'node' | 'web', ServingSession | undefined> = { node: undefined, web: undefined };
     let reference: Float32Array;
+    let trainerScores: Float32Array;
+    const topNUsers = [0, w.numUsers - 1];
+    const allMovies = Int32Array.from({ length: w.numMovies }, (_, m) => m);
+    const topNReference = new Map<number, Float32Array>();
 
     beforeAll(async () => {
       const model = buildServingOnnx(w);
       sessions.node = await createNodeSession(model, w.dim);
       sessions.web = await createWebSession(model, w.dim);
       reference = predictReference(w, users, movies);
+      trainerScores = predictPairs(prepareScorer(w), users, movies);
+      for (const user of topNUsers) {
+        topNReference.set(user, predictReference(w, new Int32Array(w.numMovies).fill(user), allMovies));
+      }
     });
     afterAll(async () => {
       await sessions.node?.release();
@@ -84,17 +93,18 @@ for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
         const got = await scoreInCalls(session, w, users, movies);
         const diff = maxAbsDiff(got, reference);
         expect(diff, `max |onnx - reference| = ${diff}`).toBeLessThan(TOLERANCE);
+        // The trainer's fast scorer (evaluation, reports) must give the same numbers as the exported graph.
+        const trainerDiff = maxAbsDiff(got, trainerScores);
+        expect(trainerDiff, `max |onnx - trainer scorer| = ${trainerDiff}`).toBeLessThan(TOLERANCE);
       });
 
       it(`onnxruntime-${runtime}: one user × all ${w.numMovies} movies (U = 1)`, async () => {
         const session = sessions[runtime];
         if (!session) throw new Error('session not created');
-        for (const user of [0, 777, w.numUsers - 1]) {
-          const movieIds = Int32Array.from({ length: w.numMovies }, (_, m) => m);
-          const userIds = new Int32Array(w.numMovies).fill(user);
-          const inputs = servingInputs(w, userIds, movieIds);
+        for (const user of topNUsers) {
+          const inputs = servingInputs(w, new Int32Array(w.numMovies).fill(user), allMovies);
           expect(inputs.numUsers).toBe(1);
-          const diff = maxAbsDiff(await session.score(inputs), predictReference(w, userIds, movieIds));
+          const diff = maxAbsDiff(await session.score(inputs), topNReference.get(user) ?? new Float32Array());
           expect(diff, `user ${user}: max |onnx - reference| = ${diff}`).toBeLessThan(TOLERANCE);
         }
       });
