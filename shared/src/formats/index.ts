@@ -43,3 +43,5 @@ export type { SimilarTables } from './similar-bin.ts';
 export { digestOf, verifyFile } from './verify.ts';
 export type { FileDigest } from './verify.ts';
 export { sha256, utf8Decode, utf8Encode } from './web.ts';
+export { decodeVersion } from './version.ts';
+export type { DecodedVersion } from './version.ts';
