@@ -157,9 +157,7 @@ async function loadSources(
   };
   if (options.sideInfo !== false) {
     const ctx: SideContext = { skipInvalid, report };
-    const side = await readSideFiles(sources[0]!, u.ids, m.ids, ctx);
-    if (side.movieInfo) table.movieInfo = side.movieInfo;
-    if (side.userInfo) table.userInfo = side.userInfo;
+    Object.assign(table, await readSideFiles(sources[0]!, u.ids, m.ids, ctx));
   }
   return { table, report };
 }
@@ -192,6 +190,17 @@ async function ratingReader(source: RatingSource, options: LoadOptions): Promise
   return { file, headerLines: layout.headerLines, read: (t) => parseRatingLines(file, layout, t) };
 }
 
+type MovieReader = (file: string, movieIds: Int32Array, ctx: SideContext) => Promise<MovieTable>;
+type UserReader = (file: string, userIds: Int32Array, ctx: SideContext) => Promise<UserTable>;
+
+/** Side-file readers per format; a generic CSV has none. */
+const SIDE_READERS: Record<RatingFormat, { movies?: MovieReader; users?: UserReader }> = {
+  'movielens-100k': { movies: readMl100kMovies, users: readMl100kUsers },
+  'movielens-1m': { movies: readMl1mMovies, users: readMl1mUsers },
+  'movielens-csv': { movies: readMlCsvMovies, users: readMlCsvUsers },
+  csv: {},
+};
+
 async function readSideFiles(
   source: RatingSource,
   userIds: Int32Array,
@@ -199,20 +208,10 @@ async function readSideFiles(
   ctx: SideContext,
 ): Promise<{ movieInfo?: MovieTable; userInfo?: UserTable }> {
   const { moviesFile, usersFile } = source;
-  const readMovies = {
-    'movielens-100k': readMl100kMovies,
-    'movielens-1m': readMl1mMovies,
-    'movielens-csv': readMlCsvMovies,
-    csv: undefined,
-  }[source.format];
-  const readUsers = {
-    'movielens-100k': readMl100kUsers,
-    'movielens-1m': readMl1mUsers,
-    'movielens-csv': readMlCsvUsers,
-    csv: undefined,
-  }[source.format];
-  return {
-    ...(moviesFile && readMovies ? { movieInfo: await readMovies(moviesFile, movieIds, ctx) } : {}),
-    ...(usersFile && readUsers ? { userInfo: await readUsers(usersFile, userIds, ctx) } : {}),
-  };
+  const readers = SIDE_READERS[source.format];
+  const out: { movieInfo?: MovieTable; userInfo?: UserTable } = {};
+  if (moviesFile !== undefined && readers.movies)
+    out.movieInfo = await readers.movies(moviesFile, movieIds, ctx);
+  if (usersFile !== undefined && readers.users) out.userInfo = await readers.users(usersFile, userIds, ctx);
+  return out;
 }
