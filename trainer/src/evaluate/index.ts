@@ -9,6 +9,10 @@ export { residualTables, DEFAULT_BUCKET_EDGES } from './residuals.ts';
 export { formatResultsTable, formatResidualTable } from './format-table.ts';
 export { trainBaselines, BASELINE_NAMES } from './baselines/index.ts';
 export { externalTestSplit } from './external-test.ts';
+export { describeRankedUsers, evaluationDocument, evaluationMetrics } from './evaluation-report.ts';
+export type { EvaluationDocument } from './evaluation-report.ts';
+export { denseIndexOrThrow, recommendForUser, similarMovies } from './queries.ts';
+export type { RankedMovie } from './queries.ts';
 export type { ExternalTest } from './external-test.ts';
 export type { BaselineName, BaselineOptions, TrainedBaselines } from './baselines/index.ts';
 export type {
