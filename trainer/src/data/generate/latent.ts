@@ -21,7 +21,7 @@ import type { SyntheticMovies } from './movies.ts';
 import type { SyntheticUsers } from './users.ts';
 
 /** Global mean of the latent score (rating units). */
-export const MU = 3.3;
+export const MU = 3.05;
 /** Standard deviation of the user's generous/harsh offset. */
 export const USER_OFFSET_SD = 0.3;
 /** Log-normal sd of the user's spread (1 = average). */
@@ -45,7 +45,7 @@ export const NOSTALGIA_AMPLITUDE = 0.9;
 export const NOSTALGIA_AGE = 17;
 export const NOSTALGIA_WIDTH = 6;
 /** Standard deviation of the Gaussian rating noise (rating units, before rounding). */
-export const NOISE_SD = 0.8;
+export const NOISE_SD = 0.88;
 
 /** Number of set bits of a 32-bit mask. */
 export function popcount(x: number): number {

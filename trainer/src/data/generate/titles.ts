@@ -32,6 +32,14 @@ const PLACES = [
 
 const SEQUELS = ['2', 'II', '3', 'Part II'] as const;
 
+/** English plural of the nouns above ("Witness" → "Witnesses", "Wolf" → "Wolves", "City" → "Cities"). */
+function plural(noun: string): string {
+  if (/(s|sh|ch|x)$/.test(noun)) return `${noun}es`;
+  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/f$/.test(noun)) return `${noun.slice(0, -1)}ves`;
+  return `${noun}s`;
+}
+
 function one<T>(rng: Rng, list: readonly T[]): T {
   return list[rng.int(list.length)] as T;
 }
@@ -55,7 +63,7 @@ function rawTitle(rng: Rng): string {
     case 6:
       return `The ${noun} and the ${one(rng, NOUNS)}`;
     case 7:
-      return `${adj} ${noun}s`;
+      return `${adj} ${plural(noun)}`;
     case 8:
       return `${noun}: ${adj} ${one(rng, NOUNS)}`;
     case 9:
