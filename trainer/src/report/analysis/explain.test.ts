@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { l2NormalizeRows } from '../../../../shared/src/kernels/vectors.ts';
-import { explainRecommendations } from './explain.ts';
+import { explainRecommendations, uniqueRatings } from './explain.ts';
 
 describe('explainRecommendations', () => {
   // Five movies in 2-D: 0 and 3 point along x, 1 and 4 along y, 2 diagonal.
@@ -42,5 +42,14 @@ describe('explainRecommendations', () => {
     expect(() => explainRecommendations({ ...base, movieBias: new Float32Array(2) }, 2)).toThrow(
       /expected 5 movies/,
     );
+  });
+});
+
+describe('uniqueRatings', () => {
+  it('sorts rated movies and averages repeated ratings', () => {
+    const r = uniqueRatings([7, 2, 7, 5], [4, 3, 2, 5]);
+    expect(Array.from(r.ratedMovies)).toEqual([2, 5, 7]);
+    expect(Array.from(r.ratedValues)).toEqual([3, 5, 3]);
+    expect(() => uniqueRatings([1], [])).toThrow(/1 movies but 0 ratings/);
   });
 });

@@ -100,3 +100,30 @@ export function explainRecommendations(
     };
   });
 }
+
+/**
+ * A user's rated movies as ascending unique movie indices with aligned ratings; a movie rated more than once
+ * (some sources keep re-ratings) gets the mean of its ratings.
+ */
+export function uniqueRatings(
+  movies: ArrayLike<number>,
+  ratings: ArrayLike<number>,
+): { ratedMovies: Int32Array; ratedValues: Float32Array } {
+  if (movies.length !== ratings.length) {
+    throw new RangeError(`uniqueRatings: ${movies.length} movies but ${ratings.length} ratings`);
+  }
+  const sums = new Map<number, [number, number]>();
+  for (let i = 0; i < movies.length; i++) {
+    const m = movies[i] as number;
+    const acc = sums.get(m) ?? [0, 0];
+    acc[0] += ratings[i] as number;
+    acc[1] += 1;
+    sums.set(m, acc);
+  }
+  const ratedMovies = Int32Array.from(sums.keys()).sort();
+  const ratedValues = Float32Array.from(ratedMovies, (m) => {
+    const [sum, n] = sums.get(m) as [number, number];
+    return sum / n;
+  });
+  return { ratedMovies, ratedValues };
+}

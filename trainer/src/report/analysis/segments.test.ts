@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { genreMask } from '../../../../shared/src/schemas/genres.ts';
-import { profileSegments } from './segments.ts';
+import { profileSegments, UNCLUSTERED } from './segments.ts';
 
 describe('profileSegments', () => {
   // Movies: 0 Comedy, 1 Horror, 2 Comedy|Horror. Users 0, 1 in cluster 0 (comedy fans), 2 in cluster 1.
@@ -45,5 +45,18 @@ describe('profileSegments', () => {
     expect(() => profileSegments({ ...inputs, labels: Int32Array.from([0, 2, 1]) })).toThrow(
       /label 2 of user 1/,
     );
+  });
+});
+
+describe('profileSegments with unclustered users', () => {
+  it('leaves users labelled UNCLUSTERED and their ratings out', () => {
+    const [a] = profileSegments({
+      labels: Int32Array.from([0, UNCLUSTERED]),
+      k: 1,
+      users: Int32Array.from([0, 1]),
+      movies: Int32Array.from([0, 0]),
+      ratings: Float32Array.from([4, 1]),
+    });
+    expect(a).toMatchObject({ users: 1, userShare: 1, ratings: 1, meanRating: 4 });
   });
 });

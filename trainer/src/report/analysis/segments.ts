@@ -5,6 +5,9 @@
  */
 import { GENRES } from '../../../../shared/src/schemas/genres.ts';
 
+/** Label of users left out of the clustering; their ratings are not profiled. */
+export const UNCLUSTERED = -1;
+
 /** A genre's place in one cluster's ratings. */
 export interface GenreShare {
   genre: string;
@@ -18,7 +21,7 @@ export interface GenreShare {
 export interface SegmentProfile {
   cluster: number;
   users: number;
-  /** users / all users. */
+  /** users / all clustered users. */
   userShare: number;
   ratings: number;
   /** NaN when the cluster has no ratings. */
@@ -34,7 +37,7 @@ export interface SegmentProfile {
 
 /** Inputs of `profileSegments`: ratings in columnar form plus optional side information. */
 export interface SegmentInputs {
-  /** Cluster of every user, in [0, k). */
+  /** Cluster of every user, in [0, k), or UNCLUSTERED (e.g. users without training ratings). */
   labels: Int32Array;
   k: number;
   users: Int32Array;
@@ -66,6 +69,7 @@ export function profileSegments(inputs: SegmentInputs, topGenres = 3): SegmentPr
   const ageSum = new Float64Array(k);
   const ageCount = new Float64Array(k);
   labels.forEach((c, u) => {
+    if (c === UNCLUSTERED) return;
     if (!(c >= 0 && c < k))
       throw new RangeError(`profileSegments: label ${c} of user ${u} outside [0, ${k})`);
     userCount[c]!++;
@@ -77,6 +81,7 @@ export function profileSegments(inputs: SegmentInputs, topGenres = 3): SegmentPr
   });
   for (let i = 0; i < users.length; i++) {
     const c = labels[users[i] as number] as number;
+    if (c === UNCLUSTERED) continue;
     ratingCount[c]!++;
     ratingSum[c] = (ratingSum[c] as number) + (ratings[i] as number);
     const mask = movieGenres?.[movies[i] as number] ?? 0;
@@ -89,7 +94,7 @@ export function profileSegments(inputs: SegmentInputs, topGenres = 3): SegmentPr
   for (let c = 0; c < k; c++)
     for (let b = 0; b < g; b++) overall[b] = (overall[b] as number) + (genreWeight[c * g + b] as number);
   const overallTotal = overall.reduce((s, x) => s + x, 0);
-  const totalUsers = labels.length;
+  const totalUsers = userCount.reduce((s, x) => s + x, 0);
   return Array.from({ length: k }, (_, c) => {
     const clusterTotal = genreWeight.subarray(c * g, (c + 1) * g).reduce((s, x) => s + x, 0);
     const genres: GenreShare[] = [];

@@ -26,7 +26,8 @@ export function embeddingMapChart(
     config: CONFIG,
     ...MAP,
     data: { values: points },
-    mark: { type: 'circle', size: 22, opacity: 0.75 },
+    // Fewer points can afford bigger marks; thousands need small ones to stay apart.
+    mark: { type: 'circle', size: points.length < 300 ? 60 : points.length < 1000 ? 36 : 20, opacity: 0.75 },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: axes.x, scale: { zero: false }, axis: { labels: false } },
       y: { field: 'y', type: 'quantitative', title: axes.y, scale: { zero: false }, axis: { labels: false } },
@@ -120,6 +121,8 @@ export function segmentGenreChart(cells: SegmentGenreCell[]): TopLevelSpec {
   return {
     $schema: SCHEMA,
     config: CONFIG,
+    width: { step: 34 },
+    height: { step: 26 },
     data: { values: cells },
     transform: [
       {

@@ -6,7 +6,10 @@ import { CHART, CONFIG, MODEL_COLOR } from './theme.ts';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Heatmap of the distribution of predictions (x) for each true rating (y); colour = share of the row. */
-export function predictionHeatmapChart(cells: HeatmapCell[]): TopLevelSpec {
+export function predictionHeatmapChart(
+  cells: HeatmapCell[],
+  scale: { min: number; max: number },
+): TopLevelSpec {
   return {
     $schema: SCHEMA,
     config: CONFIG,
@@ -21,7 +24,13 @@ export function predictionHeatmapChart(cells: HeatmapCell[]): TopLevelSpec {
     ],
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 'predLo', type: 'quantitative', title: 'predicted rating', bin: { binned: true } },
+      x: {
+        field: 'predLo',
+        type: 'quantitative',
+        title: 'predicted rating',
+        bin: { binned: true },
+        scale: { domain: [scale.min, scale.max] },
+      },
       x2: { field: 'predHi' },
       y: { field: 'actual', type: 'ordinal', title: 'true rating', sort: 'descending' },
       color: {

@@ -25,7 +25,7 @@ export function epochLinesChart(points: SeriesPoint[], yTitle: string, logScale 
         type: 'quantitative',
         title: yTitle,
         scale: logScale ? { type: 'log' } : { zero: false },
-        axis: logScale ? { format: '.1e' } : {},
+        axis: { format: logScale ? '.1e' : '~g' },
       },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
       description: { field: 'label', type: 'nominal' },
