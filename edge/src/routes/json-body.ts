@@ -3,7 +3,6 @@
  * at most MAX_BODY_BYTES (413), and its shape is checked with a zod schema (400 naming the first fields at fault).
  */
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { invalid, ProblemError } from './problem.ts';
@@ -11,18 +10,50 @@ import { invalid, ProblemError } from './problem.ts';
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Rejects bodies over MAX_BODY_BYTES with 413 (checks Content-Length, and counts streamed bytes). */
-export const limitBody: MiddlewareHandler = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ProblemError(
-      413,
-      'payload-too-large',
-      'Payload too large',
-      `request bodies are limited to ${MAX_BODY_BYTES} bytes (64 KiB)`,
-    );
-  },
-});
+function tooLarge(): ProblemError {
+  return new ProblemError(
+    413,
+    'payload-too-large',
+    'Payload too large',
+    `request bodies are limited to ${MAX_BODY_BYTES} bytes (64 KiB)`,
+  );
+}
+
+/**
+ * Rejects bodies over MAX_BODY_BYTES with 413: at once when Content-Length says so, else while streaming. The
+ * rest of an oversized body is cancelled rather than left unread, so the client gets the 413 instead of a reset
+ * connection. (hono's bodyLimit keeps the stream locked when it gives up, which makes cancelling impossible.)
+ */
+export const limitBody: MiddlewareHandler = async function limitBody(c, next) {
+  const body = c.req.raw.body;
+  if (body === null) return next();
+  const declared = Number(c.req.header('Content-Length') ?? NaN);
+  if (declared > MAX_BODY_BYTES) {
+    await body.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  c.req.raw = new Request(c.req.raw, { body: bytes });
+  return next();
+};
 
 /** Rejects requests whose Content-Type is not JSON with 415. */
 export const requireJson: MiddlewareHandler = async function requireJson(c, next) {
