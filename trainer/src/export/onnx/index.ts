@@ -1,3 +1,4 @@
+/** ONNX export of the serving graph. Runtime sessions (onnxruntime-node/web) live in ort-sessions.ts, not here. */
 export { foldBatchNorm } from './fold.ts';
 export { precomputeMovieHalf, precomputeMovieSide, type MovieSide } from './movie-side.ts';
 export {
@@ -10,4 +11,5 @@ export {
   type ServingOnnxOptions,
 } from './serving-graph.ts';
 export { decodeModel, encodeModel, type OnnxModel } from './proto.ts';
+export { servingInputs, type ServingInputs } from './serving-inputs.ts';
 export { validateWeights } from './validate-weights.ts';
