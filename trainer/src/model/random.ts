@@ -1,0 +1,57 @@
+/**
+ * Seeded random numbers for initialisation, shuffling and dropout. Built on the splits' mulberry32 generator so
+ * every random choice in Marquee is reproducible from (seed, purpose).
+ */
+import { createRng, type Rng } from '../data/split/index.ts';
+
+export type { Rng };
+
+/** Stream numbers (see createRng) for the model's purposes, apart from the splits' streams. */
+export const MODEL_STREAM = { init: 101, shuffle: 102, dropout: 103 } as const;
+
+/**
+ * A generator for one purpose, optionally one epoch: the same (seed, purpose, epoch) always gives the same
+ * sequence, so a resumed run shuffles and drops out exactly like an uninterrupted one.
+ */
+export function modelRng(seed: number, purpose: keyof typeof MODEL_STREAM, epoch = 0): Rng {
+  // Epochs get their own streams far from the other purposes' numbers.
+  return createRng(seed, MODEL_STREAM[purpose] + 1000 * epoch);
+}
+
+/** Fills `out` with N(0, std²) samples (Box–Muller). */
+export function fillNormal(out: Float32Array, std: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    // 1 - u keeps the logarithm's argument in (0, 1].
+    const r = Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * std;
+    const t = 2 * Math.PI * rng.nextFloat();
+    out[i] = r * Math.cos(t);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+  }
+}
+
+/** Shuffles `a` in place (Fisher–Yates). */
+export function shuffleInPlace(a: Int32Array, rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
+
+/**
+ * Fills an inverted-dropout mask: each entry is 0 with probability `rate`, else 1 / (1 - rate). Two entries per
+ * 32-bit draw (16 bits each) keep the cost low; the rate is thereby quantised to 1/65536.
+ */
+export function fillDropoutMask(out: Float32Array, rate: number, rng: Rng): void {
+  const keep = 1 / (1 - rate);
+  const threshold = Math.round(rate * 65536);
+  const n = out.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const r = rng.nextUint32();
+    out[i] = (r & 0xffff) < threshold ? 0 : keep;
+    out[i + 1] = r >>> 16 < threshold ? 0 : keep;
+  }
+  if (i < n) out[i] = (rng.nextUint32() & 0xffff) < threshold ? 0 : keep;
+}

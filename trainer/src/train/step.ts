@@ -1,0 +1,292 @@
+/**
+ * One optimisation step of the deep CF model: gather the batch's embedding rows in JS, run the MLP forward and
+ * backward in tfjs (MlpPass), then update the MLP densely and the embedding/bias tables sparsely with AdamW.
+ * Embedding tables never enter the tfjs graph, so a step costs O(batch × (dim + MLP)) whatever the table sizes.
+ *
+ * Loss: mean squared error over the batch, (1/B)·Σ(pred − rating)².
+ */
+import type { ModelWeights } from '../model/weights.ts';
+import type { ModelConfig } from '../model/config.ts';
+import { MlpPass, type MlpGrads } from '../model/mlp-pass.ts';
+import { namedArrays } from '../model/param-arrays.ts';
+import { fillDropoutMask, type Rng } from '../model/random.ts';
+import { adamDense, adamStep, zeroMoments, type AdamConfig, type AdamStep, type Moments } from './adam.ts';
+import { SparseRowGrads, type RowGradsSnapshot } from './sparse-grad.ts';
+
+/** Regularisation and optimiser settings of a step. */
+export interface OptimizerConfig {
+  adam: AdamConfig;
+  /** Decoupled weight decay of the MLP kernels (W of every dense layer). */
+  weightDecay: number;
+  /** Decoupled weight decay of embedding rows, applied to the rows a batch touches. */
+  embeddingDecay: number;
+  /** Decoupled weight decay of user/movie biases, applied to the rows a batch touches. */
+  biasDecay: number;
+}
+
+/** Everything the optimiser carries from step to step (saved with a checkpoint to resume exactly). */
+export interface OptimizerState {
+  /** Steps taken (Adam's t). */
+  t: number;
+  /** Moments per trainable array name (see namedArrays) plus "mu". */
+  moments: Map<string, Moments>;
+}
+
+/** Fresh optimiser state for `w`: zero moments for every trainable array. */
+export function newOptimizerState(w: ModelWeights): OptimizerState {
+  const moments = new Map<string, Moments>();
+  for (const a of namedArrays(w)) if (a.trainable) moments.set(a.name, zeroMoments(a.array.length));
+  moments.set('mu', zeroMoments(1));
+  return { t: 0, moments };
+}
+
+/** The columns a step reads: dense indices and ratings of every row of the table. */
+export interface RatingColumns {
+  users: Int32Array;
+  movies: Int32Array;
+  ratings: Float32Array;
+}
+
+/** Per-batch intermediate values, exposed for tests that compare against autodiff. */
+export interface StepTrace {
+  grads: MlpGrads;
+  /** dLoss/dpred per row, [B]. */
+  dPred: Float32Array;
+  userGrads: RowGradsSnapshot;
+  movieGrads: RowGradsSnapshot;
+  muGrad: number;
+}
+
+/** Real state: reusable buffers sized for `capacity` rows per batch, and the tfjs pass. */
+export class TrainStep {
+  private readonly pass = new MlpPass();
+  private readonly x: Float32Array;
+  private readonly xT: Float32Array;
+  private readonly masks: Float32Array[];
+  private readonly dPred: Float32Array;
+  private readonly userGrads: SparseRowGrads;
+  private readonly movieGrads: SparseRowGrads;
+  private readonly muArr = new Float32Array(1);
+  private readonly muGradArr = new Float32Array(1);
+
+  constructor(
+    readonly weights: ModelWeights,
+    readonly config: ModelConfig,
+    readonly optimizer: OptimizerConfig,
+    readonly state: OptimizerState,
+    readonly capacity: number,
+  ) {
+    const inSize = 2 * weights.dim;
+    this.x = new Float32Array(capacity * inSize);
+    this.xT = new Float32Array(capacity * inSize);
+    this.masks = config.dropout > 0 ? weights.hidden.map((l) => new Float32Array(capacity * l.outSize)) : [];
+    this.dPred = new Float32Array(capacity);
+    this.userGrads = new SparseRowGrads(weights.numUsers, weights.dim, capacity);
+    this.movieGrads = new SparseRowGrads(weights.numMovies, weights.dim, capacity);
+  }
+
+  /**
+   * Trains on rows order[start, start + B).
+   * @param lr learning rate of this step
+   * @param dropoutRng source of the dropout masks (unused when dropout is 0)
+   * @param trace when given, receives the intermediate gradients and the update is NOT applied
+   * @returns the batch's mean squared error; when it is not finite, nothing is updated
+   * @throws RangeError when B exceeds the capacity or the rows run past `order`
+   */
+  run(
+    cols: RatingColumns,
+    order: Int32Array,
+    start: number,
+    B: number,
+    lr: number,
+    dropoutRng: Rng,
+    trace?: (t: StepTrace) => void,
+  ): number {
+    if (B < 1 || B > this.capacity || start + B > order.length) {
+      throw new RangeError(
+        `TrainStep.run: batch [${start}, ${start + B}) does not fit capacity ${this.capacity}`,
+      );
+    }
+    const w = this.weights;
+    const d = w.dim;
+    const inSize = 2 * d;
+    const { x, xT } = this;
+    const { users, movies, ratings } = cols;
+    for (let i = 0; i < B; i++) {
+      const row = order[start + i]!;
+      const u = users[row]! * d;
+      const m = movies[row]! * d;
+      const base = i * inSize;
+      for (let k = 0; k < d; k++) {
+        x[base + k] = w.userEmb[u + k]!;
+        x[base + d + k] = w.movieEmb[m + k]!;
+      }
+    }
+    for (let k = 0; k < inSize; k++) {
+      const o = k * B;
+      for (let i = 0; i < B; i++) xT[o + i] = x[i * inSize + k]!;
+    }
+    let masks: Float32Array[] | undefined;
+    if (this.masks.length > 0) {
+      masks = this.masks.map((buf, l) => {
+        const mask = buf.subarray(0, B * w.hidden[l]!.outSize);
+        fillDropoutMask(mask, this.config.dropout, dropoutRng);
+        return mask;
+      });
+    }
+    const { out, stats } = this.pass.forward(
+      w,
+      x.subarray(0, B * inSize),
+      xT.subarray(0, B * inSize),
+      B,
+      masks,
+    );
+
+    const hybrid = w.arch === 'hybrid';
+    const dPred = this.dPred.subarray(0, B);
+    let sse = 0;
+    for (let i = 0; i < B; i++) {
+      const row = order[start + i]!;
+      let pred = w.mu + w.userBias[users[row]!]! + w.movieBias[movies[row]!]! + out[i]!;
+      if (hybrid) {
+        const base = i * inSize;
+        let dot = 0;
+        for (let k = 0; k < d; k++) dot += x[base + k]! * x[base + d + k]!;
+        pred += dot;
+      }
+      const err = pred - ratings[row]!;
+      sse += err * err;
+      dPred[i] = (2 * err) / B;
+    }
+    const loss = sse / B;
+    if (!Number.isFinite(loss)) {
+      this.pass.backward(dPred); // frees the forward pass's tensors
+      return loss;
+    }
+    const grads = this.pass.backward(dPred);
+    const muGrad = this.accumulateTableGrads(cols, order, start, B, grads.dX, dPred);
+    if (trace) {
+      trace({
+        grads,
+        dPred,
+        userGrads: this.userGrads.snapshot(),
+        movieGrads: this.movieGrads.snapshot(),
+        muGrad,
+      });
+      this.userGrads.clear();
+      this.movieGrads.clear();
+      return loss;
+    }
+    this.state.t += 1;
+    const step = adamStep(this.optimizer.adam, lr, this.state.t);
+    this.applyDense(step, grads, muGrad);
+    this.updateMovingStats(stats);
+    const { adam, embeddingDecay, biasDecay } = this.optimizer;
+    const mom = (name: string) => this.state.moments.get(name)!;
+    this.userGrads.applyAdam(
+      adam,
+      step,
+      w.userEmb,
+      mom('userEmb'),
+      embeddingDecay,
+      w.userBias,
+      mom('userBias'),
+      biasDecay,
+    );
+    this.movieGrads.applyAdam(
+      adam,
+      step,
+      w.movieEmb,
+      mom('movieEmb'),
+      embeddingDecay,
+      w.movieBias,
+      mom('movieBias'),
+      biasDecay,
+    );
+    return loss;
+  }
+
+  /** Sums the per-row gradients of the embeddings (MLP input + hybrid dot) and biases; returns dLoss/dmu. */
+  private accumulateTableGrads(
+    cols: RatingColumns,
+    order: Int32Array,
+    start: number,
+    B: number,
+    dX: Float32Array,
+    dPred: Float32Array,
+  ): number {
+    const w = this.weights;
+    const d = w.dim;
+    const inSize = 2 * d;
+    const hybrid = w.arch === 'hybrid';
+    const { x } = this;
+    const ug = this.userGrads;
+    const mg = this.movieGrads;
+    let muGrad = 0;
+    for (let i = 0; i < B; i++) {
+      const row = order[start + i]!;
+      const g = dPred[i]!;
+      muGrad += g;
+      const us = ug.slot(cols.users[row]!);
+      const ms = mg.slot(cols.movies[row]!);
+      ug.biasGrads[us] = ug.biasGrads[us]! + g;
+      mg.biasGrads[ms] = mg.biasGrads[ms]! + g;
+      const base = i * inSize;
+      const uo = us * d;
+      const mo = ms * d;
+      if (hybrid) {
+        // d(e_u · e_m)/de_u = e_m and vice versa, with the embeddings as gathered (before this step's update).
+        for (let k = 0; k < d; k++) {
+          ug.grads[uo + k] = ug.grads[uo + k]! + dX[base + k]! + g * x[base + d + k]!;
+          mg.grads[mo + k] = mg.grads[mo + k]! + dX[base + d + k]! + g * x[base + k]!;
+        }
+      } else {
+        for (let k = 0; k < d; k++) {
+          ug.grads[uo + k] = ug.grads[uo + k]! + dX[base + k]!;
+          mg.grads[mo + k] = mg.grads[mo + k]! + dX[base + d + k]!;
+        }
+      }
+    }
+    return muGrad;
+  }
+
+  private applyDense(step: AdamStep, grads: MlpGrads, muGrad: number): void {
+    const { adam, weightDecay } = this.optimizer;
+    const w = this.weights;
+    const mom = (name: string) => this.state.moments.get(name)!;
+    w.hidden.forEach((layer, l) => {
+      const g = grads.hidden[l]!;
+      adamDense(adam, step, weightDecay, layer.W, mom(`hidden.${l}.W`), g.dW);
+      if (layer.bn && g.dGamma && g.dBeta) {
+        adamDense(adam, step, 0, layer.bn.gamma, mom(`hidden.${l}.gamma`), g.dGamma);
+        adamDense(adam, step, 0, layer.bn.beta, mom(`hidden.${l}.beta`), g.dBeta);
+      } else {
+        adamDense(adam, step, 0, layer.b, mom(`hidden.${l}.b`), g.db);
+      }
+    });
+    adamDense(adam, step, weightDecay, w.out.W, mom('out.W'), grads.out.dW);
+    adamDense(adam, step, 0, w.out.b, mom('out.b'), grads.out.db);
+    this.muArr[0] = w.mu;
+    this.muGradArr[0] = muGrad;
+    adamDense(adam, step, 0, this.muArr, mom('mu'), this.muGradArr);
+    w.mu = this.muArr[0]!;
+  }
+
+  private updateMovingStats(stats: ({ mean: Float32Array; variance: Float32Array } | undefined)[]): void {
+    const momentum = this.config.bnMomentum;
+    this.weights.hidden.forEach((layer, l) => {
+      const s = stats[l];
+      if (!layer.bn || !s) return;
+      const { movingMean, movingVariance } = layer.bn;
+      for (let j = 0; j < layer.outSize; j++) {
+        movingMean[j] = momentum * movingMean[j]! + (1 - momentum) * s.mean[j]!;
+        movingVariance[j] = momentum * movingVariance[j]! + (1 - momentum) * s.variance[j]!;
+      }
+    });
+  }
+
+  /** Frees the tfjs tensors held by this step. */
+  dispose(): void {
+    this.pass.dispose();
+  }
+}
