@@ -23,6 +23,16 @@ let edge: Edge;
 let stable: Fixture;
 let canary: Fixture;
 
+/**
+ * A parsed response. Bodies are JSON whose shape each test asserts field by field, so they are typed loosely.
+ */
+interface Reply {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
 interface Item {
   movieId: number;
   title: string;
@@ -32,10 +42,7 @@ interface Item {
   score: number;
 }
 
-async function getJson(
-  path: string,
-  init?: RequestInit,
-): Promise<{ status: number; headers: Headers; body: any }> {
+async function getJson(path: string, init?: RequestInit): Promise<Reply> {
   const res = await edge.fetch(path, init);
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
@@ -302,7 +309,7 @@ describe('with a stable dcf version and a hybrid canary', () => {
 
   describe('bad input', () => {
     const user = () => userIdOf(stableUser());
-    const cases: [string, number, () => Promise<{ status: number; body: any }>][] = [
+    const cases: [string, number, () => Promise<Reply>][] = [
       ['non-numeric user id', 400, () => getJson('/v1/users/abc/recommendations')],
       ['negative user id', 400, () => getJson('/v1/users/-4/recommendations')],
       ['user id beyond int32', 400, () => getJson('/v1/users/99999999999/recommendations')],

@@ -262,3 +262,15 @@ export function expectedSimilar(
     scores: Array.from(best.scores),
   };
 }
+
+/**
+ * A copy of a fixture whose file `name` no longer matches its manifest entry: one byte flipped (checksum
+ * mismatch) or, with `truncate`, the last 64 bytes cut (size mismatch).
+ */
+export function corrupted(fixture: Fixture, name: string, how: 'flip' | 'truncate' = 'flip'): Fixture {
+  const bytes = fixture.files.get(name);
+  if (bytes === undefined) throw new Error(`fixture has no ${name}`);
+  const copy = how === 'flip' ? bytes.slice() : bytes.slice(0, Math.max(0, bytes.length - 64));
+  if (how === 'flip') copy[copy.length >> 1] = (copy[copy.length >> 1] as number) ^ 0xff;
+  return { ...fixture, files: new Map(fixture.files).set(name, copy) };
+}
