@@ -83,6 +83,15 @@ describe('bad input stops the load with file, line and problem', () => {
     );
   });
 
+  it('a CSV syntax error in a quoted side file', async () => {
+    const err = await dataError({
+      'ratings.csv': 'userId,movieId,rating\n1,1,3\n',
+      'movies.csv': 'movieId,title,genres\n1,"Fine (1990)",Drama\n2,"Unclosed (1991),Drama\n',
+    });
+    expect(err.file).toMatch(/movies\.csv$/);
+    expect(err.problem).toMatch(/^CSV syntax: /);
+  });
+
   it('a malformed side-file line', async () => {
     const err = await dataError({
       'ratings.dat': '1::2::3::4\n',

@@ -6,7 +6,7 @@
 import { DataError } from '../../../../shared/src/errors.ts';
 import { genreMask } from '../../../../shared/src/schemas/genres.ts';
 import type { MovieTable, UserTable } from '../types.ts';
-import { findColumns, parseCsvText } from './csv-records.ts';
+import { csvTextRecords, findColumns, type CsvRecord } from './csv-records.ts';
 import type { FieldRole, LineLayout } from './line-parser.ts';
 import {
   MovieTableBuilder,
@@ -67,10 +67,10 @@ export async function readMlCsvMovies(
   movieIds: Int32Array,
   ctx: SideContext,
 ): Promise<MovieTable> {
-  const records = parseCsvText(await readText(file, 'utf8'), file);
+  const records = csvTextRecords(await readText(file, 'utf8'), file);
   const [id, title, genres, yearCol] = header(records, file, ['movieId', 'title', 'genres', 'year'], 2);
   const out = new MovieTableBuilder(movieIds);
-  for (const { fields, line } of records.slice(1)) {
+  for (const { fields, line } of records) {
     const movieId = parseId(fields[id!] ?? '');
     if (Number.isNaN(movieId)) {
       rejectSideLine(ctx, file, line, `movie id "${fields[id!] ?? ''}" is not a whole number.`);
@@ -90,10 +90,10 @@ export async function readMlCsvUsers(
   userIds: Int32Array,
   ctx: SideContext,
 ): Promise<UserTable> {
-  const records = parseCsvText(await readText(file, 'utf8'), file);
+  const records = csvTextRecords(await readText(file, 'utf8'), file);
   const [id, age, gender] = header(records, file, ['userId', 'age', 'gender'], 1);
   const out = new UserTableBuilder(userIds);
-  for (const { fields, line } of records.slice(1)) {
+  for (const { fields, line } of records) {
     const userId = parseId(fields[id!] ?? '');
     if (Number.isNaN(userId)) {
       rejectSideLine(ctx, file, line, `user id "${fields[id!] ?? ''}" is not a whole number.`);
@@ -105,9 +105,13 @@ export async function readMlCsvUsers(
   return out.finish(file, ctx.report);
 }
 
-/** Column positions of `names` in the header record; the first `required` of them must be present. */
-function header(records: { fields: string[] }[], file: string, names: string[], required: number): number[] {
-  const head = records[0]?.fields ?? [];
+/**
+ * Takes the header record off `records` and returns the positions of `names` in it; the first `required` of
+ * them must be present.
+ */
+function header(records: Iterator<CsvRecord>, file: string, names: string[], required: number): number[] {
+  const first = records.next();
+  const head = first.done ? [] : first.value.fields;
   const cols = findColumns(head, names);
   cols.slice(0, required).forEach((c, i) => {
     if (c < 0) {
