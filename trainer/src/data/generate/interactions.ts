@@ -39,7 +39,6 @@ export class RatingSampler {
 
   private readonly stamp: Int32Array;
   private readonly keys: Float64Array;
-  private readonly order: Int32Array;
   private readonly cumulativePopularity: Float64Array;
   private generation = 0;
 
@@ -55,7 +54,6 @@ export class RatingSampler {
     this.expected = new Float64Array(n);
     this.stamp = new Int32Array(n);
     this.keys = new Float64Array(n);
-    this.order = new Int32Array(n);
     this.cumulativePopularity = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) {
       this.cumulativePopularity[i + 1] =
@@ -71,10 +69,11 @@ export class RatingSampler {
     const end = users.activeTo[u]!;
     const eligible = releasedBefore(this.catalogue, end);
     const eligibleShare = this.cumulativePopularity[eligible]! / this.cumulativePopularity[this.catalogue.count]!;
-    // Rejection sampling costs O(k) draws while the eligible pool is large; when the user takes a big share of
-    // it, exponential keys over the whole pool are cheaper. Both draw successively ∝ weight, without replacement.
-    if (3 * k > eligible || eligibleShare < 0.3) this.chooseByKeys(rng, u, k, eligible);
-    else this.chooseByRejection(rng, u, k, end);
+    // Rejection sampling costs about k / eligibleShare draws while the user takes a small part of the eligible
+    // pool; otherwise exponential keys over the whole pool (O(eligible)) are cheaper. Both draw successively
+    // ∝ weight without replacement, i.e. from the same distribution.
+    if (3 * k <= eligible && 4 * k <= eligibleShare * eligible) this.chooseByRejection(rng, u, k, end);
+    else this.chooseByKeys(rng, u, k, eligible);
     const chosen = this.movies.subarray(0, k).sort();
     const start = users.activeFrom[u]!;
     for (let i = 0; i < k; i++) {
@@ -114,13 +113,13 @@ export class RatingSampler {
 
   /** Efraimidis–Spirakis: the k largest keys log(U)/w among the `eligible` earliest-released movies. */
   private chooseByKeys(rng: Rng, u: number, k: number, eligible: number): void {
-    for (let i = 0; i < eligible; i++) {
-      const m = this.catalogue.byRelease[i]!;
-      this.order[i] = m;
-      this.keys[m] = Math.log(rng.uniform()) / this.weight(u, m);
+    const keys = this.keys.subarray(0, eligible);
+    for (let i = 0; i < eligible; i++) keys[i] = Math.log(rng.uniform()) / this.weight(u, this.catalogue.byRelease[i]!);
+    // The k-th largest key is the threshold; a native numeric sort of a copy beats a comparator sort of indices.
+    const threshold = Float64Array.from(keys).sort()[eligible - k]!;
+    let n = 0;
+    for (let i = 0; i < eligible && n < k; i++) {
+      if (keys[i]! >= threshold) this.movies[n++] = this.catalogue.byRelease[i]!;
     }
-    const keys = this.keys;
-    const top = this.order.subarray(0, eligible).sort((a, b) => keys[b]! - keys[a]! || a - b);
-    this.movies.set(top.subarray(0, k));
   }
 }

@@ -50,6 +50,8 @@ export interface SyntheticMovies {
   quality: Float64Array;
   /** Taste factors q_m, row-major count × FACTOR_RANK. */
   factors: Float64Array;
+  /** Position on the light-hearted (0) ↔ grim (1) mood axis. */
+  moods: Float64Array;
   /** Movie indices sorted by release time, and `releases` in that order: the movies a user active until t
    * can rate are a prefix of this order. */
   byRelease: Int32Array;
@@ -78,6 +80,7 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
   const releases = new Float64Array(count);
   const quality = new Float64Array(count);
   const factors = new Float64Array(count * FACTOR_RANK);
+  const moods = new Float64Array(count);
   const genreWeights = GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT);
   for (let m = 0; m < count; m++) {
     const rng = new Rng(seed, Stream.movies, m);
@@ -91,6 +94,7 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
     releases[m] = Date.UTC(years[m]!, 0, 1) / 1000 + rng.int(364) * 86400;
     quality[m] = MOVIE_QUALITY_SD * rng.normal();
     for (let r = 0; r < FACTOR_RANK; r++) factors[m * FACTOR_RANK + r] = FACTOR_ENTRY_SD * rng.normal();
+    moods[m] = rng.uniform();
     titles[m] = movieTitle(new Rng(seed, Stream.titles, m));
   }
   const popularity = zipfPopularity(seed, count);
@@ -108,6 +112,7 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
     popularity,
     quality,
     factors,
+    moods,
     byRelease,
     sortedReleases,
     popularitySampler: new AliasTable(popularity),

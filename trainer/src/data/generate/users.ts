@@ -26,6 +26,8 @@ export interface SyntheticUsers {
   spreads: Float64Array;
   /** Taste factors p_u, row-major count × FACTOR_RANK. */
   factors: Float64Array;
+  /** Preferred point on the mood axis [0, 1] (see latent.ts). */
+  moods: Float64Array;
   /** Birth year, fractional (start of activity − age). */
   birthYears: Float64Array;
   /** Number of ratings (≥ 20). */
@@ -84,6 +86,7 @@ export function makeUsers(
   const spreads = new Float64Array(count);
   const factors = new Float64Array(count * FACTOR_RANK);
   const activity = new Float64Array(count);
+  const moods = new Float64Array(count);
   const byGender = [favoriteWeights(0), favoriteWeights(1)];
   for (let u = 0; u < count; u++) {
     const rng = new Rng(seed, Stream.users, u);
@@ -103,6 +106,7 @@ export function makeUsers(
     spreads[u] = Math.exp(USER_SPREAD_LOG_SD * rng.normal());
     for (let r = 0; r < FACTOR_RANK; r++) factors[u * FACTOR_RANK + r] = FACTOR_ENTRY_SD * rng.normal();
     activity[u] = Math.exp(ACTIVITY_LOG_SD * rng.normal());
+    moods[u] = rng.uniform();
   }
   const cap = Math.max(Math.floor(MAX_CATALOGUE_SHARE * movies.count), Math.ceil(totalRatings / count));
   const ratingCounts = allocateCounts(activity, totalRatings, MIN_RATINGS_PER_USER, Math.min(cap, movies.count));
@@ -134,6 +138,7 @@ export function makeUsers(
     offsets,
     spreads,
     factors,
+    moods,
     birthYears,
     ratingCounts,
     activeFrom,
