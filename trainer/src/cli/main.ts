@@ -8,6 +8,9 @@ import { MarqueeError } from '../../../shared/src/errors.ts';
 import { generateCommand } from './generate.ts';
 import { dataCommand } from './data.ts';
 import { demoCommand } from './demo.ts';
+import { exportCommand } from './export.ts';
+import { publishCommand } from './publish.ts';
+import { channelCommand } from './channel.ts';
 
 /** Builds the program; exported so tests can inspect it without spawning a process. */
 export function buildProgram(): Command {
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(generateCommand());
   program.addCommand(dataCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(publishCommand());
+  program.addCommand(channelCommand());
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }
