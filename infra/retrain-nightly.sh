@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Nightly retraining: train on the latest ratings, evaluate against the baselines, refuse to ship a model that
+# does not beat biased matrix factorization, then publish it as a CANARY for a slice of users. Promotion to stable
+# is a separate, deliberate step (infra/promote.sh) after the canary has been watched.
+#
+# Configuration (environment):
+#   MARQUEE_DATA      ratings to train on: a MovieLens directory/file or CSV (required)
+#   MARQUEE_STORE     where versions are published: file:///..., s3://bucket/prefix, r2-local://bucket (required)
+#   MARQUEE_WORKDIR   where runs are kept (default: ./runs)
+#   MARQUEE_CANARY_PERCENT   share of users routed to the new version (default: 10)
+#   MARQUEE_ENDPOINT  S3 endpoint for R2/MinIO (optional); credentials come from AWS_ACCESS_KEY_ID etc.
+#   MARQUEE_TRAIN_FLAGS      extra flags for `marquee train` (optional)
+set -euo pipefail
+
+: "${MARQUEE_DATA:?set MARQUEE_DATA to the ratings to train on}"
+: "${MARQUEE_STORE:?set MARQUEE_STORE to the object store URI (file:///..., s3://bucket/prefix)}"
+workdir="${MARQUEE_WORKDIR:-./runs}"
+percent="${MARQUEE_CANARY_PERCENT:-10}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+marquee=(node "$here/trainer/bin/marquee.js")
+run="$workdir/$(date -u +%Y%m%d-%H%M%S)"
+endpoint=()
+if [[ -n "${MARQUEE_ENDPOINT:-}" ]]; then endpoint=(--endpoint "$MARQUEE_ENDPOINT"); fi
+
+mkdir -p "$workdir"
+echo "retrain: training on $MARQUEE_DATA -> $run"
+# shellcheck disable=SC2086
+"${marquee[@]}" train --data "$MARQUEE_DATA" --out "$run" ${MARQUEE_TRAIN_FLAGS:-}
+"${marquee[@]}" evaluate --run "$run" --baselines
+
+# Quality gate: the deep model must beat biased MF on the same split, or nothing is published.
+node --input-type=module -e '
+  import { readFileSync } from "node:fs";
+  const m = JSON.parse(readFileSync(process.argv[1], "utf8"));
+  const model = m["test.rmse"], mf = m["baselines.mf.rmse"];
+  if (typeof model !== "number" || typeof mf !== "number") {
+    console.error("retrain: metrics.json lacks test.rmse or baselines.mf.rmse; refusing to publish");
+    process.exit(2);
+  }
+  if (!(model < mf)) {
+    console.error(`retrain: model RMSE ${model.toFixed(4)} does not beat biased MF ${mf.toFixed(4)}; not publishing`);
+    process.exit(3);
+  }
+  console.log(`retrain: gate passed (model ${model.toFixed(4)} < biased MF ${mf.toFixed(4)})`);
+' "$run/metrics.json"
+
+"${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel canary --percent "$percent"
+echo "retrain: published as canary for $percent% of users. Watch it, then: infra/promote.sh <version> (or infra/rollback.sh)"
