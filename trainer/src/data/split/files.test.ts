@@ -64,7 +64,10 @@ describe('combineTrainTest', () => {
         genres: Uint32Array.from(ids, (id) => id / 100),
         years: Int32Array.from(ids, (id) => 1900 + id / 10),
       };
-      t.userInfo = { ages: Int32Array.from(t.userIds, (id) => id + 1), genders: Array.from(t.userIds, () => tag) };
+      t.userInfo = {
+        ages: Int32Array.from(t.userIds, (id) => id + 1),
+        genders: Array.from(t.userIds, () => tag),
+      };
     };
     info(a, 'A');
     info(b, 'B');

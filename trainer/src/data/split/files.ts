@@ -71,7 +71,13 @@ function mergeScales(a: RatingScale, b: RatingScale, files: string): RatingScale
  * Counts test rows (merged indices >= trainCount) whose (user, movie) pair also occurs among the train rows.
  * Groups both sides by user and stamps each user's train movies, so it is O(count + users + movies).
  */
-function countOverlap(users: Int32Array, movies: Int32Array, trainCount: number, numUsers: number, numMovies: number): number {
+function countOverlap(
+  users: Int32Array,
+  movies: Int32Array,
+  trainCount: number,
+  numUsers: number,
+  numMovies: number,
+): number {
   // The grouping is stable, so within a user every train row precedes every test row.
   const { offsets, rows: byUser } = groupRowsByUser(users, numUsers);
   const stamp = new Int32Array(numMovies).fill(-1);
@@ -123,7 +129,10 @@ export function combineTrainTest(train: RatingsTable, test: RatingsTable): Combi
     movieIds: moviesMerged.ids,
     scale: mergeScales(train.scale, test.scale, files),
     source: {
-      format: train.source.format === test.source.format ? train.source.format : `${train.source.format}+${test.source.format}`,
+      format:
+        train.source.format === test.source.format
+          ? train.source.format
+          : `${train.source.format}+${test.source.format}`,
       path: files,
     },
   };

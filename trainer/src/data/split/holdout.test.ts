@@ -22,7 +22,9 @@ describe('holdout', () => {
   });
 
   it('is deterministic per seed and differs across seeds', () => {
-    expect(holdout(split.train, table, 0.1, 3).validation).toEqual(holdout(split.train, table, 0.1, 3).validation);
+    expect(holdout(split.train, table, 0.1, 3).validation).toEqual(
+      holdout(split.train, table, 0.1, 3).validation,
+    );
     expect(holdout(split.train, table, 0.1, 3).validation).not.toEqual(
       holdout(split.train, table, 0.1, 4).validation,
     );

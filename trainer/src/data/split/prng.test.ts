@@ -40,7 +40,9 @@ describe('createRng', () => {
 
   it('rejects seeds outside [0, 2^32) and bad bounds', () => {
     expect(() => createRng(-1)).toThrow(UsageError);
-    expect(() => createRng(2 ** 32)).toThrow(/seed: expected a whole number from 0 to 4294967295 \(got 4294967296\)/);
+    expect(() => createRng(2 ** 32)).toThrow(
+      /seed: expected a whole number from 0 to 4294967295 \(got 4294967296\)/,
+    );
     expect(() => createRng(1.5)).toThrow(UsageError);
     expect(() => createRng(1).below(0)).toThrow(RangeError);
   });

@@ -45,7 +45,9 @@ describe('randomSplit', () => {
 
   it('rejects bad fractions and malformed tables', () => {
     expect(() => randomSplit(table, 0, 1)).toThrow(UsageError);
-    expect(() => randomSplit(table, 1, 1)).toThrow(/random split: expected a fraction strictly between 0 and 1 \(got 1\)/);
+    expect(() => randomSplit(table, 1, 1)).toThrow(
+      /random split: expected a fraction strictly between 0 and 1 \(got 1\)/,
+    );
     expect(() => randomSplit(table, Number.NaN, 1)).toThrow(UsageError);
     const bad = tableOf([[1, 1, 3, 1]], 'bad.csv');
     bad.users[0] = 5;

@@ -10,7 +10,10 @@ describe('parseSplitSpec', () => {
     expect(parseSplitSpec(' USER:.25 ')).toEqual({ kind: 'user', fraction: 0.25 });
     expect(parseSplitSpec('temporal:2015-01-01')).toEqual({ kind: 'temporal', cutoff: 1420070400 });
     expect(parseSplitSpec('temporal:2015-01-01T12:00:00Z')).toEqual({ kind: 'temporal', cutoff: 1420113600 });
-    expect(parseSplitSpec('temporal:2015-01-01T12:00+02:00')).toEqual({ kind: 'temporal', cutoff: 1420106400 });
+    expect(parseSplitSpec('temporal:2015-01-01T12:00+02:00')).toEqual({
+      kind: 'temporal',
+      cutoff: 1420106400,
+    });
     expect(parseSplitSpec('temporal:893286638')).toEqual({ kind: 'temporal', cutoff: 893286638 });
     expect(parseSplitSpec('last:5')).toEqual({ kind: 'last', n: 5 });
     expect(parseSplitSpec('loo')).toEqual({ kind: 'loo' });
@@ -21,7 +24,10 @@ describe('parseSplitSpec', () => {
     ['kfold:5', /expected one of .* \(got "kfold:5"\)/],
     ['random', /expected random:<value>/],
     ['random:', /expected random:<value>/],
-    ['random:0', /expected random:F with a fraction F strictly between 0 and 1, e.g. random:0.2 \(got "random:0"\)/],
+    [
+      'random:0',
+      /expected random:F with a fraction F strictly between 0 and 1, e.g. random:0.2 \(got "random:0"\)/,
+    ],
     ['user:1', /strictly between 0 and 1/],
     ['user:-0.1', /strictly between 0 and 1/],
     ['user:abc', /strictly between 0 and 1/],
@@ -41,7 +47,8 @@ describe('parseSplitSpec', () => {
   });
 
   it('documents every form for --help', () => {
-    for (const form of ['random:F', 'user:F', 'temporal:DATE', 'last:N', 'loo']) expect(SPLIT_SPEC_HELP).toContain(form);
+    for (const form of ['random:F', 'user:F', 'temporal:DATE', 'last:N', 'loo'])
+      expect(SPLIT_SPEC_HELP).toContain(form);
   });
 });
 

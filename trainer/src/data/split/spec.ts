@@ -32,10 +32,10 @@ export const DEFAULT_SPLIT_SPEC = 'user:0.1';
  */
 export const SPLIT_SPEC_HELP = [
   'random:F       fraction F (0 < F < 1) of all ratings, chosen at random (seeded)',
-  'user:F         fraction F of each user\'s ratings; users keep >= 1 in train (seeded; default user:0.1)',
+  "user:F         fraction F of each user's ratings; users keep >= 1 in train (seeded; default user:0.1)",
   'temporal:DATE  ratings at/after DATE (YYYY-MM-DD UTC, ISO date-time with zone, or unix seconds) go to test',
-  'last:N         each user\'s N latest ratings (users keep >= 1 in train)',
-  'loo            leave-one-out: each user\'s latest rating (users with one rating keep it in train)',
+  "last:N         each user's N latest ratings (users keep >= 1 in train)",
+  "loo            leave-one-out: each user's latest rating (users with one rating keep it in train)",
 ].join('\n');
 
 const FORMS = 'random:F, user:F, temporal:DATE, last:N or loo';

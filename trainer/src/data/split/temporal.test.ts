@@ -48,7 +48,9 @@ describe('temporalSplit', () => {
       [1, 1, 3, 0],
       [1, 2, 3, 0],
     ]);
-    expect(() => temporalSplit(t, 1)).toThrow(/temporal split needs rating timestamps, but test\.csv has none/);
+    expect(() => temporalSplit(t, 1)).toThrow(
+      /temporal split needs rating timestamps, but test\.csv has none/,
+    );
     expect(() => lastNSplit(t, 1)).toThrow(UsageError);
     expect(() => leaveOneOutSplit(t)).toThrow(UsageError);
   });
@@ -60,7 +62,10 @@ describe('lastNSplit', () => {
     expectPartition(split, table.count);
     const train = rowsByUser(table, split.train);
     const test = rowsByUser(table, split.test);
-    const all = rowsByUser(table, Int32Array.from({ length: table.count }, (_, i) => i));
+    const all = rowsByUser(
+      table,
+      Int32Array.from({ length: table.count }, (_, i) => i),
+    );
     for (const [u, rows] of all) {
       const k = test.get(u)?.length ?? 0;
       expect(k).toBe(Math.min(3, rows.length - 1));
@@ -116,7 +121,12 @@ describe('leaveOneOutSplit', () => {
       const t = table.timestamps[rows[0]!]!;
       for (const r of train.get(u)!) expect(table.timestamps[r]!).toBeLessThanOrEqual(t);
     }
-    const multi = Array.from(rowsByUser(table, Int32Array.from({ length: table.count }, (_, i) => i)).values());
+    const multi = Array.from(
+      rowsByUser(
+        table,
+        Int32Array.from({ length: table.count }, (_, i) => i),
+      ).values(),
+    );
     expect(test.size).toBe(multi.filter((r) => r.length >= 2).length);
   });
 });

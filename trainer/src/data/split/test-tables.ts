@@ -46,7 +46,12 @@ export function tableOf(tuples: readonly RatingTuple[], path = 'test.csv'): Rati
  * drawn from `numMovies` with a skew, timestamps from a small range so ties are common. Rows are in a shuffled
  * (not user-grouped) order, and (user, movie) pairs may repeat — the splits must not care.
  */
-export function randomTable(seed: number, numUsers: number, numMovies: number, maxPerUser: number): RatingsTable {
+export function randomTable(
+  seed: number,
+  numUsers: number,
+  numMovies: number,
+  maxPerUser: number,
+): RatingsTable {
   const rng = createRng(seed, 99);
   const users: number[] = [];
   for (let u = 0; u < numUsers; u++) {
