@@ -8,6 +8,7 @@ export {
   MODELS_PREFIX,
   assertVersionPresent,
   checkBundle,
+  verifyBundle,
   listVersions,
   publishVersion,
   readManifest,

@@ -40,6 +40,9 @@ export async function openStore(uri: string, options: OpenStoreOptions = {}): Pr
   if (scheme !== 's3' && (options.endpoint !== undefined || options.region !== undefined)) {
     throw new UsageError(`--endpoint and --region apply to s3:// stores only (got --store ${uri})`);
   }
+  if (scheme !== 'r2-local' && (options.persistTo !== undefined || options.wranglerToml !== undefined)) {
+    throw new UsageError(`--persist-to applies to r2-local:// stores only (got --store ${uri})`);
+  }
   if (scheme === undefined) return fileStore(fileStoreRoot(`file://${uri}`));
   if (scheme === 'file') return fileStore(fileStoreRoot(uri));
   if (scheme === 's3') {

@@ -36,14 +36,14 @@ function located(locate: (file: string) => string, err: unknown): unknown {
 }
 
 /**
- * Checks that the files match the manifest exactly (names, sizes, sha256) and decode consistently.
+ * Checks that the files match the manifest exactly: the same names, and each file's size and sha256.
  * @param locate how to name a file in errors (default: its key in a store, models/<version>/<file>)
  * @throws ArtifactError naming the first bad file
  */
-export async function checkBundle(
+export async function verifyBundle(
   bundle: VersionBundle,
   locate: (file: string) => string = (file) => versionKey(bundle.manifest.version, file),
-): Promise<DecodedVersion> {
+): Promise<void> {
   const { manifest, files } = bundle;
   for (const name of files.keys()) {
     if (!(name in manifest.files)) throw new ArtifactError(locate(name), 'not listed in the manifest');
@@ -53,8 +53,19 @@ export async function checkBundle(
     if (bytes === undefined) throw new ArtifactError(locate(name), 'listed in the manifest but missing');
     await verifyFile(locate(name), bytes, entry);
   }
+}
+
+/**
+ * verifyBundle, then decodes every table and cross-checks it against the manifest.
+ * @throws ArtifactError naming the first bad file
+ */
+export async function checkBundle(
+  bundle: VersionBundle,
+  locate: (file: string) => string = (file) => versionKey(bundle.manifest.version, file),
+): Promise<DecodedVersion> {
+  await verifyBundle(bundle, locate);
   try {
-    return decodeVersion(manifest, files);
+    return decodeVersion(bundle.manifest, bundle.files);
   } catch (err) {
     throw located(locate, err);
   }
@@ -66,7 +77,8 @@ export async function checkBundle(
  * overwrites.
  * @param options.force replace an existing version (its manifest is deleted first, so it is invisible meanwhile)
  * @param options.onFile called after each upload with the file name and size
- * @throws UsageError when the version exists and force is not set; ArtifactError when the bundle is inconsistent;
+ * @throws UsageError when the version exists and force is not set; ArtifactError when a file does not match the
+ *   manifest;
  *   StorageError from the store
  */
 export async function publishVersion(
@@ -76,7 +88,8 @@ export async function publishVersion(
 ): Promise<void> {
   const manifest = parseManifest(bundle.manifest);
   const id = manifest.version;
-  await checkBundle(bundle);
+  // Sizes and checksums only: bundles come from buildVersion or readVersionDir, which decoded every table.
+  await verifyBundle(bundle);
   const manifestKey = versionKey(id, MANIFEST_FILE);
   if ((await store.head(manifestKey)) !== null) {
     if (!options.force) {
