@@ -33,7 +33,19 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 describe('marquee generate', () => {
   it('writes a data set and prints counts, density, mean rating, noise floor and time', async () => {
     const out = path.join(root, 'ok');
-    const r = await run(['generate', '--users', '100', '--movies', '60', '--density', '0.4', '--seed', '3', '--out', out]);
+    const r = await run([
+      'generate',
+      '--users',
+      '100',
+      '--movies',
+      '60',
+      '--density',
+      '0.4',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ratings: 2,400\n/);
     expect(r.out).toMatch(/density: 0\.4000/);
@@ -64,7 +76,17 @@ describe('marquee generate', () => {
     const missing = await run(['generate', '--preset', 'small']);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/--out/);
-    const again = await run(['generate', '--users', '50', '--movies', '40', '--density', '0.5', '--out', path.join(root, 'ok')]);
+    const again = await run([
+      'generate',
+      '--users',
+      '50',
+      '--movies',
+      '40',
+      '--density',
+      '0.5',
+      '--out',
+      path.join(root, 'ok'),
+    ]);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/--force/);
   });
@@ -78,9 +100,13 @@ describe('marquee generate', () => {
   });
 
   it('exits 2 naming the flag when run as a real process', () => {
-    const bad = spawnSync(process.execPath, [BIN, 'generate', '--density', '2', '--out', path.join(root, 'x')], {
-      encoding: 'utf8',
-    });
+    const bad = spawnSync(
+      process.execPath,
+      [BIN, 'generate', '--density', '2', '--out', path.join(root, 'x')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--density/);
   });

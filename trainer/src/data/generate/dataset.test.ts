@@ -42,10 +42,12 @@ beforeAll(async () => {
     year: Number(/ \((\d{4})\)$/.exec(title!)?.[1]),
   }));
   users = new Map(
-    userRows!.slice(1).map((row) => [
-      +row[0]!,
-      { favorites: genreMask(row[3]!.split('|')), count: +row[7]!, from: +row[8]!, to: +row[9]! },
-    ]),
+    userRows!
+      .slice(1)
+      .map((row) => [
+        +row[0]!,
+        { favorites: genreMask(row[3]!.split('|')), count: +row[7]!, from: +row[8]!, to: +row[9]! },
+      ]),
   );
 });
 
@@ -87,7 +89,8 @@ describe('generateDataset', () => {
       previous = key;
       seen.add(key);
       perUser.set(r.user, (perUser.get(r.user) ?? 0) + 1);
-      if (!(Number.isInteger(r.rating) && r.rating >= 1 && r.rating <= 5)) throw new Error(`rating ${r.rating}`);
+      if (!(Number.isInteger(r.rating) && r.rating >= 1 && r.rating <= 5))
+        throw new Error(`rating ${r.rating}`);
     }
     expect(seen.size).toBe(ratings.length);
     expect(perUser.size).toBe(300);
@@ -176,7 +179,9 @@ describe('generateDataset', () => {
     const forced = await generateDataset({ ...SIZE, seed: 9, force: true }, dir);
     expect(forced.seed).toBe(9);
     expect((await readdir(root)).filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
-    await expect(generateDataset({ ...SIZE, density: 0.05 }, path.join(root, 'd'))).rejects.toThrow(/--density/);
+    await expect(generateDataset({ ...SIZE, density: 0.05 }, path.join(root, 'd'))).rejects.toThrow(
+      /--density/,
+    );
     expect((await readdir(root)).sort()).toEqual(['a', 'b', 'c']);
   });
 

@@ -129,7 +129,14 @@ async function writeRatings(
 ): Promise<RatingStats> {
   const ratingsFile = new BufferedFile(path.join(dir, 'ratings.csv'));
   const truthFile = new BufferedFile(path.join(dir, 'truth.csv'));
-  const stats: RatingStats = { count: 0, sum: 0, sumSquares: 0, squaredError: 0, histogram: [0, 0, 0, 0, 0], ratedMovies: 0 };
+  const stats: RatingStats = {
+    count: 0,
+    sum: 0,
+    sumSquares: 0,
+    squaredError: 0,
+    histogram: [0, 0, 0, 0, 0],
+    ratedMovies: 0,
+  };
   const perMovie = new Int32Array(movies.count);
   let total = 0;
   for (let u = 0; u < users.count; u++) total += users.ratingCounts[u]!;

@@ -68,7 +68,8 @@ export class RatingSampler {
     const k = users.ratingCounts[u]!;
     const end = users.activeTo[u]!;
     const eligible = releasedBefore(this.catalogue, end);
-    const eligibleShare = this.cumulativePopularity[eligible]! / this.cumulativePopularity[this.catalogue.count]!;
+    const eligibleShare =
+      this.cumulativePopularity[eligible]! / this.cumulativePopularity[this.catalogue.count]!;
     // Rejection sampling costs about k / eligibleShare draws while the user takes a small part of the eligible
     // pool; otherwise exponential keys over the whole pool (O(eligible)) are cheaper. Both draw successively
     // ∝ weight without replacement, i.e. from the same distribution.
@@ -114,7 +115,8 @@ export class RatingSampler {
   /** Efraimidis–Spirakis: the k largest keys log(U)/w among the `eligible` earliest-released movies. */
   private chooseByKeys(rng: Rng, u: number, k: number, eligible: number): void {
     const keys = this.keys.subarray(0, eligible);
-    for (let i = 0; i < eligible; i++) keys[i] = Math.log(rng.uniform()) / this.weight(u, this.catalogue.byRelease[i]!);
+    for (let i = 0; i < eligible; i++)
+      keys[i] = Math.log(rng.uniform()) / this.weight(u, this.catalogue.byRelease[i]!);
     // The k-th largest key is the threshold; a native numeric sort of a copy beats a comparator sort of indices.
     const threshold = Float64Array.from(keys).sort()[eligible - k]!;
     let n = 0;

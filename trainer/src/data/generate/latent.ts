@@ -33,9 +33,9 @@ export const MOVIE_QUALITY_SD = 0.28;
 /** Quality added per standard deviation of log popularity. */
 export const POPULARITY_QUALITY = 0.1;
 /** Rank of the bilinear taste factors. */
-export const FACTOR_RANK = 3;
+export const FACTOR_RANK = 2;
 /** Standard deviation of p_u · q_m (each factor entry is N(0, FACTOR_ENTRY_SD²)). */
-export const FACTOR_DOT_SD = 0.2;
+export const FACTOR_DOT_SD = 0.15;
 export const FACTOR_ENTRY_SD = Math.sqrt(FACTOR_DOT_SD / Math.sqrt(FACTOR_RANK));
 /** Bonus for a movie with one of the user's favourite genres, and per extra matching favourite. */
 export const GENRE_MATCH = 0.45;

@@ -3,12 +3,7 @@
  * movie side of the latent process. Columnar typed arrays indexed by movie index (movieId = index + 1).
  */
 import { CLASSIC_GENRE_COUNT } from '../../../../shared/src/schemas/genres.ts';
-import {
-  FACTOR_ENTRY_SD,
-  FACTOR_RANK,
-  MOVIE_QUALITY_SD,
-  POPULARITY_QUALITY,
-} from './latent.ts';
+import { FACTOR_ENTRY_SD, FACTOR_RANK, MOVIE_QUALITY_SD, POPULARITY_QUALITY } from './latent.ts';
 import { AliasTable, Rng, Stream } from './random.ts';
 import { movieTitle } from './titles.ts';
 

@@ -17,7 +17,8 @@ function referenceCdf(z: number): number {
 
 describe('normalCdf', () => {
   it('matches a high-precision series to 1e-14 over [-8, 8]', () => {
-    for (let z = -8; z <= 8; z += 0.0137) expect(Math.abs(normalCdf(z) - referenceCdf(z))).toBeLessThan(1e-14);
+    for (let z = -8; z <= 8; z += 0.0137)
+      expect(Math.abs(normalCdf(z) - referenceCdf(z))).toBeLessThan(1e-14);
   });
 
   it('has the textbook values and tails', () => {

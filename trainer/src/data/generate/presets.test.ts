@@ -13,10 +13,12 @@ describe('resolveOptions', () => {
     });
     expect(resolveOptions({ preset: 'large' }).ratings).toBeGreaterThanOrEqual(10_000_000);
     expect(PRESETS.small).toEqual({ users: 1_000, movies: 500, density: 0.1 });
-    expect(resolveOptions({ preset: 'small', users: 300, movies: 150, density: 0.2, seed: 7 })).toMatchObject({
-      ratings: 9_000,
-      seed: 7,
-    });
+    expect(resolveOptions({ preset: 'small', users: 300, movies: 150, density: 0.2, seed: 7 })).toMatchObject(
+      {
+        ratings: 9_000,
+        seed: 7,
+      },
+    );
   });
 
   it('names the flag of an impossible value', () => {

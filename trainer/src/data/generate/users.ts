@@ -109,7 +109,12 @@ export function makeUsers(
     moods[u] = rng.uniform();
   }
   const cap = Math.max(Math.floor(MAX_CATALOGUE_SHARE * movies.count), Math.ceil(totalRatings / count));
-  const ratingCounts = allocateCounts(activity, totalRatings, MIN_RATINGS_PER_USER, Math.min(cap, movies.count));
+  const ratingCounts = allocateCounts(
+    activity,
+    totalRatings,
+    MIN_RATINGS_PER_USER,
+    Math.min(cap, movies.count),
+  );
   const activeFrom = new Float64Array(count);
   const activeTo = new Float64Array(count);
   const birthYears = new Float64Array(count);

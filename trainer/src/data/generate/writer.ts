@@ -70,9 +70,10 @@ export class BufferedFile {
   }
 
   private check(): void {
-    if (this.failure) throw new StorageError(`${this.file}: cannot write: ${this.failure.message}`, {
-      cause: this.failure,
-    });
+    if (this.failure)
+      throw new StorageError(`${this.file}: cannot write: ${this.failure.message}`, {
+        cause: this.failure,
+      });
   }
 }
 
