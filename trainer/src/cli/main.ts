@@ -8,9 +8,13 @@ import { MarqueeError } from '../../../shared/src/errors.ts';
 import { generateCommand } from './generate.ts';
 import { dataCommand } from './data.ts';
 import { demoCommand } from './demo.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { recommendCommand } from './recommend.ts';
+import { similarCommand } from './similar.ts';
 import { exportCommand } from './export.ts';
 import { publishCommand } from './publish.ts';
 import { channelCommand } from './channel.ts';
+import { reportCommand } from './report.ts';
 
 /** Builds the program; exported so tests can inspect it without spawning a process. */
 export function buildProgram(): Command {
@@ -25,9 +29,13 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(generateCommand());
   program.addCommand(dataCommand());
+  program.addCommand(evaluateCommand());
+  program.addCommand(recommendCommand());
+  program.addCommand(similarCommand());
   program.addCommand(exportCommand());
   program.addCommand(publishCommand());
   program.addCommand(channelCommand());
+  program.addCommand(reportCommand());
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }
