@@ -71,7 +71,7 @@ beforeAll(async () => {
   [edge, stable, canary] = await Promise.all([
     startEdge(),
     buildFixture({ version: 'dcf-1', arch: 'dcf', seed: 1, similarK: 20, ...SHAPE }),
-    buildFixture({ version: 'hybrid-1', arch: 'hybrid', seed: 2, ...SHAPE }),
+    buildFixture({ version: 'hybrid-1', arch: 'hybrid', seed: 2, embeddingScale: 6, ...SHAPE }),
   ]);
 });
 
@@ -113,8 +113,9 @@ describe('with a stable dcf version and a hybrid canary', () => {
         userId: userIdOf(u),
         modelVersion: 'dcf-1',
         channel: 'stable',
-        strategy: 'exhaustive',
       });
+      // Random Glorot weights make the MLP dominate a dcf rating: calibration finds pruning not worthwhile.
+      expect(res.body).toMatchObject({ strategy: 'exhaustive', scored: SHAPE.numMovies - SHAPE.seenPerUser });
       const items = res.body.items as Item[];
       const expected = expectedTopN(stable, u, 10);
       expect(items.map((i) => i.movieId)).toEqual(expected.movieIds);
@@ -153,19 +154,27 @@ describe('with a stable dcf version and a hybrid canary', () => {
     }
   });
 
-  it('re-ranks hybrid candidates with the full model', async () => {
-    const u = canaryUser(0);
-    const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=10`);
-    expect(res.body).toMatchObject({ modelVersion: 'hybrid-1', strategy: 'retrieve-rerank' });
-    const items = res.body.items as Item[];
-    const exhaustive = expectedTopN(canary, u, 10);
-    // Every returned score is the full model's rating of that movie; the list mostly agrees with exhaustive
-    // ranking (exactness on 10k movies is measured by npm run bench:edge).
-    const full = expectedTopN(canary, u, SHAPE.numMovies, { excludeRated: true });
-    const byId = new Map(full.movieIds.map((id, k) => [id, full.ratings[k] as number]));
-    for (const item of items) expect(item.score).toBeCloseTo(byId.get(item.movieId) as number, 3);
-    const overlap = items.filter((i) => exhaustive.movieIds.includes(i.movieId)).length;
-    expect(overlap).toBeGreaterThanOrEqual(8);
+  it('prunes hybrid ranking with the calibrated bound and still returns the exhaustive top-N', async () => {
+    let scored = 0;
+    const users = [canaryUser(0), canaryUser(100), canaryUser(250)];
+    for (const u of users) {
+      for (const [limit, genres] of [
+        [10, ''],
+        [50, ''],
+        [10, '&genres=Horror'],
+      ] as const) {
+        const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=${limit}${genres}`);
+        expect(res.body).toMatchObject({ modelVersion: 'hybrid-1', strategy: 'pruned' });
+        const mask = genres === '' ? 0 : genreMask(['Horror']);
+        const expected = expectedTopN(canary, u, limit, { genreMask: mask });
+        const items = res.body.items as Item[];
+        expect(items.map((i) => i.movieId)).toEqual(expected.movieIds);
+        items.forEach((item, k) => expect(item.score).toBeCloseTo(expected.ratings[k] as number, 3));
+        if (limit === 10 && genres === '') scored += res.body.scored as number;
+      }
+    }
+    // The bound settles a top-10 after a fraction of the catalogue.
+    expect(scored / users.length).toBeLessThan(SHAPE.numMovies / 2);
   });
 
   it('returns 404 pointing to cold start for an unknown user', async () => {
@@ -279,7 +288,7 @@ describe('with a stable dcf version and a hybrid canary', () => {
       }));
     const res = await post('/v1/recommendations', { ratings: rated, limit: 10 });
     expect(res.status).toBe(200);
-    expect(res.body.strategy).toBe('fold-in+exhaustive');
+    expect(res.body.strategy).toBe('fold-in+exhaustive'); // the stable version is dcf
     expect(res.body.foldIn.ratings).toBe(rated.length);
     const items = res.body.items as Item[];
     const ratedIds = new Set(rated.map((r) => r.movieId));
@@ -299,11 +308,18 @@ describe('with a stable dcf version and a hybrid canary', () => {
       stable: 'dcf-1',
       canary: { version: 'hybrid-1', percent: CANARY_PERCENT },
     });
-    const models = res.body.models as { version: string; status: string; arch: string; metrics: unknown }[];
-    expect(models.map((m) => [m.version, m.status, m.arch])).toEqual([
-      ['dcf-1', 'serving', 'dcf'],
-      ['hybrid-1', 'serving', 'hybrid'],
+    const models = res.body.models as {
+      version: string;
+      status: string;
+      arch: string;
+      metrics: unknown;
+      ranking: { strategy: string; calibrationUsers: number };
+    }[];
+    expect(models.map((m) => [m.version, m.status, m.arch, m.ranking.strategy])).toEqual([
+      ['dcf-1', 'serving', 'dcf', 'exhaustive'],
+      ['hybrid-1', 'serving', 'hybrid', 'pruned'],
     ]);
+    expect(models[1]?.ranking.calibrationUsers).toBe(8);
     expect(models[0]?.metrics).toEqual({ test: { rmse: 0.9 } });
   });
 

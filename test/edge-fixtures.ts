@@ -42,6 +42,11 @@ export interface FixtureOptions {
   seenPerUser: number;
   /** Neighbours per movie in similar.bin; 0 = no similar.bin. */
   similarK?: number;
+  /**
+   * Multiplies both embedding tables (default 1). Above 1 the hybrid dot term outweighs the MLP, as in trained
+   * hybrid models, which makes pruned ranking worthwhile; random Glorot weights alone make the MLP dominate.
+   */
+  embeddingScale?: number;
 }
 
 /** A built version: its files and what the tests need to predict the Worker's answers. */
@@ -77,6 +82,13 @@ function json(value: unknown): Uint8Array {
 export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
   const { numUsers, numMovies, dim, seed } = options;
   const weights = randomWeights({ ...options, hidden: options.hidden });
+  const scale = options.embeddingScale ?? 1;
+  if (scale !== 1) {
+    for (let i = 0; i < weights.userEmb.length; i++)
+      weights.userEmb[i] = (weights.userEmb[i] as number) * scale;
+    for (let i = 0; i < weights.movieEmb.length; i++)
+      weights.movieEmb[i] = (weights.movieEmb[i] as number) * scale;
+  }
   const rand = mulberry32(seed ^ 0x5eed);
   const userIds = Int32Array.from({ length: numUsers }, (_, i) => userIdOf(i));
   const movieIds = Int32Array.from({ length: numMovies }, (_, m) => movieIdOf(m));
@@ -273,4 +285,26 @@ export function corrupted(fixture: Fixture, name: string, how: 'flip' | 'truncat
   const copy = how === 'flip' ? bytes.slice() : bytes.slice(0, Math.max(0, bytes.length - 64));
   if (how === 'flip') copy[copy.length >> 1] = (copy[copy.length >> 1] as number) ^ 0xff;
   return { ...fixture, files: new Map(fixture.files).set(name, copy) };
+}
+
+/**
+ * Exactness of the hybrid retrieve-rerank strategy, simulated offline: the mean over `users` of
+ * |exhaustive top-10 ∩ top-10 of the C best candidates by b_movie + e_user·e_movie, re-ranked exactly| / 10.
+ */
+export function retrieveRerankOverlap(fixture: Fixture, users: number[], candidates: number): number {
+  const { numMovies, dim } = fixture.options;
+  const w = fixture.weights;
+  let sum = 0;
+  for (const u of users) {
+    const exact = scoreAllMovies(fixture.scorer, u, new Float32Array(numMovies));
+    const seen = { sorted: fixture.seen[u] as Int32Array };
+    const truth = new Set(topK(exact, 10, seen).indices);
+    const retrieval = matVec(w.movieEmb, numMovies, dim, w.userEmb.subarray(u * dim, (u + 1) * dim));
+    for (let m = 0; m < numMovies; m++) retrieval[m] = (retrieval[m] as number) + (w.movieBias[m] as number);
+    const picked = topK(retrieval, candidates, seen).indices;
+    const reranked = new Float32Array(numMovies).fill(NaN);
+    for (const m of picked) reranked[m] = exact[m] as number;
+    sum += topK(reranked, 10).indices.filter((m) => truth.has(m)).length / 10;
+  }
+  return sum / users.length;
 }

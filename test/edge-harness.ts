@@ -4,10 +4,11 @@
  * (and benchmarks) fill through Miniflare's API.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
@@ -20,6 +21,8 @@ export interface WorkerBundle {
   dir: string;
   /** Module file names relative to `dir` (index.js first). */
   modules: string[];
+  /** wrangler's own size line, e.g. "Total Upload: 14076.38 KiB / gzip: 3654.34 KiB". */
+  wranglerSummary: string;
 }
 
 let built: Promise<WorkerBundle> | undefined;
@@ -31,19 +34,25 @@ let built: Promise<WorkerBundle> | undefined;
 export function buildWorker(): Promise<WorkerBundle> {
   built ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'marquee-edge-build-'));
+    let stdout: string;
     try {
-      await promisify(execFile)(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', dir], {
-        cwd: ROOT,
-        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      ({ stdout } = await promisify(execFile)(
+        process.execPath,
+        [WRANGLER, 'deploy', '--dry-run', '--outdir', dir],
+        {
+          cwd: ROOT,
+          env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      ));
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string };
       throw new Error(`wrangler build failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: err });
     }
     const files = await readdir(dir);
     const modules = ['index.js', ...files.filter((f) => f.endsWith('.wasm'))];
-    return { dir, modules };
+    const wranglerSummary = /Total Upload:[^\n]*/.exec(stdout)?.[0]?.trim() ?? '';
+    return { dir, modules, wranglerSummary };
   })();
   return built;
 }
@@ -63,6 +72,8 @@ export interface Edge {
   bucket: Awaited<ReturnType<Miniflare['getR2Bucket']>>;
   /** A URL on 127.0.0.1 the Worker listens on, for real HTTP clients. */
   url: URL;
+  /** Process id of the workerd process running this Worker (undefined if it cannot be told apart). */
+  pid: number | undefined;
   dispose(): Promise<void>;
 }
 
@@ -74,6 +85,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const bundle = await buildWorker();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG);
   const bindings = { ...(workerOptions.bindings ?? {}), ...(options.vars ?? {}) };
+  const before = await workerdPids();
   const mf = new Miniflare({
     ...workerOptions,
     name: 'marquee-edge',
@@ -89,7 +101,9 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   });
   const url = await mf.ready;
   const bucket = await mf.getR2Bucket('MODELS');
+  const started = (await workerdPids()).filter((pid) => !before.includes(pid));
   return {
+    pid: started.length === 1 ? started[0] : undefined,
     // Real HTTP on 127.0.0.1 rather than Miniflare's dispatchFetch proxy, which resets the connection when the
     // Worker answers (e.g. 413) before reading a large body; clients see what a deployed Worker would send.
     fetch: (p, init) => fetch(new URL(url.origin + p), init),
@@ -104,4 +118,55 @@ export async function removeBuild(): Promise<void> {
   if (built === undefined) return;
   const { dir } = await built;
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Pids of the workerd processes this Node process started. */
+async function workerdPids(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesized command: state, ppid, ...
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match?.[1] === 'workerd' && Number(match[2]) === process.pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or undefined. */
+export async function residentBytes(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** Raw and gzip sizes of the built bundle (every module), in bytes. */
+export async function bundleSizes(): Promise<{
+  raw: number;
+  gzip: number;
+  wasmRaw: number;
+  summary: string;
+}> {
+  const bundle = await buildWorker();
+  let raw = 0;
+  let gzip = 0;
+  let wasmRaw = 0;
+  for (const file of bundle.modules) {
+    const bytes = await readFile(path.join(bundle.dir, file));
+    raw += bytes.length;
+    gzip += gzipSync(bytes).length;
+    if (file.endsWith('.wasm')) wasmRaw += bytes.length;
+  }
+  return { raw, gzip, wasmRaw, summary: bundle.wranglerSummary };
+}
+
+/** A new empty directory under the OS temp dir. */
+export function makeTempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Removes a directory tree (no error when it is gone). */
+export function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
 }

@@ -12,8 +12,6 @@ export interface Env {
   CHANNELS_TTL_SECONDS?: string;
   /** Seconds before a version that failed to load is tried again (default 30). */
   LOAD_RETRY_SECONDS?: string;
-  /** Candidates the hybrid strategy re-ranks with the full model (default HYBRID_CANDIDATES_DEFAULT). */
-  HYBRID_CANDIDATES?: string;
 }
 
 /** Hono's environment type for this app. */
@@ -26,11 +24,7 @@ export interface EdgeConfig {
   prefix: string;
   channelsTtlMs: number;
   loadRetryMs: number;
-  hybridCandidates: number;
 }
-
-/** Default number of dot-product candidates re-ranked by the full model (see edge/README.md for the measurement). */
-export const HYBRID_CANDIDATES_DEFAULT = 300;
 
 function number(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = value === undefined || value.trim() === '' ? NaN : Number(value);
@@ -43,6 +37,5 @@ export function configOf(env: Env): EdgeConfig {
     prefix: env.MODELS_PREFIX ?? '',
     channelsTtlMs: number(env.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
     loadRetryMs: number(env.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
-    hybridCandidates: Math.round(number(env.HYBRID_CANDIDATES, HYBRID_CANDIDATES_DEFAULT, 10, 100_000)),
   };
 }

@@ -30,6 +30,8 @@ describe('coalesceRanges', () => {
 
   it('slices a member out of its read', () => {
     const bytes = Uint8Array.from({ length: 50 }, (_, i) => i);
-    expect(Array.from(sliceOf({ offset: 100, length: 50 }, bytes, { offset: 120, length: 3 }))).toEqual([20, 21, 22]);
+    expect(Array.from(sliceOf({ offset: 100, length: 50 }, bytes, { offset: 120, length: 3 }))).toEqual([
+      20, 21, 22,
+    ]);
   });
 });

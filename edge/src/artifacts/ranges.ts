@@ -17,8 +17,14 @@ export interface CoalescedRead extends ByteRange {
  * @param ranges requested ranges (any order, overlaps allowed)
  * @returns reads in ascending offset order; every input index appears in exactly one read
  */
-export function coalesceRanges(ranges: readonly ByteRange[], maxGap: number, maxRead: number): CoalescedRead[] {
-  const order = ranges.map((_, i) => i).sort((a, b) => (ranges[a] as ByteRange).offset - (ranges[b] as ByteRange).offset);
+export function coalesceRanges(
+  ranges: readonly ByteRange[],
+  maxGap: number,
+  maxRead: number,
+): CoalescedRead[] {
+  const order = ranges
+    .map((_, i) => i)
+    .sort((a, b) => (ranges[a] as ByteRange).offset - (ranges[b] as ByteRange).offset);
   const reads: CoalescedRead[] = [];
   let current: CoalescedRead | undefined;
   for (const i of order) {

@@ -53,7 +53,14 @@ export async function openUserIndex(
     openUsersIndex((offset, length) => store.range(keys.users, offset, length), sizes.users),
     store.range(keys.seen, 0, Math.min(SEEN_HEADER_BYTES, sizes.seen)),
   ]);
-  return { store, usersKey: keys.users, seenKey: keys.seen, header, fence, seen: parseSeenHeader(seenBytes, sizes.seen) };
+  return {
+    store,
+    usersKey: keys.users,
+    seenKey: keys.seen,
+    header,
+    fence,
+    seen: parseSeenHeader(seenBytes, sizes.seen),
+  };
 }
 
 /**
@@ -62,7 +69,11 @@ export async function openUserIndex(
  * @throws ArtifactError on corrupt pages or records; StorageError
  */
 export async function findUser(index: UserIndex, userId: number): Promise<UserRecord | null> {
-  const found = await lookupUser(index, (offset, length) => index.store.range(index.usersKey, offset, length), userId);
+  const found = await lookupUser(
+    index,
+    (offset, length) => index.store.range(index.usersKey, offset, length),
+    userId,
+  );
   return found === null ? null : found.record;
 }
 
@@ -71,10 +82,16 @@ export async function findUser(index: UserIndex, userId: number): Promise<UserRe
  * @returns a map from user id to record; unknown users are absent
  * @throws ArtifactError on corrupt pages or records; StorageError
  */
-export async function findUsers(index: UserIndex, userIds: readonly number[]): Promise<Map<number, UserRecord>> {
+export async function findUsers(
+  index: UserIndex,
+  userIds: readonly number[],
+): Promise<Map<number, UserRecord>> {
   const { header, fence, store, usersKey } = index;
   const wanted = userIds.map((id) => ({ id, page: fenceLookup(header, fence, id) }));
-  const paged = wanted.filter((w) => w.page !== null) as { id: number; page: NonNullable<(typeof wanted)[0]['page']> }[];
+  const paged = wanted.filter((w) => w.page !== null) as {
+    id: number;
+    page: NonNullable<(typeof wanted)[0]['page']>;
+  }[];
   const positions = new Map<number, number>();
   const pageReads = coalesceRanges(
     paged.map((w) => w.page),
@@ -108,8 +125,36 @@ export async function findUsers(index: UserIndex, userIds: readonly number[]): P
  * The movies a user rated in training (dense indices, ascending), by one range read of seen.bin.
  * @throws ArtifactError when the list is out of bounds or holds an invalid index; StorageError
  */
-export async function seenMovies(index: UserIndex, record: UserRecord, numMovies: number): Promise<Int32Array> {
+export async function seenMovies(
+  index: UserIndex,
+  record: UserRecord,
+  numMovies: number,
+): Promise<Int32Array> {
   const range = seenRange(index.seen, record.seenOffset, record.seenCount);
   const bytes = await index.store.range(index.seenKey, range.offset, range.length);
   return parseSeenSlice(bytes, numMovies);
+}
+
+/**
+ * Records of up to `count` users spread evenly over users.bin (by record number, so no id lookups), with
+ * coalesced range reads. Used to calibrate a version's ranking strategy at load time.
+ * @throws ArtifactError on corrupt records; StorageError
+ */
+export async function sampleUsers(index: UserIndex, count: number): Promise<UserRecord[]> {
+  const { header, store, usersKey } = index;
+  const n = Math.min(count, header.numUsers);
+  const ranges = Array.from({ length: n }, (_, k) =>
+    recordRange(header, Math.floor((k * header.numUsers) / n)),
+  );
+  const reads = coalesceRanges(ranges, MAX_GAP, MAX_READ);
+  const bytes = await Promise.all(reads.map((r) => store.range(usersKey, r.offset, r.length)));
+  const out: UserRecord[] = [];
+  reads.forEach((read, k) => {
+    for (const i of read.members) {
+      out.push(
+        parseUserRecord(header, sliceOf(read, bytes[k] as Uint8Array, ranges[i] as (typeof ranges)[0])),
+      );
+    }
+  });
+  return out;
 }

@@ -12,9 +12,12 @@
  */
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import { solveSpd } from './linear-solve.ts';
-import { filledInt64, toInt64 } from './pairs.ts';
+import { toInt64 } from './pairs.ts';
 import type { ServingModel } from './serving-model.ts';
 import type { UserVector } from './ranking.ts';
+
+/** Largest number of pairs sent to the graph in one call (about one exhaustive pass over 10k movies). */
+const MAX_PAIRS_PER_CALL = 10_000;
 
 export interface FoldInOptions {
   /** Graph evaluations (each is one Gauss–Newton step after the first); default 4. */
@@ -87,29 +90,39 @@ export async function foldIn(
   lambda[d] = noise / biasVariance;
   const h = 0.05 * Math.sqrt(embVariance);
 
-  // Pairs: rows 0..d of user_vec against all n movies, row-major by user row.
-  const pairUser = new BigInt64Array(p * n);
-  const words = new Int32Array(pairUser.buffer);
-  for (let r = 0; r < p; r++) for (let i = 0; i < n; i++) words[2 * (r * n + i)] = r;
+  // Rows 0..d of user_vec (e, then e + h·u_k) against all n movies, in chunks of rows small enough that one
+  // graph call stays within MAX_PAIRS_PER_CALL pairs (its intermediates are [pairs, H1] floats in the wasm heap,
+  // which never shrinks).
+  const rowsPerCall = Math.max(1, Math.floor(MAX_PAIRS_PER_CALL / n));
   const rated = toInt64(movies);
-  const pairMovie = new BigInt64Array(p * n);
-  for (let r = 0; r < p; r++) pairMovie.set(rated, r * n);
+  const evaluate = async (theta: Float64Array, rowCount: number): Promise<Float32Array> => {
+    const f = new Float32Array(rowCount * n);
+    for (let first = 0; first < rowCount; first += rowsPerCall) {
+      const rows = Math.min(rowsPerCall, rowCount - first);
+      const userVec = new Float32Array(rows * d);
+      const pairUser = new BigInt64Array(rows * n);
+      const words = new Int32Array(pairUser.buffer);
+      const pairMovie = new BigInt64Array(rows * n);
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < d; k++) userVec[r * d + k] = theta[k] as number;
+        const row = first + r;
+        if (row > 0) userVec[r * d + (row - 1)] = (theta[row - 1] as number) + h;
+        for (let i = 0; i < n; i++) words[2 * (r * n + i)] = r;
+        pairMovie.set(rated, r * n);
+      }
+      const userBias = new Float32Array(rows).fill(theta[d] as number);
+      f.set(await model.score({ userVec, userBias, pairUser, pairMovie }), first * n);
+    }
+    return f;
+  };
 
   let theta = new Float64Array(p);
   let best: { theta: Float64Array; objective: number; sse: number } | undefined;
   let made = 0;
   for (let it = 0; it < evaluations; it++) {
-    const userVec = new Float32Array(p * d);
-    for (let r = 0; r < p; r++) {
-      for (let k = 0; k < d; k++) userVec[r * d + k] = theta[k] as number;
-      if (r > 0) userVec[r * d + (r - 1)] = (theta[r - 1] as number) + h;
-    }
-    const f = await model.score({
-      userVec,
-      userBias: new Float32Array(p).fill(theta[d] as number),
-      pairUser,
-      pairMovie,
-    });
+    // The last evaluation only judges the final step: the base row suffices.
+    const last = it === evaluations - 1;
+    const f = await evaluate(theta, last ? 1 : p);
     made++;
     let sse = 0;
     const res = new Float64Array(n);
@@ -127,7 +140,7 @@ export async function foldIn(
       continue;
     }
     best = { theta, objective, sse };
-    if (it === evaluations - 1) break;
+    if (last) break;
     // Normal equations of the linearized, regularized problem: (JᵀJ + Λ)Δ = Jᵀres − Λθ.
     const jac = new Float64Array(n * p);
     for (let i = 0; i < n; i++) {
@@ -159,14 +172,4 @@ export async function foldIn(
     rmse: Math.sqrt(fitted.sse / n),
     evaluations: made,
   };
-}
-
-/** Predicted ratings of one user for the given movies (for reporting the fit). */
-export function predictFor(model: ServingModel, user: UserVector, movies: Int32Array): Promise<Float32Array> {
-  return model.score({
-    userVec: user.vec,
-    userBias: Float32Array.of(user.bias),
-    pairUser: filledInt64(movies.length, 0),
-    pairMovie: toInt64(movies),
-  });
 }

@@ -1,27 +1,37 @@
 /**
- * Top-N ranking of movies for one user vector with the serving graph. Two strategies, chosen by architecture
- * (measured in edge/bench/edge.ts, see edge/README.md):
+ * Top-N ranking of movies for one user vector with the serving graph. Two strategies; which one a version uses is
+ * decided by measurement when it loads (calibration.ts):
  *
- * * `exhaustive` (dcf): the graph scores every candidate movie; its first layer costs one [dim × H1] product per
- *   user because the movie half is precomputed, so a full pass over 10k movies is a few milliseconds.
- * * `retrieve-rerank` (hybrid): the hybrid rating contains b_movie + e_user·e_movie, so those cheap terms (one
- *   matVec over the raw movie embeddings) pick `candidates` movies, and only those are scored by the full graph.
+ * * `exhaustive`: the graph scores every eligible movie. Its first layer costs one [dim × H1] product per user
+ *   because the movie half is precomputed, so the cost is the remaining layers over all movies.
+ * * `pruned`: movies are visited in decreasing order of the cheap proxy (b_movie, + e_user·e_movie for hybrid;
+ *   proxy.ts) and scored by the graph in growing batches. Since rating = proxy + g and g's spread over the movies
+ *   of a user is at most `spread` (measured at load time, with a margin), no unscored movie can beat
+ *   proxy(next) + min g(scored) + spread; once that is below the current N-th best rating, the top-N is final.
+ *   When the bound does not prune, the remaining movies are scored too, so the result is never worse than
+ *   exhaustive for a user whose spread is within the bound.
  */
-import { matVec } from '../../../shared/src/kernels/vectors.ts';
 import { topK } from '../../../shared/src/kernels/top-k.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import { filledInt64, rangeInt64, toInt64 } from './pairs.ts';
+import { proxyScores } from './proxy.ts';
 import type { ServingModel } from './serving-model.ts';
 
-export type Strategy = 'exhaustive' | 'retrieve-rerank';
+export type Strategy = 'exhaustive' | 'pruned';
+
+/** How a version ranks, from calibration. */
+export interface RankingPlan {
+  strategy: Strategy;
+  /** Upper bound of max − min of g = rating − proxy over the movies of one user (Infinity when unknown). */
+  spread: number;
+}
 
 /** The part of a loaded version ranking needs. */
 export interface RankingContext {
   catalog: MovieCatalog;
   model: ServingModel;
   arch: 'dcf' | 'hybrid';
-  /** Candidates re-ranked by the full model under `retrieve-rerank`. */
-  hybridCandidates: number;
+  plan: RankingPlan;
 }
 
 /** One user as the graph sees it. */
@@ -37,7 +47,7 @@ export interface RankOptions {
   exclude?: Int32Array;
   /** Only movies having at least one of these genres (GENRES bit mask); 0 = no filter. */
   genreMask?: number;
-  /** Forces a strategy (benchmarks measure exactness this way); defaults by architecture. */
+  /** Overrides the version's strategy (benchmarks compare them this way). */
   strategy?: Strategy;
 }
 
@@ -46,9 +56,12 @@ export interface Ranked {
   indices: Int32Array;
   ratings: Float32Array;
   strategy: Strategy;
-  /** Movies the full graph scored. */
+  /** Movies the graph scored. */
   scored: number;
 }
+
+/** First batch of the pruned strategy; each further batch doubles. */
+const FIRST_BATCH = 256;
 
 const allMoviesCache = new WeakMap<MovieCatalog, BigInt64Array>();
 
@@ -62,25 +75,12 @@ function allMovies(catalog: MovieCatalog): BigInt64Array {
   return all;
 }
 
-/** The strategy a version uses by default. */
-export function defaultStrategy(arch: 'dcf' | 'hybrid'): Strategy {
-  return arch === 'hybrid' ? 'retrieve-rerank' : 'exhaustive';
-}
-
-/** Dense indices of the movies with any genre of `mask`. */
-function moviesWithGenres(catalog: MovieCatalog, mask: number): Int32Array {
-  const out = new Int32Array(catalog.numMovies);
-  let n = 0;
-  for (let m = 0; m < catalog.numMovies; m++) if ((catalog.genres[m] as number) & mask) out[n++] = m;
-  return out.subarray(0, n);
-}
-
 /**
- * Scores the given movies for one user with the full graph.
- * @returns [candidates.length] predicted ratings (unclipped)
+ * Scores movies for one user with the full graph.
+ * @returns [candidates.length] (or [numMovies] for 'all') predicted ratings, unclipped
  */
 export function scoreMovies(
-  ctx: RankingContext,
+  ctx: Pick<RankingContext, 'catalog' | 'model'>,
   user: UserVector,
   candidates: Int32Array | 'all',
 ): Promise<Float32Array> {
@@ -91,6 +91,14 @@ export function scoreMovies(
     pairUser: filledInt64(pairMovie.length, 0),
     pairMovie,
   });
+}
+
+/** Dense indices of the eligible (non-NaN) entries. */
+function eligible(proxy: Float32Array): Int32Array {
+  const out = new Int32Array(proxy.length);
+  let n = 0;
+  for (let m = 0; m < proxy.length; m++) if (proxy[m] === proxy[m]) out[n++] = m;
+  return out.subarray(0, n);
 }
 
 /**
@@ -106,35 +114,45 @@ export async function rankMovies(
   if (user.vec.length !== catalog.dim) {
     throw new RangeError(`user vector must have ${catalog.dim} values (got ${user.vec.length})`);
   }
-  const strategy = options.strategy ?? defaultStrategy(ctx.arch);
+  const strategy = options.strategy ?? ctx.plan.strategy;
   const mask = options.genreMask ?? 0;
   const exclude = options.exclude ?? new Int32Array(0);
-  let candidates: Int32Array | 'all';
-  if (strategy === 'retrieve-rerank') {
-    const retrieval = matVec(catalog.tables.emb, catalog.numMovies, catalog.dim, user.vec);
-    const bias = catalog.tables.bias;
-    for (let m = 0; m < retrieval.length; m++) {
-      retrieval[m] =
-        mask !== 0 && ((catalog.genres[m] as number) & mask) === 0
-          ? NaN
-          : (retrieval[m] as number) + (bias[m] as number);
+  const proxy = proxyScores(catalog, ctx.arch, user.vec, mask, exclude);
+  const full = new Float32Array(catalog.numMovies).fill(NaN);
+  let scored = 0;
+  const score = async (movies: Int32Array | 'all'): Promise<void> => {
+    const ratings = await scoreMovies(ctx, user, movies);
+    if (movies === 'all') {
+      // Ineligible movies keep NaN so topK skips them.
+      for (let m = 0; m < ratings.length; m++) if (proxy[m] === proxy[m]) full[m] = ratings[m] as number;
+      scored += ratings.length;
+      return;
     }
-    const picked = topK(retrieval, Math.max(ctx.hybridCandidates, options.limit), {
-      sorted: exclude,
-    }).indices;
-    // Ascending order keeps the graph's gathers cache-friendly and makes results independent of retrieval ties.
-    candidates = picked.sort();
+    for (let i = 0; i < movies.length; i++) full[movies[i] as number] = ratings[i] as number;
+    scored += movies.length;
+  };
+  if (strategy === 'exhaustive' || !Number.isFinite(ctx.plan.spread)) {
+    const candidates = eligible(proxy);
+    await score(candidates.length === catalog.numMovies ? 'all' : candidates);
   } else {
-    candidates = mask === 0 ? 'all' : moviesWithGenres(catalog, mask);
+    const order = topK(proxy, catalog.numMovies).indices;
+    let taken = 0;
+    let gMin = Infinity;
+    for (let batch = FIRST_BATCH; taken < order.length; batch *= 2) {
+      const next = order.subarray(taken, Math.min(order.length, taken + batch));
+      await score(next);
+      for (const m of next) gMin = Math.min(gMin, (full[m] as number) - (proxy[m] as number));
+      taken += next.length;
+      if (taken >= order.length || taken < options.limit) continue;
+      const nth = topK(full, options.limit).scores[options.limit - 1] as number;
+      if ((proxy[order[taken] as number] as number) + gMin + ctx.plan.spread < nth) break;
+    }
   }
-  const ratings = await scoreMovies(ctx, user, candidates);
-  let full: Float32Array;
-  if (candidates === 'all') {
-    full = ratings;
-  } else {
-    full = new Float32Array(catalog.numMovies).fill(NaN);
-    for (let i = 0; i < candidates.length; i++) full[candidates[i] as number] = ratings[i] as number;
-  }
-  const best = topK(full, options.limit, { sorted: exclude });
-  return { indices: best.indices, ratings: best.scores, strategy, scored: ratings.length };
+  const best = topK(full, options.limit);
+  return {
+    indices: best.indices,
+    ratings: best.scores,
+    strategy: strategy === 'exhaustive' || !Number.isFinite(ctx.plan.spread) ? 'exhaustive' : 'pruned',
+    scored,
+  };
 }

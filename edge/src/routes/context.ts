@@ -1,15 +1,15 @@
 /** Glue between a resolved version and the inference functions. */
 import type { RankingContext } from '../inference/ranking.ts';
-import type { EdgeState, ServingVersion } from '../versions/index.ts';
+import type { ServingVersion } from '../versions/index.ts';
 import { ProblemError } from './problem.ts';
 
 /** What `rankMovies` needs of a version. */
-export function rankingContext(state: EdgeState, version: ServingVersion): RankingContext {
+export function rankingContext(version: ServingVersion): RankingContext {
   return {
     catalog: version.catalog,
     model: version.model,
     arch: version.manifest.model.arch,
-    hybridCandidates: state.config.hybridCandidates,
+    plan: version.calibration,
   };
 }
 

@@ -18,7 +18,8 @@ import { parseMoviesMeta } from '../../../shared/src/schemas/movies.ts';
 import { parseJsonBytes } from '../../../shared/src/schemas/parse.ts';
 import { buildCatalog, type MovieCatalog } from '../artifacts/catalog.ts';
 import { readVerified, type ObjectStore } from '../artifacts/r2-store.ts';
-import { openUserIndex, type UserIndex } from '../artifacts/users.ts';
+import { openUserIndex, sampleUsers, type UserIndex } from '../artifacts/users.ts';
+import { calibrate, CALIBRATION_USERS, type Calibration } from '../inference/calibration.ts';
 import { releaseServingModel, servingModel, type ServingModel } from '../inference/index.ts';
 
 /** Everything the routes need of one version. */
@@ -28,6 +29,8 @@ export interface ServingVersion {
   catalog: MovieCatalog;
   users: UserIndex;
   model: ServingModel;
+  /** The ranking strategy measured for this version at load time. */
+  calibration: Calibration;
   /** Wall-clock milliseconds the load took (reported by /v1/models). */
   loadMs: number;
 }
@@ -107,7 +110,9 @@ export async function loadVersion(store: ObjectStore, version: string): Promise<
       );
     }
     const catalog = buildCatalog(moviesMeta, moviesBin, popularity, similar);
-    return { id: version, manifest, catalog, users, model, loadMs: Date.now() - started };
+    const sample = await sampleUsers(users, CALIBRATION_USERS);
+    const calibration = await calibrate(model, catalog, manifest.model.arch, sample);
+    return { id: version, manifest, catalog, users, model, calibration, loadMs: Date.now() - started };
   } catch (err) {
     await releaseServingModel(version);
     throw err;

@@ -89,10 +89,11 @@ export const coldStartRoute = new Hono<AppEnv>().post(
       Float32Array.from(given, (r) => r.rating),
     );
     const exclude = Int32Array.from(indices).sort();
-    const ranked = await rankMovies(rankingContext(state, version), fit.user, { limit, exclude, genreMask });
+    const ranked = await rankMovies(rankingContext(version), fit.user, { limit, exclude, genreMask });
     return withVersion(c, version.id, {
       ...common,
       strategy: `fold-in+${ranked.strategy}`,
+      scored: ranked.scored,
       foldIn: { ratings: given.length, rmse: round4(fit.rmse), evaluations: fit.evaluations },
       items: predictedItems(catalog, ranked.indices, ranked.ratings, scale),
     });

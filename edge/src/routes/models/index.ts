@@ -4,7 +4,6 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
-import { defaultStrategy } from '../../inference/ranking.ts';
 import { edgeState, type ServingVersion } from '../../versions/index.ts';
 import { withVersion } from '../respond.ts';
 
@@ -22,7 +21,12 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
     counts: m.counts,
     metrics: m.metrics,
     backend: m.training.backend,
-    strategy: defaultStrategy(m.model.arch),
+    ranking: {
+      strategy: v.calibration.strategy,
+      spread: Number.isFinite(v.calibration.spread) ? Math.round(v.calibration.spread * 1e4) / 1e4 : null,
+      calibrationUsers: v.calibration.users,
+      prunedShare: Math.round(v.calibration.prunedShare * 1e4) / 1e4,
+    },
     loadMs: v.loadMs,
   };
 }

@@ -37,11 +37,12 @@ export const recommendationsRoute = new Hono<AppEnv>().get(
     const exclude = excludeRated
       ? await seenMovies(version.users, user, version.catalog.numMovies)
       : undefined;
-    const ranked = await rankMovies(rankingContext(state, version), user, { limit, exclude, genreMask });
+    const ranked = await rankMovies(rankingContext(version), user, { limit, exclude, genreMask });
     return withVersion(c, version.id, {
       userId,
       ...versionFields(resolved),
       strategy: ranked.strategy,
+      scored: ranked.scored,
       excludeRated,
       genres: genreNames(genreMask),
       items: predictedItems(

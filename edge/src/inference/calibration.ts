@@ -1,0 +1,98 @@
+/**
+ * Picks a version's ranking strategy by measurement when it loads. A few real users (spread over the id range)
+ * are scored against every movie in one graph call; from that:
+ *
+ * * `spread`: the largest max − min over movies of g = rating − proxy among them, times SPREAD_MARGIN (the pruned
+ *   strategy is exact for every user whose own spread is within it);
+ * * the number of movies the pruned strategy would score for each of them to settle a top-10; when the median
+ *   is below PRUNE_WORTHWHILE of the catalog, the version ranks `pruned`, else `exhaustive` (batches and the
+ *   proxy sort cost more than they save when most movies have to be scored anyway).
+ */
+import { topK } from '../../../shared/src/kernels/top-k.ts';
+import type { MovieCatalog } from '../artifacts/catalog.ts';
+import { proxyScores } from './proxy.ts';
+import { scoreMovies, type RankingPlan, type UserVector } from './ranking.ts';
+import type { ServingModel } from './serving-model.ts';
+
+/** Safety factor on the largest sampled spread. */
+export const SPREAD_MARGIN = 1.25;
+/** Pruning is used when it would score less than this share of the movies (median over the sample). */
+export const PRUNE_WORTHWHILE = 0.35;
+/** Users scored at load time. */
+export const CALIBRATION_USERS = 8;
+
+/** What calibration measured, reported by /v1/models. */
+export interface Calibration extends RankingPlan {
+  users: number;
+  /** Median share of movies the pruned strategy would score for a top-10 (1 when not measured). */
+  prunedShare: number;
+}
+
+/** Movies visited in proxy order until the bound settles the top-`limit` (the pruned strategy's work). */
+function moviesToSettle(exact: Float32Array, proxy: Float32Array, spread: number, limit: number): number {
+  const order = topK(proxy, proxy.length).indices;
+  const nth = topK(exact, limit).scores[limit - 1] as number;
+  let gMin = Infinity;
+  for (let n = 0; n < order.length; n++) {
+    const m = order[n] as number;
+    gMin = Math.min(gMin, (exact[m] as number) - (proxy[m] as number));
+    const next = order[n + 1];
+    if (next === undefined) return order.length;
+    if (n + 1 >= limit && (proxy[next] as number) + gMin + spread < nth) return n + 1;
+  }
+  return order.length;
+}
+
+/**
+ * Measures the spread of g and chooses the strategy.
+ * @param users sample users (their vectors and biases); with none, the plan is exhaustive
+ */
+export async function calibrate(
+  model: ServingModel,
+  catalog: MovieCatalog,
+  arch: 'dcf' | 'hybrid',
+  users: readonly UserVector[],
+): Promise<Calibration> {
+  const { numMovies } = catalog;
+  const u = users.length;
+  if (u === 0 || numMovies <= 1)
+    return { strategy: 'exhaustive', spread: Infinity, users: 0, prunedShare: 1 };
+  // One graph call per user: a call's intermediates are [pairs, H1] floats, and the wasm heap never shrinks, so
+  // all users in one call would cost the isolate u times the memory of a request.
+  const ratings = new Float32Array(u * numMovies);
+  for (const [k, user] of users.entries())
+    ratings.set(await scoreMovies({ catalog, model }, user, 'all'), k * numMovies);
+  const proxies: Float32Array[] = [];
+  let spread = 0;
+  users.forEach((user, k) => {
+    const proxy = proxyScores(catalog, arch, user.vec);
+    proxies.push(proxy);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let m = 0; m < numMovies; m++) {
+      const g = (ratings[k * numMovies + m] as number) - (proxy[m] as number);
+      if (g < lo) lo = g;
+      if (g > hi) hi = g;
+    }
+    spread = Math.max(spread, hi - lo);
+  });
+  spread *= SPREAD_MARGIN;
+  const shares = users
+    .map(
+      (_, k) =>
+        moviesToSettle(
+          ratings.subarray(k * numMovies, (k + 1) * numMovies),
+          proxies[k] as Float32Array,
+          spread,
+          Math.min(10, numMovies),
+        ) / numMovies,
+    )
+    .sort((a, b) => a - b);
+  const prunedShare = shares[shares.length >> 1] as number;
+  return {
+    strategy: prunedShare < PRUNE_WORTHWHILE ? 'pruned' : 'exhaustive',
+    spread,
+    users: u,
+    prunedShare,
+  };
+}
