@@ -15,6 +15,7 @@ import { exportCommand } from './export.ts';
 import { publishCommand } from './publish.ts';
 import { channelCommand } from './channel.ts';
 import { reportCommand } from './report.ts';
+import { trainCommand } from './train.ts';
 
 /** Builds the program; exported so tests can inspect it without spawning a process. */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(generateCommand());
   program.addCommand(dataCommand());
+  program.addCommand(trainCommand());
   program.addCommand(evaluateCommand());
   program.addCommand(recommendCommand());
   program.addCommand(similarCommand());

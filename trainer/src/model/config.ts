@@ -47,7 +47,8 @@ function check(ok: boolean, field: string, expected: string, got: unknown): void
  * @throws UsageError naming the flag, what was expected and what came.
  */
 export function resolveModelConfig(partial: Partial<ModelConfig> = {}): ModelConfig {
-  const c: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hidden: [...DEFAULT_MODEL_CONFIG.hidden], ...partial };
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const c: ModelConfig = { ...DEFAULT_MODEL_CONFIG, hidden: [...DEFAULT_MODEL_CONFIG.hidden], ...given };
   check(ARCHS.includes(c.arch), '--arch', `one of ${ARCHS.join(', ')}`, c.arch);
   check(
     Number.isInteger(c.dim) && c.dim >= 1 && c.dim <= MAX_WIDTH,

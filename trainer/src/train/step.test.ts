@@ -132,7 +132,7 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
             })()
           : undefined;
       const lr = 0.01;
-      const optimizer = { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay: 0, biasDecay: 0 };
+      const optimizer = { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay: 0, biasDecay: 0, l2: 0 };
 
       // Our gradients (trace mode: nothing is updated).
       const mine = new TrainStep(cloneWeights(w), config, optimizer, newOptimizerState(w), B);
@@ -196,7 +196,7 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
       const step = new TrainStep(
         copy,
         config,
-        { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay, biasDecay: 0 },
+        { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay, biasDecay: 0, l2: 0 },
         newOptimizerState(w),
         B,
       );

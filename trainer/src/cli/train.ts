@@ -1,0 +1,256 @@
+/**
+ * `marquee train --data PATH [--test PATH] [--split SPEC] --out RUNDIR [hyperparameters]`: trains the deep CF
+ * model into a run directory. Progress goes to stderr, the summary to stdout.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MarqueeError, UsageError } from '../../../shared/src/errors.ts';
+import {
+  parseColumnMapping,
+  parseDelimiter,
+  parseScale,
+  RATING_FORMATS,
+  type RatingFormat,
+} from '../data/load/index.ts';
+import { DEFAULT_SPLIT_SPEC, parseSplitSpec, SPLIT_SPEC_HELP } from '../data/split/index.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../model/backend.ts';
+import { ARCHS, DEFAULT_MODEL_CONFIG, MAX_WIDTH } from '../model/config.ts';
+import type { Arch } from '../model/weights.ts';
+import type { LoadSpec } from '../train/data.ts';
+import { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions } from '../train/options.ts';
+import { formatRate } from '../train/progress.ts';
+import { runTraining, type TrainOutcome } from '../train/run.ts';
+import { RUN_FILES } from '../train/run-dir.ts';
+import { LR_SCHEDULES, type LrScheduleName } from '../train/schedule.ts';
+import { choiceFlag, intFlag, intListFlag, numberFlag } from './flags.ts';
+
+interface TrainFlags {
+  data?: string;
+  test?: string;
+  split: string;
+  out: string;
+  format?: RatingFormat;
+  columns?: string;
+  delimiter?: string;
+  scale?: string;
+  skipInvalid?: boolean;
+  arch: Arch;
+  dim: number;
+  hidden: number[];
+  dropout: number;
+  batchNorm: boolean;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  embeddingDecay: number;
+  biasDecay: number;
+  l2: number;
+  lrSchedule: LrScheduleName;
+  patience: number;
+  valFraction: number;
+  seed: number;
+  backend?: BackendChoice;
+  resume?: boolean;
+  force?: boolean;
+}
+
+/** Checks a text flag with a Marquee parser but keeps the text (config.json records what was typed). */
+function keepText(parse: (value: string) => unknown): (value: string) => string {
+  return (value) => {
+    try {
+      parse(value);
+    } catch (err) {
+      if (err instanceof MarqueeError) throw new InvalidArgumentError(err.message.replace(/^--[\w-]+: /, ''));
+      throw err;
+    }
+    return value;
+  };
+}
+
+const positive = (min: number, max: number) => numberFlag(min, max);
+
+/** The summary printed on stdout after training. */
+export function formatOutcome(o: TrainOutcome): string {
+  const m = o.metrics;
+  const f = (k: string) => (m[k] === undefined ? '-' : m[k]!.toFixed(4));
+  return [
+    `run: ${o.dir} (${o.state}: ${o.message})`,
+    `best epoch ${o.bestEpoch} of ${o.epochs}: validation RMSE ${f('val.rmse')}, MAE ${f('val.mae')}`,
+    `test RMSE ${f('test.rmse')}, MAE ${f('test.mae')} (predictions clipped to the rating scale)`,
+    `throughput: median ${formatRate(o.medianSamplesPerSec)} ratings/s; wall time ${o.seconds.toFixed(1)} s`,
+    '',
+  ].join('\n');
+}
+
+/** `marquee train`. */
+export function trainCommand(): Command {
+  const d = DEFAULT_TRAIN_OPTIONS;
+  const dm = DEFAULT_MODEL_CONFIG;
+  return new Command('train')
+    .description(
+      'Train the deep collaborative-filtering model (rating = mu + b_user + b_movie + MLP(e_user ⊕ e_movie), ' +
+        '"hybrid" adds e_user · e_movie) and write a run directory: config.json, ids.json, weights.bin, ' +
+        'history.jsonl, status.json, metrics.json, checkpoint.bin.',
+    )
+    .option('--data <path>', 'ratings: a MovieLens directory or ratings file, or a CSV with --columns')
+    .option('--test <path>', 'a separate test file (e.g. MovieLens u1.test); --split is then ignored')
+    .option(
+      '--split <spec>',
+      `train/test split, one of:\n${SPLIT_SPEC_HELP}`,
+      keepText(parseSplitSpec),
+      DEFAULT_SPLIT_SPEC,
+    )
+    .requiredOption('--out <rundir>', 'run directory to create (or continue with --resume)')
+    .addOption(new Option('--format <format>', 'skip format detection').choices(RATING_FORMATS))
+    .option(
+      '--columns <mapping>',
+      'generic CSV columns, e.g. user=uid,movie=item,rating=stars',
+      keepText(parseColumnMapping),
+    )
+    .option(
+      '--delimiter <char>',
+      'generic CSV delimiter (default ","; "tab" for tabs)',
+      keepText(parseDelimiter),
+    )
+    .option(
+      '--scale <min:max:step>',
+      'rating scale, e.g. 0.5:5:0.5 (default: inferred)',
+      keepText(parseScale),
+    )
+    .option('--skip-invalid', 'skip (and count) invalid lines instead of stopping at the first one')
+    .option('--arch <arch>', `model: ${ARCHS.join(' | ')}`, choiceFlag(ARCHS), dm.arch)
+    .option('--dim <n>', 'embedding size', intFlag(1, MAX_WIDTH), dm.dim)
+    .option('--hidden <sizes>', 'hidden layer widths, comma-separated', intListFlag(1), [...dm.hidden])
+    .option(
+      '--dropout <p>',
+      'dropout rate after each hidden layer, in [0, 1)',
+      numberFlag(0, 1, true),
+      dm.dropout,
+    )
+    .option('--no-batch-norm', 'no batch norm in the hidden layers')
+    .option('--epochs <n>', 'most epochs (early stopping usually ends sooner)', intFlag(1, 100_000), d.epochs)
+    .option('--batch-size <n>', 'ratings per step', intFlag(2, 1 << 20), d.batchSize)
+    .option('--lr <rate>', 'Adam learning rate', positive(1e-9, 10), d.lr)
+    .option(
+      '--weight-decay <w>',
+      'decoupled weight decay of the MLP kernels',
+      numberFlag(0, 100),
+      d.weightDecay,
+    )
+    .option(
+      '--embedding-decay <w>',
+      'decoupled weight decay of the embedding rows each batch uses',
+      numberFlag(0, 100),
+      d.embeddingDecay,
+    )
+    .option(
+      '--bias-decay <w>',
+      'decoupled weight decay of the user/movie biases each batch uses',
+      numberFlag(0, 100),
+      d.biasDecay,
+    )
+    .option(
+      '--l2 <lambda>',
+      'L2 penalty per rating on the embeddings and biases it uses',
+      numberFlag(0, 100),
+      d.l2,
+    )
+    .option(
+      '--lr-schedule <name>',
+      `learning-rate schedule: ${LR_SCHEDULES.join(' | ')}`,
+      choiceFlag(LR_SCHEDULES),
+      d.lrSchedule,
+    )
+    .option(
+      '--patience <n>',
+      'epochs without validation improvement before stopping',
+      intFlag(1, 100_000),
+      d.patience,
+    )
+    .option(
+      '--val-fraction <f>',
+      "share of each user's training ratings held out for validation",
+      numberFlag(0, 1, true),
+      d.valFraction,
+    )
+    .option(
+      '--seed <n>',
+      'seed of the split, initialisation, shuffling and dropout',
+      intFlag(0, 2 ** 32 - 1),
+      d.seed,
+    )
+    .option(
+      '--backend <name>',
+      `tfjs backend: ${BACKEND_CHOICES.join(' | ')} (default: auto; with --resume: the run's backend)`,
+      choiceFlag(BACKEND_CHOICES),
+    )
+    .option(
+      '--resume',
+      `continue the run in --out from its ${RUN_FILES.checkpoint} (recorded settings are used)`,
+    )
+    .option('--force', 'replace an existing run directory')
+    .addHelpText(
+      'after',
+      `
+Defaults are tuned for MovieLens-sized data; early stopping keeps the best epoch's weights.
+Backends: auto tries gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm → cpu.
+Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch and --resume continues it.
+
+Examples:
+  marquee train --data data/ml-100k --out runs/ml100k
+  marquee train --data data/ml-100k/u1.base --test data/ml-100k/u1.test --out runs/u1 --arch hybrid
+  marquee train --resume --out runs/ml100k`,
+    )
+    .action(async (flags: TrainFlags) => {
+      if (!flags.resume && flags.data === undefined) {
+        throw new UsageError('train: --data is required (or --resume to continue a run in --out).');
+      }
+      if (flags.valFraction <= 0)
+        throw new UsageError('--val-fraction: expected a number in (0, 1) (got 0).');
+      const options = resolveTrainOptions({
+        epochs: flags.epochs,
+        batchSize: flags.batchSize,
+        lr: flags.lr,
+        weightDecay: flags.weightDecay,
+        embeddingDecay: flags.embeddingDecay,
+        biasDecay: flags.biasDecay,
+        l2: flags.l2,
+        lrSchedule: flags.lrSchedule,
+        patience: flags.patience,
+        valFraction: flags.valFraction,
+        seed: flags.seed,
+        model: {
+          arch: flags.arch,
+          dim: flags.dim,
+          hidden: flags.hidden,
+          dropout: flags.dropout,
+          batchNorm: flags.batchNorm,
+        },
+      });
+      const load: LoadSpec = {};
+      if (flags.format !== undefined) load.format = flags.format;
+      if (flags.columns !== undefined) load.columns = flags.columns;
+      if (flags.delimiter !== undefined) load.delimiter = flags.delimiter;
+      if (flags.scale !== undefined) load.scale = flags.scale;
+      if (flags.skipInvalid) load.skipInvalid = true;
+      const outcome = await runTraining({
+        out: flags.out,
+        ...(flags.data === undefined
+          ? {}
+          : {
+              data: {
+                path: flags.data,
+                ...(flags.test === undefined ? {} : { testPath: flags.test }),
+                split: flags.split,
+                seed: flags.seed,
+                load,
+              },
+            }),
+        options,
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        resume: flags.resume === true,
+        force: flags.force === true,
+      });
+      process.stdout.write(formatOutcome(outcome));
+    });
+}

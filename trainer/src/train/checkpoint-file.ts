@@ -1,0 +1,94 @@
+/**
+ * checkpoint.bin of a run directory: the complete training state after an epoch, in one tensor file (one atomic
+ * write), so `--resume` continues exactly where the run stopped.
+ *
+ * Metadata: { kind: "marquee-checkpoint", epoch, t, schedule, bestEpoch, bestValRmse, stale, history,
+ *             current: WeightsMeta, best: WeightsMeta }
+ * Arrays: current weights ("current." + name), best weights ("best." + name), Adam moments ("m." / "v." + name,
+ * for every trainable array and "mu").
+ */
+import path from 'node:path';
+import { ArtifactError } from '../../../shared/src/errors.ts';
+import type { EpochRecord, TrainCheckpoint } from './loop.ts';
+import { RUN_FILES } from './run-dir.ts';
+import type { ScheduleState } from './schedule.ts';
+import type { Moments } from './adam.ts';
+import { readTensorFile, writeTensorFile, type TensorArray } from './tensor-file.ts';
+import { weightsFromArrays, weightsToArrays, type WeightsMeta } from './weights-file.ts';
+
+export const CHECKPOINT_KIND = 'marquee-checkpoint';
+
+interface CheckpointMeta {
+  kind: typeof CHECKPOINT_KIND;
+  epoch: number;
+  t: number;
+  schedule: ScheduleState;
+  bestEpoch: number;
+  bestValRmse: number;
+  stale: number;
+  history: EpochRecord[];
+  current: WeightsMeta;
+  best: WeightsMeta;
+  moments: string[];
+}
+
+/** Path of the checkpoint in `dir`. */
+export function checkpointPath(dir: string): string {
+  return path.join(dir, RUN_FILES.checkpoint);
+}
+
+/** Writes checkpoint.bin atomically. */
+export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<void> {
+  const current = weightsToArrays(c.weights, 'current.');
+  const best = weightsToArrays(c.best, 'best.');
+  const moments: { name: string; array: TensorArray }[] = [];
+  for (const [name, { m, v }] of c.optimizer.moments) {
+    moments.push({ name: `m.${name}`, array: m }, { name: `v.${name}`, array: v });
+  }
+  const meta: CheckpointMeta = {
+    kind: CHECKPOINT_KIND,
+    epoch: c.epoch,
+    t: c.optimizer.t,
+    schedule: c.schedule,
+    bestEpoch: c.bestEpoch,
+    bestValRmse: c.bestValRmse,
+    stale: c.stale,
+    history: c.history,
+    current: current.meta,
+    best: best.meta,
+    moments: [...c.optimizer.moments.keys()],
+  };
+  await writeTensorFile(checkpointPath(dir), meta, [...current.arrays, ...best.arrays, ...moments]);
+}
+
+/**
+ * Reads checkpoint.bin.
+ * @throws ArtifactError when it is missing or malformed
+ */
+export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
+  const p = checkpointPath(dir);
+  const { meta, arrays } = await readTensorFile<CheckpointMeta>(p);
+  if (meta?.kind !== CHECKPOINT_KIND || !Number.isInteger(meta.epoch) || !Array.isArray(meta.moments)) {
+    throw new ArtifactError(p, `expected ${CHECKPOINT_KIND} metadata`);
+  }
+  const moments = new Map<string, Moments>();
+  for (const name of meta.moments) {
+    const m = arrays.get(`m.${name}`);
+    const v = arrays.get(`v.${name}`);
+    if (!(m instanceof Float32Array) || !(v instanceof Float32Array) || m.length !== v.length) {
+      throw new ArtifactError(p, `expected Adam moments m.${name} and v.${name} of equal length`);
+    }
+    moments.set(name, { m, v });
+  }
+  return {
+    epoch: meta.epoch,
+    weights: weightsFromArrays(meta.current, arrays, p, 'current.'),
+    optimizer: { t: meta.t, moments },
+    schedule: meta.schedule,
+    best: weightsFromArrays(meta.best, arrays, p, 'best.'),
+    bestEpoch: meta.bestEpoch,
+    bestValRmse: meta.bestValRmse,
+    stale: meta.stale,
+    history: meta.history,
+  };
+}

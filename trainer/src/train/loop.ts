@@ -1,0 +1,294 @@
+/**
+ * The training loop: epochs of shuffled mini-batches, validation after each epoch (inference mode), the learning
+ * rate schedule, early stopping that keeps the best epoch's weights, divergence detection, cooperative
+ * interruption, and exact resumption from a checkpoint (every random stream is derived from (seed, epoch)).
+ */
+import { UsageError } from '../../../shared/src/errors.ts';
+import type { RatingsTable } from '../data/types.ts';
+import { countRows, fillColdRows, type RowCounts } from '../model/cold-rows.ts';
+import { predictTf } from '../model/infer.ts';
+import { cloneWeights, initWeights } from '../model/init.ts';
+import { modelRng, shuffleInPlace } from '../model/random.ts';
+import type { ModelWeights } from '../model/weights.ts';
+import { clippedAccuracy } from './metrics.ts';
+import type { TrainOptions } from './options.ts';
+import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
+import { newOptimizerState, TrainStep, type OptimizerState } from './step.ts';
+
+/** The rows to fit on and the rows to validate on, both indices into `table`. */
+export interface TrainData {
+  table: RatingsTable;
+  train: Int32Array;
+  validation: Int32Array;
+}
+
+/** One line of history.jsonl. */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training-batch MSE of the epoch (training mode: dropout on). */
+  trainLoss: number;
+  /** Validation RMSE / MAE, predictions clipped to the rating scale. */
+  valRmse: number;
+  valMae: number;
+  /** Learning rate used during the epoch. */
+  lr: number;
+  /** Training ratings per second (optimisation steps only). */
+  samplesPerSec: number;
+  /** Wall time of the epoch including validation. */
+  seconds: number;
+}
+
+/** The complete state after an epoch: enough to resume exactly, and the best weights so far. */
+export interface TrainCheckpoint {
+  /** Completed epochs. */
+  epoch: number;
+  /** Weights after the last completed epoch. */
+  weights: ModelWeights;
+  optimizer: OptimizerState;
+  schedule: ScheduleState;
+  /** Weights of the best epoch, rows without training data filled (see fillColdRows). */
+  best: ModelWeights;
+  bestEpoch: number;
+  bestValRmse: number;
+  /** Epochs since the best one. */
+  stale: number;
+  history: EpochRecord[];
+}
+
+export type StopReason = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
+
+export interface TrainResult {
+  stop: StopReason;
+  /** One sentence for the console saying why training stopped. */
+  message: string;
+  /** The last completed epoch's checkpoint; undefined when no epoch completed. */
+  checkpoint: TrainCheckpoint | undefined;
+}
+
+/** Progress within an epoch. */
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Mean training loss of the epoch so far. */
+  loss: number;
+  samplesPerSec: number;
+}
+
+/** Callbacks of a training run. All optional. */
+export interface TrainHooks {
+  onEpochStart?(epoch: number, batches: number, lr: number): void;
+  onBatch?(progress: BatchProgress): void;
+  /** Called after each completed epoch, e.g. to save the checkpoint; awaited before the next epoch. */
+  onEpochEnd?(record: EpochRecord, checkpoint: TrainCheckpoint): Promise<void> | void;
+  /** Polled after every batch; true stops training after that batch. */
+  shouldStop?(): boolean;
+}
+
+/** Batches between yields to the event loop (signals, progress output). */
+const YIELD_EVERY = 4;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Mean rating of the training rows: the initial global bias. */
+function meanRating(ratings: Float32Array, rows: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) s += ratings[rows[i]!]!;
+  return s / rows.length;
+}
+
+function checkData(data: TrainData): void {
+  const { table, train, validation } = data;
+  if (train.length < 2) {
+    throw new UsageError(`training needs at least 2 training ratings (got ${train.length}).`);
+  }
+  if (validation.length < 1) {
+    throw new UsageError('training needs at least 1 validation rating for early stopping (got 0).');
+  }
+  if (table.userIds.length < 2 || table.movieIds.length < 2) {
+    throw new UsageError(
+      `training needs at least 2 users and 2 movies (got ${table.userIds.length} user(s), ` +
+        `${table.movieIds.length} movie(s)).`,
+    );
+  }
+}
+
+function bestCopy(weights: ModelWeights, counts: RowCounts): ModelWeights {
+  const best = cloneWeights(weights);
+  fillColdRows(best, counts);
+  return best;
+}
+
+function divergedMessage(
+  epoch: number,
+  what: string,
+  lr: number,
+  checkpoint: TrainCheckpoint | undefined,
+): string {
+  const kept =
+    checkpoint === undefined
+      ? 'No epoch completed, so there is no checkpoint.'
+      : `The best checkpoint (epoch ${checkpoint.bestEpoch}, validation RMSE ${checkpoint.bestValRmse.toFixed(4)}) is kept.`;
+  return (
+    `training diverged in epoch ${epoch}: ${what}. The learning rate (--lr ${lr}) is probably too high ` +
+    `(or the ratings contain extreme values); try --lr ${lr / 10}. ${kept}`
+  );
+}
+
+/**
+ * Trains the deep CF model.
+ * @param resume a checkpoint to continue from (same data, options and backend give the same result as an
+ *   uninterrupted run)
+ * @throws UsageError when the data are too small (fewer than 2 training ratings, no validation rating, fewer
+ *   than 2 users or movies)
+ */
+export async function trainModel(
+  data: TrainData,
+  options: TrainOptions,
+  hooks: TrainHooks = {},
+  resume?: TrainCheckpoint,
+): Promise<TrainResult> {
+  checkData(data);
+  const { table, train, validation } = data;
+  const numUsers = table.userIds.length;
+  const numMovies = table.movieIds.length;
+  const counts = countRows(table.users, table.movies, train, numUsers, numMovies);
+  let checkpoint = resume;
+  const weights = resume
+    ? cloneWeights(resume.weights)
+    : initWeights(options.model, numUsers, numMovies, meanRating(table.ratings, train), options.seed);
+  const optimizer = resume ? cloneOptimizer(resume.optimizer) : newOptimizerState(weights);
+  let schedule = resume?.schedule ?? initialSchedule(options.lrSchedule, options.lr);
+  let best = resume?.best;
+  let bestEpoch = resume?.bestEpoch ?? 0;
+  let bestValRmse = resume?.bestValRmse ?? Infinity;
+  let stale = resume?.stale ?? 0;
+  const history = [...(resume?.history ?? [])];
+
+  const B = Math.min(options.batchSize, train.length);
+  const batches = Math.floor(train.length / B);
+  const step = new TrainStep(
+    weights,
+    options.model,
+    {
+      adam: options.adam,
+      weightDecay: options.weightDecay,
+      embeddingDecay: options.embeddingDecay,
+      biasDecay: options.biasDecay,
+      l2: options.l2,
+    },
+    optimizer,
+    B,
+  );
+  const valUsers = new Int32Array(validation.length);
+  const valMovies = new Int32Array(validation.length);
+  for (let i = 0; i < validation.length; i++) {
+    valUsers[i] = table.users[validation[i]!]!;
+    valMovies[i] = table.movies[validation[i]!]!;
+  }
+  const order = new Int32Array(train.length);
+  try {
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
+      const started = performance.now();
+      order.set(train);
+      shuffleInPlace(order, modelRng(options.seed, 'shuffle', epoch));
+      const dropoutRng = modelRng(options.seed, 'dropout', epoch);
+      const lr = schedule.lr;
+      hooks.onEpochStart?.(epoch, batches, lr);
+      let lossSum = 0;
+      for (let b = 0; b < batches; b++) {
+        const loss = step.run(table, order, b * B, B, lr, dropoutRng);
+        if (!Number.isFinite(loss)) {
+          const what = `the training loss became ${loss} at batch ${b + 1} of ${batches}`;
+          return { stop: 'diverged', message: divergedMessage(epoch, what, lr, checkpoint), checkpoint };
+        }
+        lossSum += loss;
+        const seconds = (performance.now() - started) / 1000;
+        hooks.onBatch?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          loss: lossSum / (b + 1),
+          samplesPerSec: ((b + 1) * B) / seconds,
+        });
+        if (b % YIELD_EVERY === YIELD_EVERY - 1 || b === batches - 1) await yieldToEventLoop();
+        if (hooks.shouldStop?.()) {
+          const saved =
+            checkpoint === undefined ? '' : ` RUNDIR holds the state after epoch ${checkpoint.epoch}.`;
+          return {
+            stop: 'interrupted',
+            message: `training interrupted during epoch ${epoch}.${saved}`,
+            checkpoint,
+          };
+        }
+      }
+      const trainSeconds = (performance.now() - started) / 1000;
+      const val = clippedAccuracy(
+        predictTf(weights, valUsers, valMovies),
+        table.ratings,
+        validation,
+        table.scale,
+      );
+      if (!Number.isFinite(val.rmse)) {
+        return {
+          stop: 'diverged',
+          message: divergedMessage(epoch, `the validation RMSE became ${val.rmse}`, lr, checkpoint),
+          checkpoint,
+        };
+      }
+      if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
+        best = bestCopy(weights, counts);
+        bestEpoch = epoch;
+        bestValRmse = val.rmse;
+        stale = 0;
+      } else {
+        stale++;
+      }
+      schedule = stepSchedule(schedule, epoch, options.epochs, val.rmse);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / batches,
+        valRmse: val.rmse,
+        valMae: val.mae,
+        lr,
+        samplesPerSec: (batches * B) / trainSeconds,
+        seconds: (performance.now() - started) / 1000,
+      };
+      history.push(record);
+      checkpoint = {
+        epoch,
+        weights,
+        optimizer,
+        schedule,
+        best,
+        bestEpoch,
+        bestValRmse,
+        stale,
+        history: [...history],
+      };
+      await hooks.onEpochEnd?.(record, checkpoint);
+      if (stale >= options.patience) {
+        return {
+          stop: 'early-stopping',
+          message: `stopped early after epoch ${epoch}: no validation improvement for ${stale} epochs; best epoch ${bestEpoch}.`,
+          checkpoint,
+        };
+      }
+    }
+    const last = checkpoint?.epoch ?? 0;
+    return {
+      stop: 'max-epochs',
+      message: `reached the epoch limit (${options.epochs}) after epoch ${last}; best epoch ${bestEpoch}.`,
+      checkpoint,
+    };
+  } finally {
+    step.dispose();
+  }
+}
+
+function cloneOptimizer(s: OptimizerState): OptimizerState {
+  const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  for (const [k, v] of s.moments) moments.set(k, { m: v.m.slice(), v: v.v.slice() });
+  return { t: s.t, moments };
+}

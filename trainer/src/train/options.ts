@@ -1,0 +1,109 @@
+/**
+ * Training hyperparameters, their defaults and their validation.
+ */
+import { UsageError } from '../../../shared/src/errors.ts';
+import { resolveModelConfig, type ModelConfig } from '../model/config.ts';
+import { DEFAULT_ADAM, type AdamConfig } from './adam.ts';
+import { LR_SCHEDULES, type LrScheduleName } from './schedule.ts';
+
+/** Everything that shapes a training run besides the data. */
+export interface TrainOptions {
+  model: ModelConfig;
+  /** Most epochs (early stopping usually ends sooner). */
+  epochs: number;
+  /** Ratings per optimisation step. */
+  batchSize: number;
+  /** Adam's base learning rate. */
+  lr: number;
+  /** Decoupled weight decay of the MLP kernels. */
+  weightDecay: number;
+  /** Decoupled weight decay of the embedding rows a batch touches. */
+  embeddingDecay: number;
+  /** Decoupled weight decay of the user/movie biases a batch touches. */
+  biasDecay: number;
+  /** L2 penalty per rating on the embeddings and biases it uses (see OptimizerConfig.l2). */
+  l2: number;
+  lrSchedule: LrScheduleName;
+  /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
+  patience: number;
+  /** Share of each user's training ratings held out for validation. */
+  valFraction: number;
+  /** Seed of initialisation, shuffling, dropout and the validation hold-out. */
+  seed: number;
+  adam: AdamConfig;
+}
+
+/** Hyperparameters as a partial override of the defaults, with the model's fields flattened in. */
+export type TrainOptionsInput = Partial<Omit<TrainOptions, 'model' | 'adam'>> & {
+  model?: Partial<ModelConfig>;
+  adam?: Partial<AdamConfig>;
+};
+
+/** Defaults, tuned on the synthetic presets (see README "Training"). */
+export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Object.freeze({
+  epochs: 40,
+  batchSize: 1024,
+  lr: 2e-3,
+  weightDecay: 1e-4,
+  embeddingDecay: 0.05,
+  biasDecay: 0.01,
+  l2: 0,
+  lrSchedule: 'plateau',
+  patience: 4,
+  valFraction: 0.1,
+  seed: 42,
+  adam: DEFAULT_ADAM,
+});
+
+function check(ok: boolean, flag: string, expected: string, got: unknown): void {
+  if (!ok) throw new UsageError(`${flag}: expected ${expected} (got ${JSON.stringify(got)}).`);
+}
+
+const isWhole = (n: unknown, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+const inRange = (n: unknown, min: number, max: number) =>
+  typeof n === 'number' && Number.isFinite(n) && n >= min && n <= max;
+
+/**
+ * Merges `input` over the defaults and validates every value.
+ * @throws UsageError naming the flag, what was expected and what came
+ */
+export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions {
+  const { model, adam, ...rest } = input;
+  const o: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    model: resolveModelConfig(model),
+    adam: { ...DEFAULT_ADAM, ...adam },
+  };
+  check(isWhole(o.epochs, 1, 100_000), '--epochs', 'a whole number from 1 to 100000', o.epochs);
+  check(isWhole(o.batchSize, 2, 1 << 20), '--batch-size', 'a whole number from 2 to 1048576', o.batchSize);
+  check(inRange(o.lr, 0, 10) && o.lr > 0, '--lr', 'a number in (0, 10]', o.lr);
+  check(inRange(o.weightDecay, 0, 100), '--weight-decay', 'a number in [0, 100]', o.weightDecay);
+  check(inRange(o.embeddingDecay, 0, 100), '--embedding-decay', 'a number in [0, 100]', o.embeddingDecay);
+  check(inRange(o.biasDecay, 0, 100), '--bias-decay', 'a number in [0, 100]', o.biasDecay);
+  check(inRange(o.l2, 0, 100), '--l2', 'a number in [0, 100]', o.l2);
+  check(
+    (LR_SCHEDULES as readonly string[]).includes(o.lrSchedule),
+    '--lr-schedule',
+    `one of ${LR_SCHEDULES.join(', ')}`,
+    o.lrSchedule,
+  );
+  check(isWhole(o.patience, 1, 100_000), '--patience', 'a whole number from 1 to 100000', o.patience);
+  check(
+    inRange(o.valFraction, 0, 1) && o.valFraction > 0 && o.valFraction < 1,
+    '--val-fraction',
+    'a number in (0, 1)',
+    o.valFraction,
+  );
+  check(isWhole(o.seed, 0, 2 ** 32 - 1), '--seed', 'a whole number from 0 to 4294967295', o.seed);
+  check(inRange(o.adam.beta1, 0, 1) && o.adam.beta1 < 1, 'adam.beta1', 'a number in [0, 1)', o.adam.beta1);
+  check(inRange(o.adam.beta2, 0, 1) && o.adam.beta2 < 1, 'adam.beta2', 'a number in [0, 1)', o.adam.beta2);
+  check(
+    inRange(o.adam.epsilon, 0, 1) && o.adam.epsilon > 0,
+    'adam.epsilon',
+    'a number in (0, 1]',
+    o.adam.epsilon,
+  );
+  return o;
+}

@@ -1,0 +1,281 @@
+/**
+ * The run directory (RUNDIR) of `marquee train`. Every file is written atomically (temporary file + rename), so an
+ * interrupted run leaves each file whole; the checkpoint alone is enough to resume.
+ *
+ *   config.json      RunConfig: hyperparameters, data path + loader options + split + seed, backend, counts
+ *   ids.json         { userIds: number[], movieIds: number[] }: dense index → external id
+ *   weights.bin      the best epoch's ModelWeights (tensor file, see weights-file.ts / tensor-file.ts)
+ *   history.jsonl    one EpochRecord per completed epoch
+ *   status.json      RunStatus: running / completed / interrupted / diverged, epochs, best epoch, message
+ *   metrics.json     flat numeric keys: val.rmse, val.mae, test.rmse, test.mae, train.* (other commands add keys;
+ *                    writes merge)
+ *   checkpoint.bin   the last completed epoch's full training state, for --resume
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ArtifactError } from '../../../shared/src/errors.ts';
+import type { RatingScale, RatingsTable, Split } from '../data/types.ts';
+import type { BackendInfo } from '../model/backend.ts';
+import type { ModelWeights } from '../model/weights.ts';
+import { loadSplitData, type DataSpec } from './data.ts';
+import type { EpochRecord, StopReason } from './loop.ts';
+import type { TrainOptions } from './options.ts';
+import { readTensorFile, writeFileAtomic, writeTensorFile } from './tensor-file.ts';
+import { weightsFromArrays, weightsToArrays, type WeightsMeta } from './weights-file.ts';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  ids: 'ids.json',
+  weights: 'weights.bin',
+  history: 'history.jsonl',
+  status: 'status.json',
+  metrics: 'metrics.json',
+  checkpoint: 'checkpoint.bin',
+} as const;
+
+export const RUN_FORMAT = 'marquee-run';
+export const RUN_VERSION = 1;
+
+/** Sizes recorded in config.json. */
+export interface RunCounts {
+  ratings: number;
+  users: number;
+  movies: number;
+  train: number;
+  validation: number;
+  test: number;
+  coldUsers: number;
+  coldMovies: number;
+}
+
+/** config.json. */
+export interface RunConfig {
+  format: typeof RUN_FORMAT;
+  version: typeof RUN_VERSION;
+  /** ISO time the run started. */
+  createdAt: string;
+  data: DataSpec;
+  /** The split as described by the split code, e.g. "per-user 0.1 seed=42". */
+  splitDescription: string;
+  scale: RatingScale;
+  train: TrainOptions;
+  backend: BackendInfo;
+  counts: RunCounts;
+}
+
+export type RunState = 'running' | 'completed' | 'interrupted' | 'diverged';
+
+/** status.json. */
+export interface RunStatus {
+  state: RunState;
+  /** Completed epochs. */
+  epochs: number;
+  bestEpoch: number;
+  bestValRmse: number | null;
+  stop?: StopReason;
+  message?: string;
+  updatedAt: string;
+}
+
+/** A loaded run. */
+export interface Run {
+  dir: string;
+  config: RunConfig;
+  weights: ModelWeights;
+  /** Dense user index → external id. */
+  userIds: Int32Array;
+  /** Dense movie index → external id. */
+  movieIds: Int32Array;
+  history: EpochRecord[];
+  metrics: Record<string, number>;
+  /** Absent in runs saved without one. */
+  status?: RunStatus;
+}
+
+const file = (dir: string, name: keyof typeof RUN_FILES) => path.join(dir, RUN_FILES[name]);
+
+async function writeJson(p: string, value: unknown): Promise<void> {
+  await writeFileAtomic(p, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function readJson<T>(p: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(p, 'utf8');
+  } catch (err) {
+    throw new ArtifactError(
+      p,
+      `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new ArtifactError(p, `is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+}
+
+export async function writeConfig(dir: string, config: RunConfig): Promise<void> {
+  await writeJson(file(dir, 'config'), config);
+}
+
+export async function writeIds(dir: string, userIds: Int32Array, movieIds: Int32Array): Promise<void> {
+  await writeJson(file(dir, 'ids'), { userIds: Array.from(userIds), movieIds: Array.from(movieIds) });
+}
+
+/** Writes weights.bin. */
+export async function writeWeights(dir: string, weights: ModelWeights): Promise<void> {
+  const { meta, arrays } = weightsToArrays(weights);
+  await writeTensorFile(file(dir, 'weights'), meta, arrays);
+}
+
+/** Reads a weights file written by writeWeights. @throws ArtifactError */
+export async function readWeights(p: string): Promise<ModelWeights> {
+  const { meta, arrays } = await readTensorFile<WeightsMeta>(p);
+  return weightsFromArrays(meta, arrays, p);
+}
+
+export async function writeHistory(dir: string, history: readonly EpochRecord[]): Promise<void> {
+  await writeFileAtomic(file(dir, 'history'), history.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
+
+export async function writeStatus(dir: string, status: Omit<RunStatus, 'updatedAt'>): Promise<void> {
+  await writeJson(file(dir, 'status'), { ...status, updatedAt: new Date().toISOString() });
+}
+
+/**
+ * Merges `metrics` into metrics.json (keys of other commands are kept; the given keys are replaced).
+ * @throws ArtifactError when an existing metrics.json is not a JSON object
+ */
+export async function mergeMetrics(
+  dir: string,
+  metrics: Record<string, number>,
+): Promise<Record<string, number>> {
+  const p = file(dir, 'metrics');
+  let existing: Record<string, number> = {};
+  try {
+    existing = await readJson<Record<string, number>>(p);
+  } catch (err) {
+    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
+  }
+  if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
+    throw new ArtifactError(p, 'expected a JSON object of metrics');
+  }
+  const merged = { ...existing, ...metrics };
+  await writeJson(p, merged);
+  return merged;
+}
+
+/**
+ * Writes a whole run: config, ids, weights, history, metrics (merged into an existing metrics.json) and, when
+ * given, status. Creates `dir` if needed.
+ */
+export async function saveRun(dir: string, run: Omit<Run, 'dir'>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeConfig(dir, run.config);
+  await writeIds(dir, run.userIds, run.movieIds);
+  await writeWeights(dir, run.weights);
+  await writeHistory(dir, run.history);
+  await mergeMetrics(dir, run.metrics);
+  if (run.status) await writeStatus(dir, run.status);
+}
+
+function toIdArray(value: unknown, p: string, field: string, expected: number): Int32Array {
+  if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) {
+    throw new ArtifactError(p, `expected "${field}" to be a list of whole numbers`);
+  }
+  if (value.length !== expected) {
+    throw new ArtifactError(p, `expected ${expected} ${field} to match weights.bin (got ${value.length})`);
+  }
+  return Int32Array.from(value as number[]);
+}
+
+async function readHistory(p: string): Promise<EpochRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(p, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ArtifactError(p, `cannot be read (${(err as Error).message})`, { cause: err });
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as EpochRecord;
+      } catch (err) {
+        throw new ArtifactError(p, `line ${i + 1} is not valid JSON`, { cause: err });
+      }
+    });
+}
+
+/**
+ * Loads a run directory written by `marquee train` (or saveRun).
+ * @throws ArtifactError naming the file when a required file (config.json, ids.json, weights.bin) is missing or
+ *   malformed, or the files disagree on the number of users and movies
+ */
+export async function loadRun(dir: string): Promise<Run> {
+  const config = await readJson<RunConfig>(file(dir, 'config'));
+  if (config?.format !== RUN_FORMAT || config.version !== RUN_VERSION) {
+    throw new ArtifactError(
+      file(dir, 'config'),
+      `expected a ${RUN_FORMAT} config of version ${RUN_VERSION} (got format ${JSON.stringify(config?.format)}, ` +
+        `version ${JSON.stringify(config?.version)})`,
+    );
+  }
+  const weights = await readWeights(file(dir, 'weights'));
+  const ids = await readJson<{ userIds?: unknown; movieIds?: unknown }>(file(dir, 'ids'));
+  const userIds = toIdArray(ids.userIds, file(dir, 'ids'), 'userIds', weights.numUsers);
+  const movieIds = toIdArray(ids.movieIds, file(dir, 'ids'), 'movieIds', weights.numMovies);
+  const history = await readHistory(file(dir, 'history'));
+  let metrics: Record<string, number> = {};
+  try {
+    metrics = await readJson<Record<string, number>>(file(dir, 'metrics'));
+  } catch (err) {
+    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
+  }
+  let status: RunStatus | undefined;
+  try {
+    status = await readJson<RunStatus>(file(dir, 'status'));
+  } catch (err) {
+    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
+  }
+  return { dir, config, weights, userIds, movieIds, history, metrics, ...(status ? { status } : {}) };
+}
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Reloads a run's data from the path and loader options in its config and re-applies the recorded split (same
+ * spec and seed → the same rows), checking that users and movies map to the same dense indices as in training.
+ * @throws DataError / UsageError from the loaders; ArtifactError when the data no longer match the run (ids or
+ *   rating count differ: the files changed since training)
+ */
+export async function loadRunData(run: Run): Promise<{ table: RatingsTable; split: Split }> {
+  const { table, split } = await loadSplitData(run.config.data);
+  const where = path.join(run.dir, RUN_FILES.ids);
+  if (!sameIds(table.userIds, run.userIds) || !sameIds(table.movieIds, run.movieIds)) {
+    throw new ArtifactError(
+      where,
+      `the data at ${run.config.data.path} no longer match this run: expected ${run.userIds.length} users and ` +
+        `${run.movieIds.length} movies with the recorded ids (got ${table.userIds.length} and ` +
+        `${table.movieIds.length}, or different ids); the files changed since training.`,
+    );
+  }
+  if (table.count !== run.config.counts.ratings) {
+    throw new ArtifactError(
+      where,
+      `the data at ${run.config.data.path} no longer match this run: expected ${run.config.counts.ratings} ` +
+        `ratings (got ${table.count}).`,
+    );
+  }
+  return { table, split };
+}

@@ -1,0 +1,319 @@
+/**
+ * One `marquee train` run end to end: prepare (or reopen) the run directory, load and split the data, pick the
+ * backend, train with a checkpoint after every epoch, then record validation and test metrics of the best epoch.
+ */
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { MarqueeError, UsageError } from '../../../shared/src/errors.ts';
+import { describeBackend, selectBackend, type BackendChoice } from '../model/backend.ts';
+import { predictTf } from '../model/infer.ts';
+import type { ModelWeights } from '../model/weights.ts';
+import type { RatingsTable } from '../data/types.ts';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
+import { carveValidation, loadSplitData, type DataSpec } from './data.ts';
+import { trainModel, type TrainCheckpoint, type TrainResult } from './loop.ts';
+import { clippedAccuracy } from './metrics.ts';
+import type { TrainOptions } from './options.ts';
+import { progressHooks } from './progress.ts';
+import {
+  loadRun,
+  mergeMetrics,
+  RUN_FILES,
+  RUN_FORMAT,
+  RUN_VERSION,
+  writeConfig,
+  writeHistory,
+  writeIds,
+  writeStatus,
+  writeWeights,
+  type RunConfig,
+  type RunState,
+} from './run-dir.ts';
+
+/** What `marquee train` was asked to do. */
+export interface TrainRequest {
+  out: string;
+  /** Ignored with `resume` (the recorded data are used). */
+  data?: DataSpec;
+  /** Ignored with `resume` (the recorded options are used). */
+  options?: TrainOptions;
+  backend?: BackendChoice;
+  /** Continue the run in `out` from its checkpoint. */
+  resume?: boolean;
+  /** Replace an existing run directory. */
+  force?: boolean;
+  /** Where progress and messages go (default process.stderr). */
+  log?: NodeJS.WriteStream;
+  /** Installs a SIGINT handler that stops after the current batch (default true). */
+  handleSignals?: boolean;
+}
+
+/** The outcome, as written to RUNDIR. */
+export interface TrainOutcome {
+  dir: string;
+  state: RunState;
+  message: string;
+  metrics: Record<string, number>;
+  /** Median training throughput over the epochs of this invocation, ratings/s. */
+  medianSamplesPerSec: number;
+  epochs: number;
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** Thrown (after saving) when training stopped early on a NaN/Inf loss or an interruption: the CLI exits 2. */
+export class TrainingStopped extends MarqueeError {
+  override name = 'TrainingStopped';
+}
+
+async function isEmptyOrMissing(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+}
+
+async function isRunDir(dir: string): Promise<boolean> {
+  try {
+    const config = JSON.parse(await readFile(path.join(dir, RUN_FILES.config), 'utf8')) as {
+      format?: string;
+    };
+    return config.format === RUN_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes `dir` ready for a fresh run. @throws UsageError when it holds something that must not be overwritten */
+async function prepareFreshDir(dir: string, force: boolean): Promise<void> {
+  if (!(await isEmptyOrMissing(dir))) {
+    if ((await stat(dir)).isFile()) throw new UsageError(`--out ${dir}: expected a directory (got a file).`);
+    const run = await isRunDir(dir);
+    if (!force || !run) {
+      throw new UsageError(
+        run
+          ? `--out ${dir} already holds a run: continue it with --resume, replace it with --force, or choose another --out.`
+          : `--out ${dir} is not empty and is not a Marquee run directory; choose an empty or new directory.`,
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+  await mkdir(dir, { recursive: true });
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function accuracyOf(weights: ModelWeights, table: RatingsTable, rows: Int32Array) {
+  const users = new Int32Array(rows.length);
+  const movies = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    users[i] = table.users[rows[i]!]!;
+    movies[i] = table.movies[rows[i]!]!;
+  }
+  return clippedAccuracy(predictTf(weights, users, movies), table.ratings, rows, table.scale);
+}
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * Runs (or resumes) training into `req.out`.
+ * @returns the outcome; also written to RUNDIR
+ * @throws UsageError for unusable flags, directories or data; DataError from the loaders; TrainingStopped after
+ *   saving when training diverged or was interrupted
+ */
+export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
+  const log = req.log ?? process.stderr;
+  const dir = req.out;
+  let config: RunConfig;
+  let resumeFrom: TrainCheckpoint | undefined;
+  const started = performance.now();
+  if (req.resume) {
+    if (!(await isRunDir(dir))) {
+      throw new UsageError(`--resume: ${dir} is not a Marquee run directory (no valid ${RUN_FILES.config}).`);
+    }
+    config = JSON.parse(await readFile(path.join(dir, RUN_FILES.config), 'utf8')) as RunConfig;
+    try {
+      resumeFrom = await readCheckpoint(dir);
+    } catch (err) {
+      throw new UsageError(
+        `--resume: ${dir} has no usable checkpoint (${(err as Error).message}); no epoch was completed, so start ` +
+          `again with --force.`,
+        { cause: err },
+      );
+    }
+    log.write(`resuming ${dir} after epoch ${resumeFrom.epoch} with its recorded configuration\n`);
+  } else {
+    if (req.data === undefined || req.options === undefined) {
+      throw new UsageError('train: --data is required (or --resume to continue a run).');
+    }
+    await prepareFreshDir(dir, req.force === true);
+    config = {
+      format: RUN_FORMAT,
+      version: RUN_VERSION,
+      createdAt: new Date().toISOString(),
+      data: req.data,
+      splitDescription: '',
+      scale: { min: 0, max: 0, step: 0 },
+      train: req.options,
+      backend: { requested: 'auto', kind: 'cpu', tfjsName: 'cpu', device: '' },
+      counts: {
+        ratings: 0,
+        users: 0,
+        movies: 0,
+        train: 0,
+        validation: 0,
+        test: 0,
+        coldUsers: 0,
+        coldMovies: 0,
+      },
+    };
+  }
+  const options = config.train;
+
+  const backend = await selectBackend(req.backend ?? (req.resume ? config.backend.kind : 'auto'));
+  log.write(`${describeBackend(backend)}\n`);
+
+  const data = await loadSplitData(config.data);
+  for (const w of data.warnings) log.write(`warning: ${w}\n`);
+  const { table, split } = data;
+  const fit = carveValidation(data, options.valFraction, options.seed);
+
+  if (req.resume) {
+    const run = await loadRun(dir);
+    if (
+      !sameIds(table.userIds, run.userIds) ||
+      !sameIds(table.movieIds, run.movieIds) ||
+      table.count !== config.counts.ratings
+    ) {
+      throw new UsageError(
+        `--resume: the data at ${config.data.path} changed since the run started; start a new run.`,
+      );
+    }
+  } else {
+    config = {
+      ...config,
+      splitDescription: split.description,
+      scale: table.scale,
+      backend,
+      counts: {
+        ratings: table.count,
+        users: table.userIds.length,
+        movies: table.movieIds.length,
+        train: fit.train.length,
+        validation: fit.validation.length,
+        test: split.test.length,
+        coldUsers: split.coldUsers,
+        coldMovies: split.coldMovies,
+      },
+    };
+    await writeConfig(dir, config);
+    await writeIds(dir, table.userIds, table.movieIds);
+    await writeStatus(dir, { state: 'running', epochs: 0, bestEpoch: 0, bestValRmse: null });
+  }
+  const c = config.counts;
+  log.write(
+    `data: ${c.ratings} ratings, ${c.users} users, ${c.movies} movies; split ${split.description}: ` +
+      `${c.train} train, ${c.validation} validation, ${c.test} test\n`,
+  );
+
+  let stopRequested = false;
+  const onSignal = () => {
+    if (stopRequested) {
+      log.write('\nsecond interrupt: exiting now (RUNDIR holds the last completed epoch)\n');
+      process.exit(130);
+    }
+    stopRequested = true;
+    log.write('\ninterrupt: stopping after the current batch (press Ctrl-C again to quit at once)\n');
+  };
+  if (req.handleSignals !== false) process.on('SIGINT', onSignal);
+
+  const progress = progressHooks(log, options.epochs);
+  const rates: number[] = [];
+  let result: TrainResult;
+  try {
+    result = await trainModel(
+      { table, train: fit.train, validation: fit.validation },
+      options,
+      {
+        onEpochStart: progress.onEpochStart,
+        onBatch: progress.onBatch,
+        async onEpochEnd(record, checkpoint) {
+          rates.push(record.samplesPerSec);
+          progress.onEpochEnd(record, checkpoint.bestEpoch === record.epoch);
+          // The checkpoint first: it alone is enough to resume; the other files are views of it.
+          await writeCheckpoint(dir, checkpoint);
+          if (checkpoint.bestEpoch === record.epoch) await writeWeights(dir, checkpoint.best);
+          await writeHistory(dir, checkpoint.history);
+          await writeStatus(dir, {
+            state: 'running',
+            epochs: checkpoint.epoch,
+            bestEpoch: checkpoint.bestEpoch,
+            bestValRmse: checkpoint.bestValRmse,
+          });
+        },
+        shouldStop: () => stopRequested,
+      },
+      resumeFrom,
+    );
+  } finally {
+    progress.stop();
+    if (req.handleSignals !== false) process.off('SIGINT', onSignal);
+  }
+
+  const checkpoint = result.checkpoint;
+  const state: RunState =
+    result.stop === 'diverged' ? 'diverged' : result.stop === 'interrupted' ? 'interrupted' : 'completed';
+  let metrics: Record<string, number> = {};
+  const seconds = (performance.now() - started) / 1000;
+  if (checkpoint !== undefined) {
+    const val = accuracyOf(checkpoint.best, table, fit.validation);
+    const test = accuracyOf(checkpoint.best, table, split.test);
+    const allRates = checkpoint.history.map((h) => h.samplesPerSec);
+    metrics = await mergeMetrics(dir, {
+      'val.rmse': val.rmse,
+      'val.mae': val.mae,
+      'test.rmse': test.rmse,
+      'test.mae': test.mae,
+      'train.epochs': checkpoint.epoch,
+      'train.bestEpoch': checkpoint.bestEpoch,
+      'train.samplesPerSec': median(allRates),
+    });
+  }
+  await writeStatus(dir, {
+    state,
+    epochs: checkpoint?.epoch ?? 0,
+    bestEpoch: checkpoint?.bestEpoch ?? 0,
+    bestValRmse: checkpoint?.bestValRmse ?? null,
+    stop: result.stop,
+    message: result.message,
+  });
+  const outcome: TrainOutcome = {
+    dir,
+    state,
+    message: result.message,
+    metrics,
+    medianSamplesPerSec: median(rates),
+    epochs: checkpoint?.epoch ?? 0,
+    bestEpoch: checkpoint?.bestEpoch ?? 0,
+    seconds,
+  };
+  if (state === 'diverged') throw new TrainingStopped(result.message);
+  if (state === 'interrupted') {
+    const restart = 'start over by repeating the command with --force';
+    throw new TrainingStopped(
+      checkpoint === undefined
+        ? `${result.message} No epoch completed, so there is nothing to resume: ${restart}.`
+        : `${result.message} Resume with: marquee train --resume --out ${dir} (or ${restart}).`,
+    );
+  }
+  return outcome;
+}
