@@ -1,6 +1,6 @@
 /** Embedding-space charts: 2-D maps coloured by a category, explained variance, silhouette by k. */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART, CONFIG, MAP } from './theme.ts';
+import { CHART, CONFIG, MAP, type CategoryColors } from './theme.ts';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -19,7 +19,7 @@ export function embeddingMapChart(
   points: MapPoint[],
   axes: { x: string; y: string },
   legendTitle: string,
-  groupOrder?: string[],
+  colors?: CategoryColors,
 ): TopLevelSpec {
   return {
     $schema: SCHEMA,
@@ -35,7 +35,7 @@ export function embeddingMapChart(
         field: 'group',
         type: 'nominal',
         title: legendTitle,
-        ...(groupOrder === undefined ? {} : { sort: groupOrder }),
+        ...(colors === undefined ? {} : { scale: colors, sort: colors.domain }),
       },
       description: { field: 'label', type: 'nominal' },
     },
@@ -140,6 +140,7 @@ export function segmentGenreChart(cells: SegmentGenreCell[]): TopLevelSpec {
         type: 'quantitative',
         title: 'lift',
         scale: { type: 'log', scheme: 'redblue', reverse: true, domainMid: 1 },
+        legend: { format: '.2f' },
       },
       description: { field: 'label', type: 'nominal' },
     },

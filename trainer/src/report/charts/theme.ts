@@ -22,3 +22,41 @@ export const CONFIG: Config = {
 
 /** Colour of the model in charts comparing it with something else. */
 export const MODEL_COLOR = '#4c78a8';
+
+/** Tableau 10, the categorical palette of every chart, without its grey (kept for "other"). */
+export const CATEGORY_COLORS = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+] as const;
+export const MUTED_COLOR = '#bab0ac';
+
+/** A colour scale: categories in legend order, one colour each. */
+export interface CategoryColors {
+  domain: string[];
+  range: string[];
+}
+
+/**
+ * Colours for categories: the most frequent first, each from the palette (cycling beyond nine), and the
+ * `muted` categories (e.g. "Other") last in grey, so catch-all groups never look like a real category.
+ */
+export function categoryColors(values: readonly string[], muted: readonly string[] = []): CategoryColors {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const named = [...counts.keys()].filter((v) => !muted.includes(v)).sort((a, b) => a.localeCompare(b));
+  const rest = muted.filter((m) => counts.has(m));
+  return {
+    domain: [...named, ...rest],
+    range: [
+      ...named.map((_, i) => CATEGORY_COLORS[i % CATEGORY_COLORS.length] as string),
+      ...rest.map(() => MUTED_COLOR),
+    ],
+  };
+}

@@ -3,7 +3,8 @@
  * coloured by primary genre, titles on hover.
  */
 import { genreNames } from '../../../../shared/src/schemas/genres.ts';
-import { foldRareLabels, NO_GENRE, primaryGenres } from '../analysis/primary-genre.ts';
+import { foldRareLabels, NO_GENRE, OTHER_GENRES, primaryGenres } from '../analysis/primary-genre.ts';
+import { categoryColors } from '../charts/theme.ts';
 import { pcaProject, umapProject } from '../analysis/projection.ts';
 import { takeRows } from '../analysis/sample.ts';
 import { embeddingMapChart, explainedVarianceChart, type MapPoint } from '../charts/embeddings.ts';
@@ -38,6 +39,7 @@ export function embeddingsSection(ctx: ReportContext, options: ReportOptions): S
   // Genre frequencies come from the whole catalogue, not just the drawn movies.
   const primary = masks === undefined ? undefined : primaryGenres(masks);
   const groups = foldRareLabels(Array.from(movies, (m) => primary?.[m] ?? NO_GENRE));
+  const colors = categoryColors(groups, [OTHER_GENRES, NO_GENRE]);
   const labels = Array.from(movies, (m) => {
     const genres = masks === undefined ? '' : ` — ${genreNames(masks[m] as number).join(', ')}`;
     return `${ctx.movieName(m)}${genres} · ${count(ctx.movieCounts[m] as number)} ratings`;
@@ -71,7 +73,7 @@ export function embeddingsSection(ctx: ReportContext, options: ReportOptions): S
         id: 'movie-map-umap',
         title: 'Movie embeddings, UMAP',
         caption: `UMAP (15 neighbours, ${options.umapEpochs} epochs, seed ${options.seed}) keeps local neighbourhoods: nearby movies are ones the model treats alike. Distances between far clusters mean little.`,
-        spec: embeddingMapChart(points(umap.coords), { x: 'UMAP 1', y: 'UMAP 2' }, 'primary genre'),
+        spec: embeddingMapChart(points(umap.coords), { x: 'UMAP 1', y: 'UMAP 2' }, 'primary genre', colors),
       },
       {
         id: 'pca-explained-variance',

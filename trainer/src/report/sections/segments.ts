@@ -7,6 +7,7 @@ import { pcaProject } from '../analysis/projection.ts';
 import { REPORT_STREAM, sampleIndices, takeRows } from '../analysis/sample.ts';
 import { profileSegments, UNCLUSTERED, type SegmentProfile } from '../analysis/segments.ts';
 import { embeddingMapChart, segmentGenreChart, silhouetteChart } from '../charts/embeddings.ts';
+import { CATEGORY_COLORS } from '../charts/theme.ts';
 import { count, escapeHtml, fmt, htmlTable, pct } from '../render/html.ts';
 import type { ReportContext } from './context.ts';
 import type { ReportOptions, Section } from './types.ts';
@@ -96,12 +97,10 @@ export function segmentsSection(
       id: 'segments-map',
       title: 'User embeddings by segment, PCA',
       caption: `${count(points.length)} users projected on the first two principal components of the user embeddings (${pct(pc1 + pc2)} of their variance).`,
-      spec: embeddingMapChart(
-        points,
-        { x: `PC1 (${pct(pc1)})`, y: `PC2 (${pct(pc2)})` },
-        'segment',
-        segments.map((s) => s.name),
-      ),
+      spec: embeddingMapChart(points, { x: `PC1 (${pct(pc1)})`, y: `PC2 (${pct(pc2)})` }, 'segment', {
+        domain: segments.map((s) => s.name),
+        range: segments.map((_, i) => CATEGORY_COLORS[i % CATEGORY_COLORS.length] as string),
+      }),
     },
     ...(cells.length > 0
       ? [
