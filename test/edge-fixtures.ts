@@ -291,20 +291,26 @@ export function corrupted(fixture: Fixture, name: string, how: 'flip' | 'truncat
  * Exactness of the hybrid retrieve-rerank strategy, simulated offline: the mean over `users` of
  * |exhaustive top-10 ∩ top-10 of the C best candidates by b_movie + e_user·e_movie, re-ranked exactly| / 10.
  */
-export function retrieveRerankOverlap(fixture: Fixture, users: number[], candidates: number): number {
+export function retrieveRerankOverlap(
+  fixture: Fixture,
+  users: number[],
+  candidates: readonly number[],
+): number[] {
   const { numMovies, dim } = fixture.options;
   const w = fixture.weights;
-  let sum = 0;
+  const sums = candidates.map(() => 0);
   for (const u of users) {
     const exact = scoreAllMovies(fixture.scorer, u, new Float32Array(numMovies));
     const seen = { sorted: fixture.seen[u] as Int32Array };
     const truth = new Set(topK(exact, 10, seen).indices);
     const retrieval = matVec(w.movieEmb, numMovies, dim, w.userEmb.subarray(u * dim, (u + 1) * dim));
     for (let m = 0; m < numMovies; m++) retrieval[m] = (retrieval[m] as number) + (w.movieBias[m] as number);
-    const picked = topK(retrieval, candidates, seen).indices;
-    const reranked = new Float32Array(numMovies).fill(NaN);
-    for (const m of picked) reranked[m] = exact[m] as number;
-    sum += topK(reranked, 10).indices.filter((m) => truth.has(m)).length / 10;
+    candidates.forEach((c, k) => {
+      const picked = topK(retrieval, c, seen).indices;
+      const reranked = new Float32Array(numMovies).fill(NaN);
+      for (const m of picked) reranked[m] = exact[m] as number;
+      sums[k] = (sums[k] as number) + topK(reranked, 10).indices.filter((m) => truth.has(m)).length / 10;
+    });
   }
-  return sum / users.length;
+  return sums.map((s) => s / users.length);
 }

@@ -170,3 +170,23 @@ export function makeTempDir(prefix: string): Promise<string> {
 export function removeDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
 }
+
+/**
+ * CPU time (user + system) a process has used, in milliseconds (Linux /proc; clock ticks of 10 ms), or undefined.
+ * Unlike wall-clock latency it does not grow when other jobs compete for the cores.
+ */
+export async function cpuMillis(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+/** The 1-minute load average (Linux /proc), to read latency figures against. */
+export async function loadAverage(): Promise<number | undefined> {
+  const text = await readFile('/proc/loadavg', 'utf8').catch(() => '');
+  const value = Number(text.split(' ')[0]);
+  return Number.isFinite(value) ? value : undefined;
+}

@@ -1,18 +1,21 @@
 /**
  * `npm run bench:edge`: the Worker under load in local workerd (the bundle `wrangler deploy` uploads, run by
- * Miniflare on 127.0.0.1 with a local R2), against 10,000-movie × 64-dim models (seeded random weights of the
- * real shape: hidden 128-64-32, dcf and hybrid). Load comes from autocannon over HTTP; latencies are taken per
- * response at full precision (autocannon's own histogram rounds to whole milliseconds).
+ * Miniflare on 127.0.0.1 with a local R2), against 10,000-movie × 64-dim models with seeded random weights of
+ * the real shape (hidden 128-64-32): dcf, hybrid, and a dot-dominant hybrid (embeddings × 4, where the dot term
+ * outweighs the MLP as it does when a hybrid is trained). Load comes from autocannon over HTTP; latencies are
+ * recorded per response at full precision (autocannon's own histogram rounds to whole milliseconds), and workerd's
+ * CPU time per request is read from /proc, which other jobs on the machine do not inflate.
  *
- * Prints: p50/p99 of top-10 (dcf exhaustive, hybrid retrieve-rerank), similar movies, cold start and predict;
- * requests/s at concurrency 8; cold-isolate start and first-request times; workerd memory; bundle size; and the
- * exactness of the hybrid approximation (top-10 overlap with exhaustive scoring). Bounded: every run has a
- * request count or a duration.
+ * Prints one table: p50/p99 and CPU per request of top-10, similar, cold start and predict; requests/s at
+ * concurrency 8; exactness against offline exhaustive scoring; cold-isolate times; workerd memory; bundle size.
+ * Bounded: every run has a request count or a duration.
  */
 import autocannon from 'autocannon';
 import { bucketOf } from '../../shared/src/schemas/channels.ts';
 import {
   bundleSizes,
+  cpuMillis,
+  loadAverage,
   makeTempDir,
   removeDir,
   residentBytes,
@@ -23,8 +26,8 @@ import {
   buildFixture,
   expectedTopN,
   movieIdOf,
-  retrieveRerankOverlap,
   publishFixture,
+  retrieveRerankOverlap,
   setChannelsJson,
   userIdOf,
   type Fixture,
@@ -32,34 +35,46 @@ import {
 
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
 const CANARY_PERCENT = 50;
-const LATENCY_REQUESTS = 500;
-const THROUGHPUT_SECONDS = 8;
-const OVERLAP_USERS = 200;
-
+const LATENCY_REQUESTS = 300;
+const THROUGHPUT_SECONDS = 6;
+const OVERLAP_USERS = 60;
 const MiB = 1024 * 1024;
-const fmt = (x: number | undefined, digits = 2): string => (x === undefined ? 'n/a' : x.toFixed(digits));
+
+const fmt = (x: number | undefined, digits = 2): string =>
+  x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits);
 
 function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+  return sorted.length === 0
+    ? NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
 }
 
 interface Scenario {
   name: string;
   method?: 'GET' | 'POST';
-  /** The i-th request's path (and body for POST). */
+  /** The i-th request's path (and JSON body for POST). */
   request: (i: number) => { path: string; body?: string };
 }
 
-/** Sends `amount` requests (or runs `duration` s) at `connections`, recording every latency. */
+interface Run {
+  p50: number;
+  p99: number;
+  rps: number;
+  count: number;
+  failures: number;
+  cpuPerRequest: number | undefined;
+}
+
+/** Sends `amount` requests (or runs for `duration` s) over `connections`, recording every latency. */
 async function drive(
   edge: Edge,
   scenario: Scenario,
   load: { connections: number; amount?: number; duration?: number },
-): Promise<{ p50: number; p99: number; rps: number; count: number; failures: number }> {
+): Promise<Run> {
   let i = 0;
   const latencies: number[] = [];
   let failures = 0;
+  const cpuBefore = await cpuMillis(edge.pid);
   const instance = autocannon({
     url: edge.url.origin,
     connections: load.connections,
@@ -69,14 +84,11 @@ async function drive(
       {
         setupRequest: (req) => {
           const next = scenario.request(i++);
-          return {
-            ...req,
-            method: scenario.method ?? 'GET',
-            path: next.path,
-            ...(next.body !== undefined
-              ? { body: next.body, headers: { 'content-type': 'application/json' } }
-              : {}),
-          };
+          const body =
+            next.body === undefined
+              ? {}
+              : { body: next.body, headers: { 'content-type': 'application/json' } };
+          return { ...req, method: scenario.method ?? 'GET', path: next.path, ...body };
         },
       },
     ],
@@ -86,17 +98,23 @@ async function drive(
     else failures++;
   });
   const result = await instance;
+  const cpuAfter = await cpuMillis(edge.pid);
   latencies.sort((a, b) => a - b);
+  const total = latencies.length + failures;
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     rps: result.requests.total / Math.max(result.duration, 1e-9),
     count: latencies.length,
     failures: failures + result.errors + result.timeouts,
+    cpuPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || total === 0
+        ? undefined
+        : (cpuAfter - cpuBefore) / total,
   };
 }
 
-/** Dense users whose bucket sends them to the wanted channel. */
+/** Dense users (every 7th) whose bucket sends them to the channel. */
 function usersOf(channel: 'stable' | 'canary', count: number): number[] {
   const out: number[] = [];
   for (let u = 0; u < SHAPE.numUsers && out.length < count; u += 7) {
@@ -105,15 +123,22 @@ function usersOf(channel: 'stable' | 'canary', count: number): number[] {
   return out;
 }
 
-async function workerOverlap(edge: Edge, fixture: Fixture, users: number[]): Promise<number> {
-  let sum = 0;
+/** Mean top-10 overlap of the Worker's answers with offline exhaustive scoring, and the mean movies scored. */
+async function exactness(
+  edge: Edge,
+  fixture: Fixture,
+  users: number[],
+): Promise<{ overlap: number; scored: number }> {
+  let overlap = 0;
+  let scored = 0;
   for (const u of users) {
     const res = await edge.fetch(`/v1/users/${userIdOf(u)}/recommendations?limit=10`);
-    const body = (await res.json()) as { items: { movieId: number }[] };
+    const body = (await res.json()) as { items: { movieId: number }[]; scored: number };
     const truth = new Set(expectedTopN(fixture, u, 10).movieIds);
-    sum += body.items.filter((i) => truth.has(i.movieId)).length / 10;
+    overlap += body.items.filter((i) => truth.has(i.movieId)).length / 10;
+    scored += body.scored;
   }
-  return sum / users.length;
+  return { overlap: overlap / users.length, scored: scored / users.length };
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
@@ -122,62 +147,58 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - t0];
 }
 
+const topN = (users: number[]) => (i: number) => ({
+  path: `/v1/users/${userIdOf(users[i % users.length] as number)}/recommendations?limit=10`,
+});
+
 async function main(): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
-    `edge benchmark: ${SHAPE.numMovies} movies × ${SHAPE.dim} dim, hidden ${SHAPE.hidden.join('-')}, ${SHAPE.numUsers} users`,
+    `edge benchmark: ${SHAPE.numMovies} movies × ${SHAPE.dim}, hidden ${SHAPE.hidden.join('-')}, ${SHAPE.numUsers} users`,
   );
-  const [[dcf, hybrid], buildMs] = await timed(() =>
+  const [[dcf, hybrid, dotHybrid], buildMs] = await timed(() =>
     Promise.all([
       buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
       buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
+      buildFixture({ version: 'bench-hybrid-dot', arch: 'hybrid', seed: 202, embeddingScale: 4, ...SHAPE }),
     ]),
   );
   out(
-    `built both versions in ${fmt(buildMs / 1000, 1)} s (model.onnx ${fmt((dcf.files.get('model.onnx')?.length ?? 0) / MiB)} MiB)`,
+    `built 3 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())} on ${2} cores`,
   );
   const persist = await makeTempDir('marquee-edge-bench-');
   const rows: [string, string][] = [];
+  const row = (k: string, v: string) => {
+    rows.push([k, v]);
+    out(`  ${k}: ${v}`);
+  };
   try {
-    const edge = await startEdge({ r2Persist: persist });
+    // channels.json is re-read every second so the canary can be switched between phases.
+    const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' } });
     const idleRss = await residentBytes(edge.pid);
-    await publishFixture(edge.bucket, dcf);
-    await publishFixture(edge.bucket, hybrid);
+    for (const f of [dcf, hybrid, dotHybrid]) await publishFixture(edge.bucket, f);
     await setChannelsJson(edge.bucket, {
       stable: 'bench-dcf',
       canary: { version: 'bench-hybrid', percent: CANARY_PERCENT },
     });
-    const dcfUsers = usersOf('stable', 1000);
-    const hybridUsers = usersOf('canary', 1000);
+    const stableUsers = usersOf('stable', 1000);
+    const canaryUsers = usersOf('canary', 1000);
 
-    // Cold isolate: this Worker has not served anything yet.
-    const [, firstDcfMs] = await timed(() =>
-      edge.fetch(`/v1/users/${userIdOf(dcfUsers[0] as number)}/recommendations`).then((r) => r.text()),
-    );
-    const [, firstHybridMs] = await timed(() =>
-      edge.fetch(`/v1/users/${userIdOf(hybridUsers[0] as number)}/recommendations`).then((r) => r.text()),
-    );
+    const [, firstDcfMs] = await timed(() => edge.fetch(topN(stableUsers)(0).path).then((r) => r.text()));
+    const [, firstHybridMs] = await timed(() => edge.fetch(topN(canaryUsers)(0).path).then((r) => r.text()));
     const loadedRss = await residentBytes(edge.pid);
+    row('first request, new isolate: ORT start + dcf version load + calibration', `${fmt(firstDcfMs, 0)} ms`);
+    row('first request to the hybrid version (its load + calibration)', `${fmt(firstHybridMs, 0)} ms`);
 
     const scenarios: Scenario[] = [
-      {
-        name: 'top-10 dcf (exhaustive)',
-        request: (i) => ({
-          path: `/v1/users/${userIdOf(dcfUsers[i % dcfUsers.length] as number)}/recommendations?limit=10`,
-        }),
-      },
-      {
-        name: 'top-10 hybrid (retrieve-rerank)',
-        request: (i) => ({
-          path: `/v1/users/${userIdOf(hybridUsers[i % hybridUsers.length] as number)}/recommendations?limit=10`,
-        }),
-      },
+      { name: 'top-10 dcf', request: topN(stableUsers) },
+      { name: 'top-10 hybrid', request: topN(canaryUsers) },
       {
         name: 'similar movies (scan 10k × 64)',
         request: (i) => ({ path: `/v1/movies/${movieIdOf((i * 37) % SHAPE.numMovies)}/similar?limit=10` }),
       },
       {
-        name: 'cold start, 10 ratings (fold-in)',
+        name: 'cold start, 10 ratings (fold-in on dcf)',
         method: 'POST',
         request: (i) => ({
           path: '/v1/recommendations',
@@ -196,92 +217,92 @@ async function main(): Promise<void> {
           path: '/v1/predict',
           body: JSON.stringify({
             pairs: Array.from({ length: 100 }, (_, k) => ({
-              userId: userIdOf(dcfUsers[(i + k) % dcfUsers.length] as number),
+              userId: userIdOf(stableUsers[(i + k) % stableUsers.length] as number),
               movieId: movieIdOf((i * 7 + k * 101) % SHAPE.numMovies),
             })),
           }),
         }),
       },
     ];
-    const latency: Record<string, Awaited<ReturnType<typeof drive>>> = {};
+    const report = (name: string, r: Run) =>
+      row(
+        `${name}: p50 / p99 ms (c=1, n=${r.count}); CPU ms/request`,
+        `${fmt(r.p50)} / ${fmt(r.p99)}; ${fmt(r.cpuPerRequest, 1)}${r.failures ? ` (${r.failures} failed)` : ''}`,
+      );
     for (const s of scenarios) {
-      await drive(edge, s, { connections: 1, amount: 50 }); // warm-up
-      latency[s.name] = await drive(edge, s, { connections: 1, amount: LATENCY_REQUESTS });
+      await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
+      report(s.name, await drive(edge, s, { connections: 1, amount: LATENCY_REQUESTS }));
     }
-    const throughput = await drive(edge, scenarios[0] as Scenario, {
-      connections: 8,
-      duration: THROUGHPUT_SECONDS,
-    });
-    const throughputHybrid = await drive(edge, scenarios[1] as Scenario, {
-      connections: 8,
-      duration: THROUGHPUT_SECONDS,
-    });
-    const afterLoadRss = await residentBytes(edge.pid);
+    const rps = await drive(edge, scenarios[0] as Scenario, { connections: 8, duration: THROUGHPUT_SECONDS });
+    row(
+      `top-10 dcf: requests/s at concurrency 8 (${THROUGHPUT_SECONDS} s)`,
+      `${fmt(rps.rps, 0)} (p50 ${fmt(rps.p50)} ms, p99 ${fmt(rps.p99)} ms)`,
+    );
+    const dcfExact = await exactness(edge, dcf, stableUsers.slice(0, OVERLAP_USERS));
+    const hybridExact = await exactness(edge, hybrid, canaryUsers.slice(0, OVERLAP_USERS));
+    row(
+      'dcf top-10 overlap with offline exhaustive; movies scored',
+      `${fmt(dcfExact.overlap, 4)}; ${fmt(dcfExact.scored, 0)}`,
+    );
+    row(
+      'hybrid top-10 overlap with offline exhaustive; movies scored',
+      `${fmt(hybridExact.overlap, 4)}; ${fmt(hybridExact.scored, 0)}`,
+    );
 
-    const sampleHybrid = hybridUsers.slice(0, OVERLAP_USERS);
-    const sampleDcf = dcfUsers.slice(0, 50);
-    const [hybridWorkerOverlap, dcfWorkerOverlap] = [
-      await workerOverlap(edge, hybrid, sampleHybrid),
-      await workerOverlap(edge, dcf, sampleDcf),
-    ];
-    const sweep = [100, 200, 300, 500, 1000].map(
-      (c) => [c, retrieveRerankOverlap(hybrid, sampleHybrid, c)] as const,
+    // Phase 2: the dot-dominant hybrid as canary.
+    await setChannelsJson(edge.bucket, {
+      stable: 'bench-dcf',
+      canary: { version: 'bench-hybrid-dot', percent: CANARY_PERCENT },
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    const dotScenario = { name: 'top-10 dot-dominant hybrid', request: topN(canaryUsers) };
+    await drive(edge, dotScenario, { connections: 1, amount: 30 });
+    report(dotScenario.name, await drive(edge, dotScenario, { connections: 1, amount: LATENCY_REQUESTS }));
+    const dotRps = await drive(edge, dotScenario, { connections: 8, duration: THROUGHPUT_SECONDS });
+    row(
+      `top-10 dot-dominant hybrid: requests/s at concurrency 8`,
+      `${fmt(dotRps.rps, 0)} (p50 ${fmt(dotRps.p50)} ms)`,
+    );
+    const dotExact = await exactness(edge, dotHybrid, canaryUsers.slice(0, OVERLAP_USERS));
+    row(
+      'dot-dominant hybrid top-10 overlap with exhaustive; movies scored',
+      `${fmt(dotExact.overlap, 4)}; ${fmt(dotExact.scored, 0)}`,
+    );
+    const models = (await (await edge.fetch('/v1/models')).json()) as {
+      models: { version: string; ranking: unknown }[];
+    };
+    for (const m of models.models) row(`calibration of ${m.version}`, JSON.stringify(m.ranking));
+    const sample = canaryUsers.slice(0, OVERLAP_USERS);
+    const sizes = [100, 300, 1000];
+    const plain = retrieveRerankOverlap(hybrid, sample, sizes);
+    const dot = retrieveRerankOverlap(dotHybrid, sample, sizes);
+    row(
+      'fixed-C retrieve-rerank overlap (offline): random hybrid | dot-dominant',
+      sizes.map((c, k) => `C=${c}: ${fmt(plain[k], 3)} | ${fmt(dot[k], 3)}`).join('; '),
+    );
+    const finalRss = await residentBytes(edge.pid);
+    row(
+      'workerd RSS (MiB): idle / 2 versions loaded / end (3 versions seen, ~2,000 distinct users served)',
+      `${fmt((idleRss ?? NaN) / MiB, 1)} / ${fmt((loadedRss ?? NaN) / MiB, 1)} / ${fmt((finalRss ?? NaN) / MiB, 1)}`,
     );
     await edge.dispose();
 
-    // A fresh isolate over the same bucket: workerd start, then the first request (ORT start + version load).
+    // A fresh isolate over the same bucket: workerd start, then the first request (ORT start + load).
     const [fresh, startMs] = await timed(() => startEdge({ r2Persist: persist }));
-    const [, coldFirstMs] = await timed(() =>
-      fresh.fetch(`/v1/users/${userIdOf(dcfUsers[1] as number)}/recommendations`).then((r) => r.text()),
-    );
-    const [, coldSecondMs] = await timed(() =>
-      fresh.fetch(`/v1/users/${userIdOf(dcfUsers[2] as number)}/recommendations`).then((r) => r.text()),
-    );
+    const [, coldFirstMs] = await timed(() => fresh.fetch(topN(stableUsers)(1).path).then((r) => r.text()));
+    const [, coldSecondMs] = await timed(() => fresh.fetch(topN(stableUsers)(2).path).then((r) => r.text()));
     await fresh.dispose();
+    row(
+      'cold isolate: workerd start / first request / second request (ms)',
+      `${fmt(startMs, 0)} / ${fmt(coldFirstMs, 0)} / ${fmt(coldSecondMs, 1)}`,
+    );
     const bundle = await bundleSizes();
-
-    for (const s of scenarios) {
-      const l = latency[s.name] as (typeof latency)[string];
-      rows.push([
-        `${s.name}: p50 / p99 (ms, c=1, n=${l.count})`,
-        `${fmt(l.p50)} / ${fmt(l.p99)}${l.failures ? `  (${l.failures} failed)` : ''}`,
-      ]);
-    }
-    rows.push([
-      `top-10 dcf: requests/s at concurrency 8 (${THROUGHPUT_SECONDS} s)`,
-      `${fmt(throughput.rps, 0)} (p50 ${fmt(throughput.p50)} ms, p99 ${fmt(throughput.p99)} ms)`,
-    ]);
-    rows.push([
-      `top-10 hybrid: requests/s at concurrency 8 (${THROUGHPUT_SECONDS} s)`,
-      `${fmt(throughputHybrid.rps, 0)} (p50 ${fmt(throughputHybrid.p50)} ms, p99 ${fmt(throughputHybrid.p99)} ms)`,
-    ]);
-    rows.push([
-      'hybrid top-10 overlap with exhaustive, Worker (default candidates)',
-      `${fmt(hybridWorkerOverlap, 4)} over ${sampleHybrid.length} users`,
-    ]);
-    rows.push([
-      'dcf top-10 overlap with offline exhaustive, Worker',
-      `${fmt(dcfWorkerOverlap, 4)} over ${sampleDcf.length} users`,
-    ]);
-    rows.push([
-      'hybrid overlap by candidates C (offline simulation)',
-      sweep.map(([c, o]) => `C=${c}: ${fmt(o, 4)}`).join(', '),
-    ]);
-    rows.push(['first request, new isolate, dcf version (ORT start + load)', `${fmt(firstDcfMs, 0)} ms`]);
-    rows.push(['first request to the hybrid version (its load)', `${fmt(firstHybridMs, 0)} ms`]);
-    rows.push([
-      'cold isolate: workerd start / first request / second request',
-      `${fmt(startMs, 0)} / ${fmt(coldFirstMs, 0)} / ${fmt(coldSecondMs, 1)} ms`,
-    ]);
-    rows.push([
-      'workerd RSS: idle / 2 versions loaded / after load runs (MiB)',
-      `${fmt((idleRss ?? NaN) / MiB, 1)} / ${fmt((loadedRss ?? NaN) / MiB, 1)} / ${fmt((afterLoadRss ?? NaN) / MiB, 1)}`,
-    ]);
-    rows.push([
-      'bundle raw / gzip (MiB; ORT wasm raw)',
+    row(
+      'bundle raw / gzip MiB (of which ORT wasm raw)',
       `${fmt(bundle.raw / MiB)} / ${fmt(bundle.gzip / MiB)} (${fmt(bundle.wasmRaw / MiB)})`,
-    ]);
-    rows.push(['wrangler deploy --dry-run', bundle.summary]);
+    );
+    row('wrangler deploy --dry-run', bundle.summary);
+    row('load average at the end', fmt(await loadAverage()));
   } finally {
     await removeDir(persist);
   }

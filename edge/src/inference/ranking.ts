@@ -93,6 +93,16 @@ export function scoreMovies(
   });
 }
 
+/** 0 for eligible movies, NaN for excluded ones or ones without a wanted genre (the proxy's NaN convention). */
+function eligibilityMask(catalog: MovieCatalog, genreMask: number, exclude: Int32Array): Float32Array {
+  const out = new Float32Array(catalog.numMovies);
+  if (genreMask !== 0) {
+    for (let m = 0; m < out.length; m++) if (((catalog.genres[m] as number) & genreMask) === 0) out[m] = NaN;
+  }
+  for (const m of exclude) if (m >= 0 && m < out.length) out[m] = NaN;
+  return out;
+}
+
 /** Dense indices of the eligible (non-NaN) entries. */
 function eligible(proxy: Float32Array): Int32Array {
   const out = new Int32Array(proxy.length);
@@ -117,7 +127,11 @@ export async function rankMovies(
   const strategy = options.strategy ?? ctx.plan.strategy;
   const mask = options.genreMask ?? 0;
   const exclude = options.exclude ?? new Int32Array(0);
-  const proxy = proxyScores(catalog, ctx.arch, user.vec, mask, exclude);
+  const pruned = strategy === 'pruned' && Number.isFinite(ctx.plan.spread);
+  // Exhaustive ranking only needs eligibility; the proxy (a matVec for hybrid) is computed when pruning.
+  const proxy = pruned
+    ? proxyScores(catalog, ctx.arch, user.vec, mask, exclude)
+    : eligibilityMask(catalog, mask, exclude);
   const full = new Float32Array(catalog.numMovies).fill(NaN);
   let scored = 0;
   const score = async (movies: Int32Array | 'all'): Promise<void> => {
@@ -125,25 +139,27 @@ export async function rankMovies(
     if (movies === 'all') {
       // Ineligible movies keep NaN so topK skips them.
       for (let m = 0; m < ratings.length; m++) if (proxy[m] === proxy[m]) full[m] = ratings[m] as number;
-      scored += ratings.length;
-      return;
+    } else {
+      for (let i = 0; i < movies.length; i++) full[movies[i] as number] = ratings[i] as number;
     }
-    for (let i = 0; i < movies.length; i++) full[movies[i] as number] = ratings[i] as number;
-    scored += movies.length;
+    scored += ratings.length;
   };
-  if (strategy === 'exhaustive' || !Number.isFinite(ctx.plan.spread)) {
+  if (!pruned) {
     const candidates = eligible(proxy);
     await score(candidates.length === catalog.numMovies ? 'all' : candidates);
   } else {
-    const order = topK(proxy, catalog.numMovies).indices;
+    // Visit movies in proxy order, selecting each next batch with a bounded heap rather than sorting all movies:
+    // most users settle within the first batch or two.
     let taken = 0;
     let gMin = Infinity;
-    for (let batch = FIRST_BATCH; taken < order.length; batch *= 2) {
+    for (let batch = FIRST_BATCH; ; batch *= 2) {
+      const order = topK(proxy, taken + batch + 1).indices;
       const next = order.subarray(taken, Math.min(order.length, taken + batch));
       await score(next);
       for (const m of next) gMin = Math.min(gMin, (full[m] as number) - (proxy[m] as number));
       taken += next.length;
-      if (taken >= order.length || taken < options.limit) continue;
+      if (order.length <= taken) break; // every eligible movie is scored
+      if (taken < options.limit) continue;
       const nth = topK(full, options.limit).scores[options.limit - 1] as number;
       if ((proxy[order[taken] as number] as number) + gMin + ctx.plan.spread < nth) break;
     }
