@@ -4,9 +4,12 @@
  * DIR/index.html, with every figure also saved as DIR/figures/<name>.svg.
  */
 import { Command, Option } from 'commander';
-import { writeReport } from '../report/build.ts';
-import { loadReportInputs } from '../report/load.ts';
-import { DEFAULT_REPORT_OPTIONS, type ReportOptions } from '../report/sections/types.ts';
+import {
+  DEFAULT_REPORT_OPTIONS,
+  loadReportInputs,
+  writeReport,
+  type ReportOptions,
+} from '../report/index.ts';
 import { intFlag } from './flags.ts';
 
 interface ReportFlags {

@@ -67,6 +67,7 @@ export function embeddingsSection(ctx: ReportContext, options: ReportOptions): S
           points(pca.coords),
           { x: `PC1 (${pct(pc1)})`, y: `PC2 (${pct(pc2)})` },
           'primary genre',
+          colors,
         ),
       },
       {

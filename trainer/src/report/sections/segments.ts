@@ -52,6 +52,7 @@ export function segmentsSection(
     fitSample: options.clusterFitUsers,
     silhouetteSample: options.silhouetteUsers,
   });
+  const best = clustering.scores.find((x) => x.k === clustering.k)?.silhouette ?? NaN;
   const labels = new Int32Array(w.numUsers).fill(UNCLUSTERED);
   users.forEach((u, i) => (labels[u] = clustering.labels[i] as number));
   const profiles = profileSegments({
@@ -119,12 +120,25 @@ export function segmentsSection(
     section: {
       id: 'segments',
       title,
-      intro: `${count(users.length)} users with training ratings fall into ${clustering.k} segments (k-means on user embeddings, k chosen by silhouette).`,
+      intro: `${count(users.length)} users with training ratings fall into ${clustering.k} segments (k-means on user embeddings, k chosen by silhouette). ${structureNote(best)}`,
       figures,
       html: segmentTable(segments),
     },
     segmentation: { segmentOf, segments },
   };
+}
+
+/**
+ * How to read the chosen silhouette, after Kaufman & Rousseeuw's rule of thumb: above 0.5 a reasonable
+ * structure, 0.25–0.5 a weak one, below 0.25 no substantial structure (the segments are slices of a continuum).
+ */
+export function structureNote(silhouette: number): string {
+  const s = fmt(silhouette, 3);
+  if (!(silhouette >= 0.25)) {
+    return `Mean silhouette ${s} (< 0.25): the users do not form well-separated groups, so read the segments as slices of a continuum rather than distinct audiences.`;
+  }
+  if (silhouette < 0.5) return `Mean silhouette ${s}: a weak but real group structure.`;
+  return `Mean silhouette ${s}: clearly separated groups.`;
 }
 
 function segmentTable(segments: NamedSegment[]): string {
