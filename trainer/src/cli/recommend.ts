@@ -29,15 +29,13 @@ export function recommendCommand(): Command {
         'user',
         ' For a new user, use the cold-start path: POST their ratings to /v1/recommendations on the edge.',
       );
-      const { table, split } = await loadRunData(run);
+      const { table } = await loadRunData(run);
       checkSizes(run.dir, run.weights, table);
       const all = Int32Array.from({ length: table.count }, (_, i) => i);
       const rated = itemsOf(userItems(table, all), user);
       const recs = recommendForUser(prepareScorer(run.weights), user, rated, flags.limit, table.scale);
-      process.stdout.write(
-        `${formatMovieRows(recs, table, 'predicted', (s) =>
-          s.toFixed(2),
-        )}\n(user ${flags.user}: ${rated.length} rated movies excluded; ${split.train.length} training ratings in the run)\n`,
-      );
+      const header = `Top ${recs.length} for user ${flags.user} (${rated.length} rated movies excluded):\n`;
+      const rows = formatMovieRows(recs, table, 'predicted', (score) => score.toFixed(2));
+      process.stdout.write(`${header}${rows}\n`);
     });
 }
