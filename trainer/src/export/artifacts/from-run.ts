@@ -1,17 +1,33 @@
 /**
- * The VersionInput of a training run directory (weights, config, metrics, backend, and the data with its
- * training split), via the trainer's run-directory loader.
+ * The VersionInput of a training run directory: the run's weights, config, metrics and backend, and its data
+ * reloaded with the recorded split (loadRun / loadRunData, which check the data still match the run).
  */
-import { UsageError } from '../../../../shared/src/errors.ts';
+import { loadRun, loadRunData } from '../../train/run-dir.ts';
 import type { VersionInput } from './build-version.ts';
 
 /** Options of the export that are not in the run. */
 export type ExportOptions = Pick<VersionInput, 'similarK' | 'int8'>;
 
 /**
- * @throws UsageError / DataError / ArtifactError when the run directory cannot be loaded
+ * The training rows are the training side of the split, validation hold-out included: those are the ratings the
+ * model saw (fitted or used for early stopping), so they are what seen lists exclude and what popularity counts.
+ * @throws ArtifactError naming the run file that is missing or malformed, or when the data changed since training;
+ *   DataError / UsageError from the loaders
  */
-export async function versionInputFromRun(runDir: string, options: ExportOptions = {}): Promise<VersionInput> {
-  void options;
-  throw new UsageError(`cannot load run ${runDir}: run directories are not available yet`);
+export async function versionInputFromRun(
+  runDir: string,
+  options: ExportOptions = {},
+): Promise<VersionInput> {
+  const run = await loadRun(runDir);
+  const { table, split } = await loadRunData(run);
+  const { backend } = run.config;
+  return {
+    weights: run.weights,
+    table,
+    trainRows: split.train,
+    config: { ...run.config },
+    metrics: run.metrics,
+    backend: `${backend.tfjsName} (${backend.device})`,
+    ...options,
+  };
 }
