@@ -47,10 +47,15 @@ describe('buildVersion', () => {
     expect([...users.ids]).toEqual([...expected.keys()].sort((a, b) => a - b));
     users.ids.forEach((id, k) => {
       const u = (id - 1) / 2; // synthetic ids are 1 + 2u
-      const list = seen.subarray(users.seenOffsets[k] as number, (users.seenOffsets[k] as number) + (users.seenCounts[k] as number));
+      const list = seen.subarray(
+        users.seenOffsets[k] as number,
+        (users.seenOffsets[k] as number) + (users.seenCounts[k] as number),
+      );
       expect([...list]).toEqual([...(expected.get(id) as Set<number>)].sort((a, b) => a - b));
       expect(users.bias[k]).toBe(weights.userBias[u]);
-      expect(users.vecs.subarray(k * 16, (k + 1) * 16)).toEqual(weights.userEmb.subarray(u * 16, (u + 1) * 16));
+      expect(users.vecs.subarray(k * 16, (k + 1) * 16)).toEqual(
+        weights.userEmb.subarray(u * 16, (u + 1) * 16),
+      );
     });
   });
 
@@ -96,7 +101,10 @@ describe('buildVersion', () => {
   it('refuses a model that does not match the data', async () => {
     const other = syntheticInput({ users: 61, movies: 40, ratingsPerUser: 2 });
     await expect(buildVersion({ ...input, weights: other.weights })).rejects.toThrow(DataError);
-    const nan = { ...input.weights, movieBias: input.weights.movieBias.map((v, i) => (i === 2 ? Number.NaN : v)) };
+    const nan = {
+      ...input.weights,
+      movieBias: input.weights.movieBias.map((v, i) => (i === 2 ? Number.NaN : v)),
+    };
     await expect(buildVersion({ ...input, weights: nan })).rejects.toThrow(ArtifactError);
   });
 });
@@ -117,6 +125,8 @@ describe('version directories', () => {
     await expect(writeVersionDir(out, built)).rejects.toThrow(UsageError);
     await expect(writeVersionDir(out, built, true)).resolves.toBe(dir);
     await writeFile(join(dir, 'seen.bin'), new Uint8Array(8));
-    await expect(readVersionDir(dir)).rejects.toThrow(new RegExp(`${dir}/seen.bin: size 8 bytes does not match`));
+    await expect(readVersionDir(dir)).rejects.toThrow(
+      new RegExp(`${dir}/seen.bin: size 8 bytes does not match`),
+    );
   });
 });

@@ -115,7 +115,10 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     [ARTIFACT_FILES.onnx, plainBytes(input.onnx ?? buildServingOnnx(w))],
     [
       ARTIFACT_FILES.movies,
-      writeMoviesBin({ numMovies, dim, norm, emb: w.movieEmb, bias: w.movieBias }, { int8: input.int8 ?? true }),
+      writeMoviesBin(
+        { numMovies, dim, norm, emb: w.movieEmb, bias: w.movieBias },
+        { int8: input.int8 ?? true },
+      ),
     ],
     [ARTIFACT_FILES.moviesMeta, jsonBytes(moviesMeta(table, stats), false)],
     [
@@ -135,7 +138,8 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
       writePopularityBin(rankPopularity(stats, table.movieInfo?.genres ?? new Uint32Array(numMovies))),
     ],
   ]);
-  if (similarK > 0) files.set(ARTIFACT_FILES.similar, writeSimilarBin(similarMovies(norm, numMovies, dim, similarK)));
+  if (similarK > 0)
+    files.set(ARTIFACT_FILES.similar, writeSimilarBin(similarMovies(norm, numMovies, dim, similarK)));
 
   const created = input.created ?? new Date();
   const fingerprints = { data: dataFingerprint(table, trainRows), weights: weightsFingerprint(w) };
@@ -146,7 +150,12 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     schema: MANIFEST_SCHEMA_VERSION,
     version: id,
     created: created.toISOString(),
-    model: { arch: w.arch, hidden: w.hidden.map((l) => l.outSize), mu: w.mu, ratingScale: { ...table.scale } },
+    model: {
+      arch: w.arch,
+      hidden: w.hidden.map((l) => l.outSize),
+      mu: w.mu,
+      ratingScale: { ...table.scale },
+    },
     dims: { users: seen.users.length, movies: numMovies, dim, similarK },
     counts: {
       trainRatings: trainRows.length,

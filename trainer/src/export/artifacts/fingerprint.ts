@@ -58,5 +58,8 @@ export function weightsFingerprint(w: ModelWeights): string {
 export function versionId(created: Date, data: string, weights: string): string {
   const iso = created.toISOString(); // 2026-01-02T03:04:05.678Z
   const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-  return `${stamp}-${createHash('sha256').update(data + weights).digest('hex').slice(0, 8)}`;
+  return `${stamp}-${createHash('sha256')
+    .update(data + weights)
+    .digest('hex')
+    .slice(0, 8)}`;
 }

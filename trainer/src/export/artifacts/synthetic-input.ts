@@ -39,8 +39,13 @@ export function syntheticInput(options: SyntheticInputOptions): VersionInput {
     scale: { min: 1, max: 5, step: 1 },
     movieInfo: {
       titles: Array.from({ length: movies }, (_, m) => `Movie ${m}`),
-      genres: Uint32Array.from({ length: movies }, () => (1 << Math.floor(rand() * 18)) | (1 << Math.floor(rand() * 18))),
-      years: Int32Array.from({ length: movies }, (_, m) => (m % 17 === 0 ? 0 : 1950 + Math.floor(rand() * 70))),
+      genres: Uint32Array.from(
+        { length: movies },
+        () => (1 << Math.floor(rand() * 18)) | (1 << Math.floor(rand() * 18)),
+      ),
+      years: Int32Array.from({ length: movies }, (_, m) =>
+        m % 17 === 0 ? 0 : 1950 + Math.floor(rand() * 70),
+      ),
     },
     source: { format: 'synthetic', path: `synthetic:${users}x${movies}` },
   };

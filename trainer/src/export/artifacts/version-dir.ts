@@ -62,7 +62,10 @@ export async function readVersionDir(dir: string): Promise<VersionBundle> {
       const buf = await readFile(join(dir, name));
       files.set(name, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
     } catch (err) {
-      throw new ArtifactError(join(dir, name), `listed in the manifest but cannot be read: ${(err as Error).message}`);
+      throw new ArtifactError(
+        join(dir, name),
+        `listed in the manifest but cannot be read: ${(err as Error).message}`,
+      );
     }
   }
   const bundle = { manifest, files };
