@@ -37,6 +37,7 @@ interface TrainFlags {
   dim: number;
   hidden: number[];
   dropout: number;
+  inputDropout: number;
   batchNorm: boolean;
   epochs: number;
   batchSize: number;
@@ -45,6 +46,7 @@ interface TrainFlags {
   embeddingDecay: number;
   biasDecay: number;
   l2: number;
+  biasL2: number;
   lrSchedule: LrScheduleName;
   patience: number;
   valFraction: number;
@@ -126,6 +128,12 @@ export function trainCommand(): Command {
       'dropout rate after each hidden layer, in [0, 1)',
       numberFlag(0, 1, true),
       dm.dropout,
+    )
+    .option(
+      '--input-dropout <p>',
+      'dropout rate of the MLP input (the embeddings), in [0, 1)',
+      numberFlag(0, 1, true),
+      dm.inputDropout,
     )
     .option('--no-batch-norm', 'no batch norm in the hidden layers')
     .option('--epochs <n>', 'most epochs (early stopping usually ends sooner)', intFlag(1, 100_000), d.epochs)
@@ -215,6 +223,7 @@ Examples:
         embeddingDecay: flags.embeddingDecay,
         biasDecay: flags.biasDecay,
         l2: flags.l2,
+        biasL2: flags.biasL2,
         lrSchedule: flags.lrSchedule,
         patience: flags.patience,
         valFraction: flags.valFraction,
@@ -224,6 +233,7 @@ Examples:
           dim: flags.dim,
           hidden: flags.hidden,
           dropout: flags.dropout,
+          inputDropout: flags.inputDropout,
           batchNorm: flags.batchNorm,
         },
       });

@@ -16,6 +16,8 @@ export interface ModelConfig {
   hidden: number[];
   /** Dropout rate after each hidden ReLU, in [0, 1). */
   dropout: number;
+  /** Dropout rate of the MLP's input (the concatenated embeddings), in [0, 1). The dot product sees no dropout. */
+  inputDropout: number;
   /** Batch norm between each hidden dense layer and its ReLU. */
   batchNorm: boolean;
   /** Weight of the old value in the batch-norm moving averages, in [0, 1). */
@@ -30,6 +32,7 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   dim: 64,
   hidden: [128, 64, 32],
   dropout: 0.1,
+  inputDropout: 0,
   batchNorm: true,
   bnMomentum: 0.9,
   bnEpsilon: 1e-3,
@@ -67,6 +70,12 @@ export function resolveModelConfig(partial: Partial<ModelConfig> = {}): ModelCon
     '--dropout',
     'a number in [0, 1)',
     c.dropout,
+  );
+  check(
+    Number.isFinite(c.inputDropout) && c.inputDropout >= 0 && c.inputDropout < 1,
+    '--input-dropout',
+    'a number in [0, 1)',
+    c.inputDropout,
   );
   check(typeof c.batchNorm === 'boolean', 'batchNorm', 'true or false', c.batchNorm);
   check(c.bnMomentum >= 0 && c.bnMomentum < 1, '--bn-momentum', 'a number in [0, 1)', c.bnMomentum);

@@ -40,18 +40,22 @@ export function shuffleInPlace(a: Int32Array, rng: Rng): void {
 }
 
 /**
- * Fills an inverted-dropout mask: each entry is 0 with probability `rate`, else 1 / (1 - rate). Two entries per
- * 32-bit draw (16 bits each) keep the cost low; the rate is thereby quantised to 1/65536.
+ * Fills an inverted-dropout mask: each entry is 0 with probability `rate`, else 1 / (1 - rate). The mask needs
+ * ~B × hidden draws per step, so it runs its own inlined mulberry32 stream seeded from `rng` (one draw per call)
+ * and takes two entries per 32-bit draw (16 bits each); the rate is thereby quantised to 1/65536.
  */
 export function fillDropoutMask(out: Float32Array, rate: number, rng: Rng): void {
   const keep = 1 / (1 - rate);
   const threshold = Math.round(rate * 65536);
   const n = out.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const r = rng.nextUint32();
+  let state = rng.nextUint32() | 0;
+  for (let i = 0; i < n; i += 2) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = (t ^ (t >>> 14)) >>> 0;
     out[i] = (r & 0xffff) < threshold ? 0 : keep;
-    out[i + 1] = r >>> 16 < threshold ? 0 : keep;
+    if (i + 1 < n) out[i + 1] = r >>> 16 < threshold ? 0 : keep;
   }
-  if (i < n) out[i] = (rng.nextUint32() & 0xffff) < threshold ? 0 : keep;
 }

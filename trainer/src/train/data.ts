@@ -55,15 +55,29 @@ export interface SplitData {
   warnings: string[];
 }
 
+function checkSize(table: RatingsTable, file: string): void {
+  const users = table.userIds.length;
+  const movies = table.movieIds.length;
+  if (users < 2 || movies < 2) {
+    throw new DataError(
+      `a collaborative model needs at least 2 users and 2 movies (got ${users} user${users === 1 ? '' : 's'} and ` +
+        `${movies} movie${movies === 1 ? '' : 's'}).`,
+      { file },
+    );
+  }
+}
+
 /**
  * Loads the data of `spec` and applies its split (or combines the train and test files).
- * @throws DataError / UsageError from the loaders and splits; DataError when the test side is empty
+ * @throws DataError / UsageError from the loaders and splits; DataError when the data have fewer than 2 users
+ *   or movies, or the test side is empty
  */
 export async function loadSplitData(spec: DataSpec): Promise<SplitData> {
   const options = loadOptionsOf(spec.load);
   if (spec.testPath !== undefined) {
     const train = await loadRatings(spec.path, options);
     const test = await loadRatings(spec.testPath, options);
+    checkSize(train.table, spec.path);
     const combined = combineTrainTest(train.table, test.table);
     const warnings = [...train.report.warnings, ...test.report.warnings];
     if (combined.overlappingPairs > 0) {
@@ -74,6 +88,7 @@ export async function loadSplitData(spec: DataSpec): Promise<SplitData> {
     return { table: combined.table, split: combined.split, warnings };
   }
   const { table, report } = await loadRatings(spec.path, options);
+  checkSize(table, spec.path);
   const split = applySplit(table, parseSplitSpec(spec.split), spec.seed);
   if (split.test.length === 0) {
     throw new DataError(

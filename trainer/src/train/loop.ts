@@ -177,9 +177,11 @@ export async function trainModel(
       embeddingDecay: options.embeddingDecay,
       biasDecay: options.biasDecay,
       l2: options.l2,
+      biasL2: options.biasL2,
     },
     optimizer,
     B,
+    counts,
   );
   const valUsers = new Int32Array(validation.length);
   const valMovies = new Int32Array(validation.length);

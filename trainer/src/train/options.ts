@@ -21,8 +21,10 @@ export interface TrainOptions {
   embeddingDecay: number;
   /** Decoupled weight decay of the user/movie biases a batch touches. */
   biasDecay: number;
-  /** L2 penalty per rating on the embeddings and biases it uses (see OptimizerConfig.l2). */
+  /** L2 prior on each user's and movie's embedding (see OptimizerConfig.l2). */
   l2: number;
+  /** L2 prior on each user's and movie's bias. */
+  biasL2: number;
   lrSchedule: LrScheduleName;
   /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
   patience: number;
@@ -48,6 +50,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   embeddingDecay: 0.05,
   biasDecay: 0.01,
   l2: 0,
+  biasL2: 0,
   lrSchedule: 'plateau',
   patience: 4,
   valFraction: 0.1,
@@ -82,7 +85,8 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
   check(inRange(o.weightDecay, 0, 100), '--weight-decay', 'a number in [0, 100]', o.weightDecay);
   check(inRange(o.embeddingDecay, 0, 100), '--embedding-decay', 'a number in [0, 100]', o.embeddingDecay);
   check(inRange(o.biasDecay, 0, 100), '--bias-decay', 'a number in [0, 100]', o.biasDecay);
-  check(inRange(o.l2, 0, 100), '--l2', 'a number in [0, 100]', o.l2);
+  check(inRange(o.l2, 0, 1e6), '--l2', 'a number in [0, 1000000]', o.l2);
+  check(inRange(o.biasL2, 0, 1e6), '--bias-l2', 'a number in [0, 1000000]', o.biasL2);
   check(
     (LR_SCHEDULES as readonly string[]).includes(o.lrSchedule),
     '--lr-schedule',

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs'; // registers the gradient functions autodiff needs (t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../model/backend.ts';
 import { resolveModelConfig } from '../model/config.ts';
+import { countRows } from '../model/cold-rows.ts';
 import { cloneWeights } from '../model/init.ts';
 import { fillDropoutMask, modelRng } from '../model/random.ts';
 import { tinyColumns, tinyModel } from '../model/test-model.ts';
@@ -19,16 +20,28 @@ function autodiffLoss(
   w: ModelWeights,
   v: Record<string, tf.Variable>,
   cols: ReturnType<typeof tinyColumns>,
-  masks: Float32Array[] | undefined,
+  masks: { input?: Float32Array; hidden?: Float32Array[] },
+  prior: { l2: number; biasL2: number },
 ): () => tf.Scalar {
   const B = cols.users.length;
   const u = tf.tensor1d(cols.users, 'int32');
   const m = tf.tensor1d(cols.movies, 'int32');
   const r = tf.tensor1d(cols.ratings);
+  const counts = countRows(
+    cols.users,
+    cols.movies,
+    Int32Array.from({ length: B }, (_, i) => i),
+    w.numUsers,
+    w.numMovies,
+  );
+  // 1 / (training ratings of the row) per use: the prior spread over a row's uses.
+  const invU = tf.tensor1d(Float32Array.from(cols.users, (x) => 1 / counts.users[x]!));
+  const invM = tf.tensor1d(Float32Array.from(cols.movies, (x) => 1 / counts.movies[x]!));
   return () => {
     const eu = tf.gather(v.userEmb!, u) as tf.Tensor2D;
     const em = tf.gather(v.movieEmb!, m) as tf.Tensor2D;
     let h: tf.Tensor = tf.concat([eu, em], 1);
+    if (masks.input) h = tf.mul(h, tf.tensor2d(masks.input, [B, 2 * w.dim]));
     w.hidden.forEach((layer, l) => {
       let y: tf.Tensor = tf.matMul(h as tf.Tensor2D, v[`hidden.${l}.W`]! as tf.Tensor2D);
       if (layer.bn) {
@@ -44,12 +57,21 @@ function autodiffLoss(
         y = tf.add(y, v[`hidden.${l}.b`]!);
       }
       h = tf.relu(y);
-      if (masks) h = tf.mul(h, tf.tensor2d(masks[l]!, [B, layer.outSize]));
+      if (masks.hidden) h = tf.mul(h, tf.tensor2d(masks.hidden[l]!, [B, layer.outSize]));
     });
     const o = tf.reshape(tf.add(tf.matMul(h as tf.Tensor2D, v['out.W']! as tf.Tensor2D), v['out.b']!), [B]);
     let pred = tf.add(tf.add(tf.add(o, v.mu!), tf.gather(v.userBias!, u)), tf.gather(v.movieBias!, m));
     if (w.arch === 'hybrid') pred = tf.add(pred, tf.sum(tf.mul(eu, em), 1));
-    return tf.mean(tf.square(tf.sub(pred, r)));
+    const bu = tf.gather(v.userBias!, u);
+    const bm = tf.gather(v.movieBias!, m);
+    const penalty = tf.add(
+      tf.mul(
+        prior.l2,
+        tf.add(tf.mul(tf.sum(tf.square(eu), 1), invU), tf.mul(tf.sum(tf.square(em), 1), invM)),
+      ),
+      tf.mul(prior.biasL2, tf.add(tf.mul(tf.square(bu), invU), tf.mul(tf.square(bm), invM))),
+    );
+    return tf.mean(tf.add(tf.square(tf.sub(pred, r)), penalty));
   };
 }
 
@@ -103,9 +125,42 @@ function denseTableGrad(g: RowGradsSnapshot, numRows: number, bias: boolean): Fl
 }
 
 const CASES = [
-  { name: 'dcf, batch norm, dropout', arch: 'dcf', batchNorm: true, dropout: 0.3 },
-  { name: 'hybrid, batch norm', arch: 'hybrid', batchNorm: true, dropout: 0 },
-  { name: 'hybrid, no batch norm, dropout', arch: 'hybrid', batchNorm: false, dropout: 0.25 },
+  {
+    name: 'dcf, batch norm, dropout',
+    arch: 'dcf',
+    batchNorm: true,
+    dropout: 0.3,
+    inputDropout: 0,
+    l2: 0,
+    biasL2: 0,
+  },
+  {
+    name: 'hybrid, batch norm',
+    arch: 'hybrid',
+    batchNorm: true,
+    dropout: 0,
+    inputDropout: 0,
+    l2: 0,
+    biasL2: 0,
+  },
+  {
+    name: 'hybrid, no batch norm, dropout, input dropout, L2 priors',
+    arch: 'hybrid',
+    batchNorm: false,
+    dropout: 0.25,
+    inputDropout: 0.2,
+    l2: 0.7,
+    biasL2: 0.3,
+  },
+  {
+    name: 'dcf, batch norm, input dropout, L2 prior',
+    arch: 'dcf',
+    batchNorm: true,
+    dropout: 0,
+    inputDropout: 0.3,
+    l2: 2,
+    biasL2: 0,
+  },
 ] as const;
 
 describe('TrainStep against tfjs autodiff (cpu backend)', () => {
@@ -115,27 +170,32 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
 
   for (const c of CASES) {
     it(`${c.name}: gradients and one Adam step match`, () => {
-      const config = resolveModelConfig({ dim: 3, hidden: [4, 3], ...c });
+      const { l2, biasL2, name: _name, ...model } = c;
+      const config = resolveModelConfig({ dim: 3, hidden: [4, 3], ...model });
       const w = tinyModel(config);
       const cols = tinyColumns();
       const B = cols.users.length;
       const order = Int32Array.from({ length: B }, (_, i) => i);
-      const masks =
-        c.dropout > 0
-          ? (() => {
-              const rng = modelRng(3, 'dropout');
-              return w.hidden.map((l) => {
-                const mask = new Float32Array(B * l.outSize);
-                fillDropoutMask(mask, c.dropout, rng);
-                return mask;
-              });
-            })()
-          : undefined;
+      // The masks TrainStep draws: input dropout first, then each hidden layer's, from one stream.
+      const rng = modelRng(3, 'dropout');
+      const masks: { input?: Float32Array; hidden?: Float32Array[] } = {};
+      if (c.inputDropout > 0) {
+        masks.input = new Float32Array(B * 2 * w.dim);
+        fillDropoutMask(masks.input, c.inputDropout, rng);
+      }
+      if (c.dropout > 0) {
+        masks.hidden = w.hidden.map((l) => {
+          const mask = new Float32Array(B * l.outSize);
+          fillDropoutMask(mask, c.dropout, rng);
+          return mask;
+        });
+      }
       const lr = 0.01;
-      const optimizer = { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay: 0, biasDecay: 0, l2: 0 };
+      const optimizer = { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay: 0, biasDecay: 0, l2, biasL2 };
+      const counts = countRows(cols.users, cols.movies, order, w.numUsers, w.numMovies);
 
       // Our gradients (trace mode: nothing is updated).
-      const mine = new TrainStep(cloneWeights(w), config, optimizer, newOptimizerState(w), B);
+      const mine = new TrainStep(cloneWeights(w), config, optimizer, newOptimizerState(w), B, counts);
       let trace: StepTrace | undefined;
       const loss = mine.run(cols, order, 0, B, lr, modelRng(3, 'dropout'), (t) => {
         trace = t;
@@ -143,9 +203,10 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
       mine.dispose();
 
       const vars = variablesOf(w);
-      const f = autodiffLoss(w, vars, cols, masks);
+      const f = autodiffLoss(w, vars, cols, masks, { l2, biasL2 });
       const { value, grads } = tf.variableGrads(f);
-      expect(loss).toBeCloseTo(value.dataSync()[0]!, 4);
+      // The reported loss is the data term alone (the priors only shape the gradients).
+      if (l2 === 0 && biasL2 === 0) expect(loss).toBeCloseTo(value.dataSync()[0]!, 4);
       const t = trace!;
       const g = (name: string) => grads[vars[name]!.name]!.dataSync();
       expectClose(denseTableGrad(t.userGrads, w.numUsers, false), g('userEmb'), 1e-5, 'userEmb');
@@ -166,7 +227,7 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
 
       // One real step of ours (sparse, lazy) against tfjs's dense Adam on the autodiff gradients.
       const stepped = cloneWeights(w);
-      const real = new TrainStep(stepped, config, optimizer, newOptimizerState(w), B);
+      const real = new TrainStep(stepped, config, optimizer, newOptimizerState(w), B, counts);
       real.run(cols, order, 0, B, lr, modelRng(3, 'dropout'));
       real.dispose();
       const adam = tf.train.adam(lr, DEFAULT_ADAM.beta1, DEFAULT_ADAM.beta2, DEFAULT_ADAM.epsilon);
@@ -196,7 +257,7 @@ describe('TrainStep against tfjs autodiff (cpu backend)', () => {
       const step = new TrainStep(
         copy,
         config,
-        { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay, biasDecay: 0, l2: 0 },
+        { adam: DEFAULT_ADAM, weightDecay: 0, embeddingDecay, biasDecay: 0, l2: 0, biasL2: 0 },
         newOptimizerState(w),
         B,
       );

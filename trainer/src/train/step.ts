@@ -12,6 +12,7 @@ import { namedArrays } from '../model/param-arrays.ts';
 import { fillDropoutMask, type Rng } from '../model/random.ts';
 import { adamDense, adamStep, zeroMoments, type AdamConfig, type AdamStep, type Moments } from './adam.ts';
 import { SparseRowGrads, type RowGradsSnapshot } from './sparse-grad.ts';
+import type { RowCounts } from '../model/cold-rows.ts';
 
 /** Regularisation and optimiser settings of a step. */
 export interface OptimizerConfig {
@@ -23,10 +24,13 @@ export interface OptimizerConfig {
   /** Decoupled weight decay of user/movie biases, applied to the rows a batch touches. */
   biasDecay: number;
   /**
-   * L2 penalty per rating on the embeddings and biases it uses: the loss gains λ·(|e_u|² + |e_m|² + b_u² + b_m²)
-   * for every rating, as in classical matrix factorisation (a MAP prior, unlike the decoupled decays).
+   * L2 penalty (a Gaussian prior) on every user's and movie's embedding, as in ALS matrix factorisation: the
+   * summed loss Σ(pred − r)² gains λ·(Σ_u |e_u|² + Σ_m |e_m|²). Spread over a row's n training ratings (λ/n per
+   * use), so rows with few ratings are held closer to zero relative to their data than busy ones.
    */
   l2: number;
+  /** The same prior on the user and movie biases. */
+  biasL2: number;
 }
 
 /** Everything the optimiser carries from step to step (saved with a checkpoint to resume exactly). */
@@ -65,13 +69,21 @@ export interface StepTrace {
 /** Real state: reusable buffers sized for `capacity` rows per batch, and the tfjs pass. */
 export class TrainStep {
   private readonly pass = new MlpPass();
+  /** Gathered embeddings [B, 2·dim] as they are (for the hybrid dot product and its gradient). */
   private readonly x: Float32Array;
+  /** The MLP input: `x` after input dropout (the same array when there is none). */
+  private readonly xIn: Float32Array;
   private readonly xT: Float32Array;
+  /** Input-dropout mask [B, 2·dim], when input dropout is on. */
+  private readonly inMask: Float32Array | undefined;
   private readonly masks: Float32Array[];
   private readonly dPred: Float32Array;
   private readonly userGrads: SparseRowGrads;
   private readonly movieGrads: SparseRowGrads;
   private readonly muArr = new Float32Array(1);
+  /** 1 / training ratings per user and movie (the L2 prior is spread over a row's uses). */
+  private readonly invUserCount: Float32Array;
+  private readonly invMovieCount: Float32Array;
   private readonly muGradArr = new Float32Array(1);
 
   constructor(
@@ -80,10 +92,19 @@ export class TrainStep {
     readonly optimizer: OptimizerConfig,
     readonly state: OptimizerState,
     readonly capacity: number,
+    counts?: RowCounts,
   ) {
+    if ((optimizer.l2 > 0 || optimizer.biasL2 > 0) && counts === undefined) {
+      throw new RangeError('TrainStep: the L2 prior needs the training-row counts per user and movie');
+    }
+    const inverse = (c: Int32Array) => Float32Array.from(c, (n) => (n > 0 ? 1 / n : 0));
+    this.invUserCount = counts ? inverse(counts.users) : new Float32Array(0);
+    this.invMovieCount = counts ? inverse(counts.movies) : new Float32Array(0);
     const inSize = 2 * weights.dim;
     this.x = new Float32Array(capacity * inSize);
     this.xT = new Float32Array(capacity * inSize);
+    this.inMask = config.inputDropout > 0 ? new Float32Array(capacity * inSize) : undefined;
+    this.xIn = this.inMask ? new Float32Array(capacity * inSize) : this.x;
     this.masks = config.dropout > 0 ? weights.hidden.map((l) => new Float32Array(capacity * l.outSize)) : [];
     this.dPred = new Float32Array(capacity);
     this.userGrads = new SparseRowGrads(weights.numUsers, weights.dim, capacity);
@@ -95,7 +116,8 @@ export class TrainStep {
    * @param lr learning rate of this step
    * @param dropoutRng source of the dropout masks (unused when dropout is 0)
    * @param trace when given, receives the intermediate gradients and the update is NOT applied
-   * @returns the batch's mean squared error; when it is not finite, nothing is updated
+   * @returns the batch's mean squared error (the data term, without priors); when it is not finite, nothing is
+   *   updated
    * @throws RangeError when B exceeds the capacity or the rows run past `order`
    */
   run(
@@ -115,7 +137,7 @@ export class TrainStep {
     const w = this.weights;
     const d = w.dim;
     const inSize = 2 * d;
-    const { x, xT } = this;
+    const { x, xIn, xT, inMask } = this;
     const { users, movies, ratings } = cols;
     for (let i = 0; i < B; i++) {
       const row = order[start + i]!;
@@ -127,9 +149,14 @@ export class TrainStep {
         x[base + d + k] = w.movieEmb[m + k]!;
       }
     }
+    if (inMask) {
+      const n = B * inSize;
+      fillDropoutMask(inMask.subarray(0, n), this.config.inputDropout, dropoutRng);
+      for (let j = 0; j < n; j++) xIn[j] = x[j]! * inMask[j]!;
+    }
     for (let k = 0; k < inSize; k++) {
       const o = k * B;
-      for (let i = 0; i < B; i++) xT[o + i] = x[i * inSize + k]!;
+      for (let i = 0; i < B; i++) xT[o + i] = xIn[i * inSize + k]!;
     }
     let masks: Float32Array[] | undefined;
     if (this.masks.length > 0) {
@@ -141,7 +168,7 @@ export class TrainStep {
     }
     const { out, stats } = this.pass.forward(
       w,
-      x.subarray(0, B * inSize),
+      xIn.subarray(0, B * inSize),
       xT.subarray(0, B * inSize),
       B,
       masks,
@@ -227,8 +254,11 @@ export class TrainStep {
     const { x } = this;
     const ug = this.userGrads;
     const mg = this.movieGrads;
-    // The mean-over-batch loss makes the L2 term's gradient 2λ·p / B per rating.
+    // Per use of a row with n training ratings the prior's gradient is 2λ·p / (n·B): summed over an epoch of
+    // mean-over-batch losses it equals the gradient of λ·|p|² / N, N the number of training ratings.
     const l2 = (2 * this.optimizer.l2) / B;
+    const bl2 = (2 * this.optimizer.biasL2) / B;
+    const { invUserCount, invMovieCount } = this;
     const w2 = this.weights;
     let muGrad = 0;
     for (let i = 0; i < B; i++) {
@@ -239,18 +269,24 @@ export class TrainStep {
       const m = cols.movies[row]!;
       const us = ug.slot(u);
       const ms = mg.slot(m);
-      ug.biasGrads[us] = ug.biasGrads[us]! + g + l2 * w2.userBias[u]!;
-      mg.biasGrads[ms] = mg.biasGrads[ms]! + g + l2 * w2.movieBias[m]!;
+      const lu = l2 > 0 ? l2 * invUserCount[u]! : 0;
+      const lm = l2 > 0 ? l2 * invMovieCount[m]! : 0;
+      ug.biasGrads[us] = ug.biasGrads[us]! + g + (bl2 > 0 ? bl2 * invUserCount[u]! * w2.userBias[u]! : 0);
+      mg.biasGrads[ms] = mg.biasGrads[ms]! + g + (bl2 > 0 ? bl2 * invMovieCount[m]! * w2.movieBias[m]! : 0);
       const base = i * inSize;
       const uo = us * d;
       const mo = ms * d;
       // d(e_u · e_m)/de_u = e_m and vice versa, with the embeddings as gathered (before this step's update).
       const gDot = hybrid ? g : 0;
+      const mask = this.inMask;
       for (let k = 0; k < d; k++) {
         const eu = x[base + k]!;
         const em = x[base + d + k]!;
-        ug.grads[uo + k] = ug.grads[uo + k]! + dX[base + k]! + gDot * em + l2 * eu;
-        mg.grads[mo + k] = mg.grads[mo + k]! + dX[base + d + k]! + gDot * eu + l2 * em;
+        // Input dropout: the MLP saw e·mask, so its gradient reaches e through the mask.
+        const du = mask ? dX[base + k]! * mask[base + k]! : dX[base + k]!;
+        const dm = mask ? dX[base + d + k]! * mask[base + d + k]! : dX[base + d + k]!;
+        ug.grads[uo + k] = ug.grads[uo + k]! + du + gDot * em + lu * eu;
+        mg.grads[mo + k] = mg.grads[mo + k]! + dm + gDot * eu + lm * em;
       }
     }
     return muGrad;

@@ -141,9 +141,11 @@ export function decodeTensorFile<M>(bytes: Uint8Array, file: string): TensorFile
     if (!ok) fail(`array entry ${JSON.stringify(e)} is malformed or runs past the end of the file`);
     if (arrays.has(e.name)) fail(`array "${e.name}" appears twice`);
     // Copy into a fresh, aligned buffer: the file's bytes may sit at any offset of a pooled buffer.
+    // (Buffer#slice shares memory, so copy explicitly.)
     const start = dataStart + e.offset;
-    const copy = bytes.slice(start, start + 4 * e.length).buffer;
-    arrays.set(e.name, e.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy));
+    const copy = new Uint8Array(4 * e.length);
+    copy.set(bytes.subarray(start, start + 4 * e.length));
+    arrays.set(e.name, e.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer));
   }
   return { meta: header.meta as M, arrays };
 }

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { holdout, randomSplit } from '../data/split/index.ts';
+import { selectBackend } from '../model/backend.ts';
+import { predictTf } from '../model/infer.ts';
+import type { ModelWeights } from '../model/weights.ts';
+import { trainModel, type TrainCheckpoint, type TrainData } from './loop.ts';
+import { clippedAccuracy } from './metrics.ts';
+import { resolveTrainOptions, type TrainOptionsInput } from './options.ts';
+import { plantedTable } from './test-data.ts';
+
+const table = plantedTable(60, 40, 0.5, 3);
+const split = randomSplit(table, 0.2, 5);
+const fit = holdout(split.train, table, 0.1, 5);
+const data: TrainData = { table, train: fit.train, validation: fit.validation };
+
+/** Small, fast settings: the model shape and training budget of a unit test. */
+const SMALL: TrainOptionsInput = {
+  epochs: 30,
+  batchSize: 32,
+  lr: 0.005,
+  patience: 30,
+  model: { dim: 8, hidden: [16, 8], dropout: 0 },
+};
+
+function testRmse(w: ModelWeights): number {
+  const users = Int32Array.from(split.test, (r) => table.users[r]!);
+  const movies = Int32Array.from(split.test, (r) => table.movies[r]!);
+  return clippedAccuracy(predictTf(w, users, movies), table.ratings, split.test, table.scale).rmse;
+}
+
+function meanBaselineRmse(): number {
+  let s = 0;
+  for (const r of split.train) s += table.ratings[r]!;
+  const mean = s / split.train.length;
+  let se = 0;
+  for (const r of split.test) se += (table.ratings[r]! - mean) ** 2;
+  return Math.sqrt(se / split.test.length);
+}
+
+describe('trainModel (wasm backend)', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('learns: test RMSE falls well below the global-mean baseline, for dcf and hybrid', async () => {
+    const baseline = meanBaselineRmse();
+    for (const arch of ['dcf', 'hybrid'] as const) {
+      const result = await trainModel(
+        data,
+        resolveTrainOptions({ ...SMALL, model: { ...SMALL.model, arch } }),
+      );
+      const rmse = testRmse(result.checkpoint!.best);
+      expect(rmse, `${arch} test RMSE vs global mean ${baseline.toFixed(3)}`).toBeLessThan(0.8 * baseline);
+      const history = result.checkpoint!.history;
+      expect(history[history.length - 1]!.trainLoss).toBeLessThan(history[0]!.trainLoss);
+    }
+  });
+
+  it('is deterministic for a seed and differs across seeds', async () => {
+    const options = resolveTrainOptions({
+      ...SMALL,
+      epochs: 3,
+      model: { ...SMALL.model, dropout: 0.2, inputDropout: 0.1 },
+    });
+    const a = await trainModel(data, options);
+    const b = await trainModel(data, options);
+    const c = await trainModel(data, { ...options, seed: options.seed + 1 });
+    expect(Array.from(b.checkpoint!.weights.userEmb)).toEqual(Array.from(a.checkpoint!.weights.userEmb));
+    expect(Array.from(b.checkpoint!.weights.hidden[0]!.W)).toEqual(
+      Array.from(a.checkpoint!.weights.hidden[0]!.W),
+    );
+    expect(b.checkpoint!.weights.mu).toBe(a.checkpoint!.weights.mu);
+    expect(Array.from(c.checkpoint!.weights.userEmb)).not.toEqual(Array.from(a.checkpoint!.weights.userEmb));
+  });
+
+  it('resuming from a checkpoint gives exactly the uninterrupted result', async () => {
+    const options = resolveTrainOptions({ ...SMALL, epochs: 4, model: { ...SMALL.model, dropout: 0.2 } });
+    const straight = await trainModel(data, options);
+    let saved: TrainCheckpoint | undefined;
+    const first = await trainModel(data, options, {
+      onEpochEnd: (_r, c) => {
+        // Snapshot epoch 2 as a file would: copies, not the live arrays.
+        if (c.epoch === 2) saved = structuredClone(c);
+      },
+      shouldStop: () => saved !== undefined,
+    });
+    expect(first.stop).toBe('interrupted');
+    expect(first.message).toMatch(/interrupted during epoch 3/);
+    const resumed = await trainModel(data, options, {}, saved);
+    expect(resumed.checkpoint!.epoch).toBe(4);
+    expect(Array.from(resumed.checkpoint!.weights.movieEmb)).toEqual(
+      Array.from(straight.checkpoint!.weights.movieEmb),
+    );
+    expect(resumed.checkpoint!.history.map((h) => h.valRmse)).toEqual(
+      straight.checkpoint!.history.map((h) => h.valRmse),
+    );
+  });
+
+  it('stops early on a plateau and keeps the best epoch', async () => {
+    const result = await trainModel(
+      data,
+      resolveTrainOptions({ ...SMALL, epochs: 60, lr: 0.05, patience: 2 }),
+    );
+    const c = result.checkpoint!;
+    expect(result.stop).toBe('early-stopping');
+    expect(c.epoch).toBe(c.bestEpoch + 2);
+    const best = Math.min(...c.history.map((h) => h.valRmse));
+    expect(c.bestValRmse).toBe(best);
+  });
+
+  it('stops on a non-finite loss, names the epoch and the likely cause, and keeps the best checkpoint', async () => {
+    const ratings = table.ratings.slice();
+    const poisoned: TrainData = { ...data, table: { ...table, ratings } };
+    const result = await trainModel(poisoned, resolveTrainOptions({ ...SMALL, epochs: 5 }), {
+      onEpochEnd: (record) => {
+        // A rating turns into NaN after epoch 1: epoch 2 must stop with epoch 1 kept.
+        if (record.epoch === 1) ratings.fill(NaN);
+      },
+    });
+    expect(result.stop).toBe('diverged');
+    expect(result.message).toMatch(/diverged in epoch 2/);
+    expect(result.message).toMatch(/learning rate/);
+    expect(result.message).toMatch(/try --lr 0\.0005/);
+    expect(result.checkpoint!.epoch).toBe(1);
+    expect(result.checkpoint!.bestEpoch).toBe(1);
+  });
+
+  it('refuses data too small to train on', async () => {
+    const options = resolveTrainOptions(SMALL);
+    await expect(trainModel({ ...data, train: data.train.subarray(0, 1) }, options)).rejects.toThrow(
+      /at least 2 training ratings/,
+    );
+    await expect(trainModel({ ...data, validation: new Int32Array(0) }, options)).rejects.toThrow(
+      /validation/,
+    );
+    const oneMovie = { ...table, movieIds: table.movieIds.subarray(0, 1) };
+    await expect(trainModel({ ...data, table: oneMovie }, options)).rejects.toThrow(
+      /at least 2 users and 2 movies/,
+    );
+  });
+});
