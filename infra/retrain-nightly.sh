@@ -10,6 +10,7 @@
 #   MARQUEE_CANARY_PERCENT   share of users routed to the new version (default: 10)
 #   MARQUEE_ENDPOINT  S3 endpoint for R2/MinIO (optional); credentials come from AWS_ACCESS_KEY_ID etc.
 #   MARQUEE_TRAIN_FLAGS      extra flags for `marquee train` (optional)
+#   MARQUEE_GATE_BASELINE    baseline the model must beat on test RMSE (default: mf = biased matrix factorization)
 set -euo pipefail
 
 : "${MARQUEE_DATA:?set MARQUEE_DATA to the ratings to train on}"
@@ -28,21 +29,30 @@ echo "retrain: training on $MARQUEE_DATA -> $run"
 "${marquee[@]}" train --data "$MARQUEE_DATA" --out "$run" ${MARQUEE_TRAIN_FLAGS:-}
 "${marquee[@]}" evaluate --run "$run" --baselines
 
-# Quality gate: the deep model must beat biased MF on the same split, or nothing is published.
+# Quality gate: the deep model must beat the baseline (biased MF by default) on the same split, or nothing is
+# published (exit 3).
 node --input-type=module -e '
   import { readFileSync } from "node:fs";
   const m = JSON.parse(readFileSync(process.argv[1], "utf8"));
-  const model = m["test.rmse"], mf = m["baselines.mf.rmse"];
-  if (typeof model !== "number" || typeof mf !== "number") {
-    console.error("retrain: metrics.json lacks test.rmse or baselines.mf.rmse; refusing to publish");
+  const name = process.argv[2];
+  const model = m["test.rmse"], base = m[`baselines.${name}.rmse`];
+  if (typeof model !== "number" || typeof base !== "number") {
+    console.error(`retrain: metrics.json lacks test.rmse or baselines.${name}.rmse; refusing to publish`);
     process.exit(2);
   }
-  if (!(model < mf)) {
-    console.error(`retrain: model RMSE ${model.toFixed(4)} does not beat biased MF ${mf.toFixed(4)}; not publishing`);
+  if (!(model < base)) {
+    console.error(`retrain: model RMSE ${model.toFixed(4)} does not beat ${name} ${base.toFixed(4)}; not publishing`);
     process.exit(3);
   }
-  console.log(`retrain: gate passed (model ${model.toFixed(4)} < biased MF ${mf.toFixed(4)})`);
-' "$run/metrics.json"
+  console.log(`retrain: gate passed (model ${model.toFixed(4)} < ${name} ${base.toFixed(4)})`);
+' "$run/metrics.json" "${MARQUEE_GATE_BASELINE:-mf}"
 
-"${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel canary --percent "$percent"
-echo "retrain: published as canary for $percent% of users. Watch it, then: infra/promote.sh <version> (or infra/rollback.sh)"
+# The very first version of a store becomes stable (a canary needs a stable version to split traffic with).
+channels="$("${marquee[@]}" channel show --store "$MARQUEE_STORE" "${endpoint[@]}")"
+if [[ "$channels" == "no channels.json"* ]]; then
+  "${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel stable
+  echo "retrain: first version of this store, published as stable."
+else
+  "${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel canary --percent "$percent"
+  echo "retrain: published as canary for $percent% of users. Watch it, then: infra/promote.sh <version> (or infra/rollback.sh)"
+fi
