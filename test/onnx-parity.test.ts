@@ -10,7 +10,8 @@ import {
   createWebSession,
   type ServingSession,
 } from '../trainer/src/export/onnx/ort-sessions.ts';
-import { mulberry32, randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
+import { mulberry32 } from '../shared/src/kernels/prng.ts';
+import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
 import { servingInputs } from '../trainer/src/export/onnx/serving-inputs.ts';
 import { predictReference } from '../trainer/src/model/reference.ts';
 import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';

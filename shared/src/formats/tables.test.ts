@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArtifactError } from '../errors.ts';
 import { l2NormalizeRows } from '../kernels/vectors.ts';
+import { mulberry32, randomFloats } from '../kernels/prng.ts';
 import { readMoviesBin, writeMoviesBin, MOVIES_BIN } from './movies-bin.ts';
 import { genreRanking, readPopularityBin, writePopularityBin, POPULARITY_BIN } from './popularity-bin.ts';
 import {
@@ -14,33 +15,17 @@ import {
 import { neighboursOf, readSimilarBin, writeSimilarBin, SIMILAR_BIN } from './similar-bin.ts';
 import { readUsersBin, writeUsersBin, USERS_BIN } from './users-bin.ts';
 
-/** mulberry32: a small seeded PRNG so fixtures are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomFloats(n: number, rand: () => number): Float32Array {
-  return Float32Array.from({ length: n }, () => rand() * 2 - 1);
-}
-
 const M = 37;
 const DIM = 8;
-const rand = rng(1);
-const emb = randomFloats(M * DIM, rand);
+const rand = mulberry32(1);
+const emb = randomFloats(rand, M * DIM);
 const norm = l2NormalizeRows(emb, M, DIM);
 norm.fill(0, 5 * DIM, 6 * DIM); // an all-zero row is legal
 
 const formats: { file: string; bytes: Uint8Array; read: (b: Uint8Array) => unknown }[] = [
   {
     file: MOVIES_BIN,
-    bytes: writeMoviesBin({ numMovies: M, dim: DIM, norm, emb, bias: randomFloats(M, rand) }, { int8: true }),
+    bytes: writeMoviesBin({ numMovies: M, dim: DIM, norm, emb, bias: randomFloats(rand, M) }, { int8: true }),
     read: (b) => readMoviesBin(b),
   },
   {
@@ -49,8 +34,8 @@ const formats: { file: string; bytes: Uint8Array; read: (b: Uint8Array) => unkno
       {
         dim: DIM,
         ids: Int32Array.from({ length: 10 }, (_, i) => i * 3 + 1),
-        bias: randomFloats(10, rand),
-        vecs: randomFloats(10 * DIM, rand),
+        bias: randomFloats(rand, 10),
+        vecs: randomFloats(rand, 10 * DIM),
         seenOffsets: new Uint32Array(10),
         seenCounts: new Uint32Array(10),
       },
@@ -74,7 +59,7 @@ const formats: { file: string; bytes: Uint8Array; read: (b: Uint8Array) => unkno
       numMovies: M,
       k: 2,
       indices: Int32Array.from({ length: M * 2 }, (_, i) => (i + 1) % M),
-      scores: randomFloats(M * 2, rand),
+      scores: randomFloats(rand, M * 2),
     }),
     read: (b) => readSimilarBin(b, M),
   },
@@ -113,7 +98,7 @@ describe.each(formats)('$file faults', ({ file, bytes, read }) => {
 
 describe('movies.bin', () => {
   it('round-trips all tables and quantizes within half a step', () => {
-    const bias = randomFloats(M, rand);
+    const bias = randomFloats(rand, M);
     const t = readMoviesBin(writeMoviesBin({ numMovies: M, dim: DIM, norm, emb, bias }, { int8: true }), {
       numMovies: M,
       dim: DIM,

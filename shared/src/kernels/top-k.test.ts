@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from './prng.ts';
 import { topK, type TopKExclusion } from './top-k.ts';
-
-/** Deterministic PRNG (mulberry32) so the grid is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Brute force: filter, sort everything by (score desc, index asc), take k. */
 function bruteForce(scores: Float32Array, k: number, ex: TopKExclusion): number[] {
@@ -55,7 +44,7 @@ describe('topK', () => {
   });
 
   it('equals a brute-force reference over a seeded grid of (k, n, exclusions, ties)', () => {
-    const random = rng(7);
+    const random = mulberry32(7);
     let cases = 0;
     for (const n of [1, 2, 7, 64, 500]) {
       for (const k of [1, 3, 10, n, n + 4]) {

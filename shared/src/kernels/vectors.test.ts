@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32, randomFloats } from './prng.ts';
 import { dot, l2NormalizeRows, matVec } from './vectors.ts';
 import { topK } from './top-k.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomMatrix(random: () => number, size: number): Float32Array {
-  const m = new Float32Array(size);
-  for (let i = 0; i < size; i++) m[i] = random() * 2 - 1;
-  return m;
-}
 
 describe('dot', () => {
   it('computes a hand-checked product and rejects mismatched lengths', () => {
@@ -28,11 +12,11 @@ describe('dot', () => {
 
 describe('matVec', () => {
   it('equals a row-by-row dot product over a seeded grid of (rows, dim)', () => {
-    const random = rng(3);
+    const random = mulberry32(3);
     for (const rows of [0, 1, 5, 97]) {
       for (const dim of [1, 3, 4, 7, 64]) {
-        const m = randomMatrix(random, rows * dim);
-        const v = randomMatrix(random, dim);
+        const m = randomFloats(random, rows * dim);
+        const v = randomFloats(random, dim);
         const out = matVec(m, rows, dim, v);
         for (let r = 0; r < rows; r++) {
           expect(out[r]).toBeCloseTo(dot(m.subarray(r * dim, (r + 1) * dim), v), 5);
@@ -63,10 +47,10 @@ describe('l2NormalizeRows', () => {
   });
 
   it('turns matVec into cosine similarity whose top-k matches brute-force cosine', () => {
-    const random = rng(11);
+    const random = mulberry32(11);
     const rows = 300;
     for (const dim of [2, 16, 64]) {
-      const m = randomMatrix(random, rows * dim);
+      const m = randomFloats(random, rows * dim);
       const normalized = l2NormalizeRows(m, rows, dim);
       const query = normalized.slice(5 * dim, 6 * dim);
       const sims = matVec(normalized, rows, dim, query);

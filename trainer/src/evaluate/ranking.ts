@@ -4,7 +4,7 @@
  * test movies.
  */
 import { topK } from '../../../shared/src/kernels/top-k.ts';
-import { createRng, partialShuffle } from '../data/split/prng.ts';
+import { createRng, partialShuffle } from '../../../shared/src/kernels/prng.ts';
 import type { RatingsTable, Split } from '../data/types.ts';
 import { listMetrics } from './ranking-metrics.ts';
 import type { RankingMetrics, RatingModel } from './types.ts';

@@ -3,7 +3,7 @@
  * probability `density`, with a rating given by a known formula, so tests can check what a method recovers.
  * Not used by production code.
  */
-import { createRng } from '../data/split/prng.ts';
+import { createRng } from '../../../shared/src/kernels/prng.ts';
 import type { MovieTable, RatingScale, RatingsTable, Split } from '../data/types.ts';
 import type { DenseWeights, ModelWeights } from '../model/weights.ts';
 

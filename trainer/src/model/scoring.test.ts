@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32, randomFloats } from '../../../shared/src/kernels/prng.ts';
 import { predictReference } from './reference.ts';
 import { predictPairs, prepareScorer, scoreAllMovies } from './scoring.ts';
 import type { Arch, DenseWeights, ModelWeights } from './weights.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Floats drawn uniformly from offset ± scale. */
 function randomArray(random: () => number, n: number, scale = 1, offset = 0): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = offset + (random() * 2 - 1) * scale;
-  return a;
+  return randomFloats(random, n, offset - scale, offset + scale);
 }
 
 function randomWeights(random: () => number, arch: Arch, hidden: number[], batchNorm: boolean): ModelWeights {
@@ -63,7 +52,7 @@ function randomWeights(random: () => number, arch: Arch, hidden: number[], batch
 }
 
 describe('scoring', () => {
-  const random = rng(2024);
+  const random = mulberry32(2024);
   for (const arch of ['dcf', 'hybrid'] as const) {
     for (const batchNorm of [false, true]) {
       for (const hidden of [[16, 8, 4], [5], []]) {
@@ -93,7 +82,7 @@ describe('scoring', () => {
   }
 
   it('rejects bad indices, lengths and inconsistent weights', () => {
-    const w = randomWeights(rng(1), 'dcf', [4], true);
+    const w = randomWeights(mulberry32(1), 'dcf', [4], true);
     const scorer = prepareScorer(w);
     expect(() => scoreAllMovies(scorer, w.numUsers, new Float32Array(w.numMovies))).toThrow(
       /user index 9 out of range/,

@@ -6,7 +6,8 @@
 import { latentScore, NOISE_SD, popcount } from './latent.ts';
 import { releasedBefore, type SyntheticMovies } from './movies.ts';
 import { expectedRoundedRating, roundedRating } from './normal.ts';
-import { Rng, Stream } from './random.ts';
+import { type Rng, Sfc32 } from '../../../../shared/src/kernels/prng.ts';
+import { Stream } from './random.ts';
 import type { SyntheticUsers } from './users.ts';
 
 /** Selection weight multiplier per favourite genre a movie has (at most two count). */
@@ -64,7 +65,7 @@ export class RatingSampler {
   /** Fills the buffers with user `u`'s ratings; returns their number. */
   generate(u: number): number {
     const users = this.users;
-    const rng = new Rng(this.seed, Stream.ratings, u);
+    const rng = new Sfc32(this.seed, Stream.ratings, u);
     const k = users.ratingCounts[u]!;
     const end = users.activeTo[u]!;
     const eligible = releasedBefore(this.catalogue, end);
@@ -80,7 +81,7 @@ export class RatingSampler {
     for (let i = 0; i < k; i++) {
       const m = chosen[i]!;
       const from = Math.max(start, this.catalogue.releases[m]!);
-      this.timestamps[i] = Math.floor(from + rng.uniform() * (end - from));
+      this.timestamps[i] = Math.floor(from + rng.nextOpenFloat() * (end - from));
       const x = latentScore(users, u, this.catalogue, m);
       this.ratings[i] = roundedRating(x, NOISE_SD * rng.normal());
       this.expected[i] = expectedRoundedRating(x, NOISE_SD);
@@ -106,7 +107,7 @@ export class RatingSampler {
     while (n < k) {
       const m = popularitySampler.sample(rng);
       if (this.stamp[m] === generation || releases[m]! >= end) continue;
-      if (rng.uniform() * MAX_AFFINITY >= genreAffinity(fav, dis, genres[m]!)) continue;
+      if (rng.nextOpenFloat() * MAX_AFFINITY >= genreAffinity(fav, dis, genres[m]!)) continue;
       this.stamp[m] = generation;
       this.movies[n++] = m;
     }
@@ -116,7 +117,7 @@ export class RatingSampler {
   private chooseByKeys(rng: Rng, u: number, k: number, eligible: number): void {
     const keys = this.keys.subarray(0, eligible);
     for (let i = 0; i < eligible; i++)
-      keys[i] = Math.log(rng.uniform()) / this.weight(u, this.catalogue.byRelease[i]!);
+      keys[i] = Math.log(rng.nextOpenFloat()) / this.weight(u, this.catalogue.byRelease[i]!);
     // The k-th largest key is the threshold; a native numeric sort of a copy beats a comparator sort of indices.
     const threshold = Float64Array.from(keys).sort()[eligible - k]!;
     let n = 0;

@@ -4,7 +4,8 @@
  */
 import { CLASSIC_GENRE_COUNT } from '../../../../shared/src/schemas/genres.ts';
 import { FACTOR_ENTRY_SD, FACTOR_RANK, MOVIE_QUALITY_SD, POPULARITY_QUALITY } from './latent.ts';
-import { AliasTable, Rng, Stream } from './random.ts';
+import { type Rng, Sfc32 } from '../../../../shared/src/kernels/prng.ts';
+import { AliasTable, Stream } from './random.ts';
 import { movieTitle } from './titles.ts';
 
 /** First and last instant (Unix seconds) of the rating period: 1996-01-01 to 2024-01-01 UTC, as in MovieLens. */
@@ -78,19 +79,19 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
   const moods = new Float64Array(count);
   const genreWeights = GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT);
   for (let m = 0; m < count; m++) {
-    const rng = new Rng(seed, Stream.movies, m);
+    const rng = new Sfc32(seed, Stream.movies, m);
     genres[m] = pickDistinct(rng, genreWeights, 1 + rng.pick(GENRE_COUNT_WEIGHTS));
     // Most movies are recent (exponential age, mean 15 years); a fifth are spread over the whole century.
     const year =
-      rng.uniform() < 0.8
+      rng.nextOpenFloat() < 0.8
         ? LAST_YEAR - Math.floor(rng.exponential(15))
-        : FIRST_YEAR + rng.int(LAST_YEAR - FIRST_YEAR + 1);
+        : FIRST_YEAR + rng.belowFast(LAST_YEAR - FIRST_YEAR + 1);
     years[m] = Math.max(FIRST_YEAR, year);
-    releases[m] = Date.UTC(years[m]!, 0, 1) / 1000 + rng.int(364) * 86400;
+    releases[m] = Date.UTC(years[m]!, 0, 1) / 1000 + rng.belowFast(364) * 86400;
     quality[m] = MOVIE_QUALITY_SD * rng.normal();
     for (let r = 0; r < FACTOR_RANK; r++) factors[m * FACTOR_RANK + r] = FACTOR_ENTRY_SD * rng.normal();
-    moods[m] = rng.uniform();
-    titles[m] = movieTitle(new Rng(seed, Stream.titles, m));
+    moods[m] = rng.nextOpenFloat();
+    titles[m] = movieTitle(new Sfc32(seed, Stream.titles, m));
   }
   const popularity = zipfPopularity(seed, count);
   addPopularityToQuality(popularity, quality);
@@ -117,9 +118,9 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
 /** Zipf weights 1/rank^s over a seeded random permutation of ranks (a Fisher–Yates shuffle). */
 function zipfPopularity(seed: number, count: number): Float64Array {
   const rank = Int32Array.from({ length: count }, (_, i) => i);
-  const rng = new Rng(seed, Stream.popularity, 0);
+  const rng = new Sfc32(seed, Stream.popularity, 0);
   for (let i = count - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
+    const j = rng.belowFast(i + 1);
     const t = rank[i]!;
     rank[i] = rank[j]!;
     rank[j] = t;

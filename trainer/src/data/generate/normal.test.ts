@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { erf, expectedRoundedRating, normalCdf, roundedRating } from './normal.ts';
-import { Rng } from './random.ts';
+import { Sfc32 } from '../../../../shared/src/kernels/prng.ts';
 
 /** Reference Φ from the all-positive series erf(x) = 2/√π e^{−x²} Σ 2^n x^{2n+1} / (2n+1)!! (no cancellation). */
 function referenceCdf(z: number): number {
@@ -46,7 +46,7 @@ describe('expectedRoundedRating', () => {
   });
 
   it('is the mean of simulated rounded, clipped ratings', () => {
-    const rng = new Rng(9);
+    const rng = new Sfc32(9);
     const sigma = 0.85;
     for (const x of [1.2, 3.4, 4.9]) {
       let sum = 0;

@@ -2,7 +2,7 @@
  * Plausible synthetic movie titles in MovieLens style: a leading article moves to the end ("Silent River, The"),
  * and some titles carry commas, colons or quotes, so CSV writers and readers must quote them properly.
  */
-import type { Rng } from './random.ts';
+import type { Rng } from '../../../../shared/src/kernels/prng.ts';
 
 const ADJECTIVES = [
   'Silent', 'Broken', 'Golden', 'Hidden', 'Last', 'Lost', 'Crimson', 'Midnight', 'Electric', 'Wild',
@@ -41,14 +41,14 @@ function plural(noun: string): string {
 }
 
 function one<T>(rng: Rng, list: readonly T[]): T {
-  return list[rng.int(list.length)] as T;
+  return list[rng.belowFast(list.length)] as T;
 }
 
 /** The title body (no year) before the article is moved. */
 function rawTitle(rng: Rng): string {
   const adj = one(rng, ADJECTIVES);
   const noun = one(rng, NOUNS);
-  switch (rng.int(12)) {
+  switch (rng.belowFast(12)) {
     case 0:
     case 1:
       return `The ${adj} ${noun}`;
@@ -70,7 +70,7 @@ function rawTitle(rng: Rng): string {
       return `${one(rng, NAMES)}, ${one(rng, NAMES)} and the ${noun}`;
     case 10:
       // Nicknames in quotes, as in MovieLens titles like 'Dr. "Strangelove"'.
-      return rng.int(3) === 0 ? `The "${adj}" ${noun}` : `${one(rng, PLACES)} ${noun}`;
+      return rng.belowFast(3) === 0 ? `The "${adj}" ${noun}` : `${one(rng, PLACES)} ${noun}`;
     default:
       return `${adj} ${noun} ${one(rng, SEQUELS)}`;
   }

@@ -7,7 +7,8 @@ import { allocateCounts } from './activity.ts';
 import { FACTOR_ENTRY_SD, FACTOR_RANK, USER_OFFSET_SD, USER_SPREAD_LOG_SD } from './latent.ts';
 import { DATA_END, DATA_START, GENRE_FREQUENCY, type SyntheticMovies } from './movies.ts';
 import { MIN_RATINGS_PER_USER } from './presets.ts';
-import { Rng, Stream } from './random.ts';
+import { type Rng, Sfc32 } from '../../../../shared/src/kernels/prng.ts';
+import { Stream } from './random.ts';
 
 /** The user side of a synthetic data set. */
 export interface SyntheticUsers {
@@ -89,13 +90,13 @@ export function makeUsers(
   const moods = new Float64Array(count);
   const byGender = [favoriteWeights(0), favoriteWeights(1)];
   for (let u = 0; u < count; u++) {
-    const rng = new Rng(seed, Stream.users, u);
+    const rng = new Sfc32(seed, Stream.users, u);
     ages[u] = Math.min(80, Math.max(13, Math.round(33 + 11 * rng.normal())));
-    const gender = rng.uniform() < 0.3 ? 1 : 0;
+    const gender = rng.nextOpenFloat() < 0.3 ? 1 : 0;
     genders[u] = gender;
     const weights = byGender[gender]!;
     favorites[u] = drawGenres(rng, weights, 1 + rng.pick([0.4, 0.4, 0.2]));
-    if (rng.uniform() < 0.7) {
+    if (rng.nextOpenFloat() < 0.7) {
       // Disliked genres follow how common a genre is, so the dislike shows up often enough to matter.
       const others = GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT).map((f, g) =>
         favorites[u]! & (1 << g) ? 0 : f,
@@ -106,7 +107,7 @@ export function makeUsers(
     spreads[u] = Math.exp(USER_SPREAD_LOG_SD * rng.normal());
     for (let r = 0; r < FACTOR_RANK; r++) factors[u * FACTOR_RANK + r] = FACTOR_ENTRY_SD * rng.normal();
     activity[u] = Math.exp(ACTIVITY_LOG_SD * rng.normal());
-    moods[u] = rng.uniform();
+    moods[u] = rng.nextOpenFloat();
   }
   const cap = Math.max(Math.floor(MAX_CATALOGUE_SHARE * movies.count), Math.ceil(totalRatings / count));
   const ratingCounts = allocateCounts(
@@ -119,14 +120,14 @@ export function makeUsers(
   const activeTo = new Float64Array(count);
   const birthYears = new Float64Array(count);
   for (let u = 0; u < count; u++) {
-    const rng = new Rng(seed, Stream.activity, u);
+    const rng = new Sfc32(seed, Stream.activity, u);
     // The period must end after enough movies are out: 1.5× the user's count (or all), so there is choice left.
     const needed = Math.min(movies.count, Math.ceil(1.5 * ratingCounts[u]!)) - 1;
     const earliestEnd = Math.min(
       DATA_END,
       Math.max(DATA_START + 30 * SECONDS_PER_DAY, movies.sortedReleases[needed]! + SECONDS_PER_DAY),
     );
-    const end = Math.floor(earliestEnd + rng.uniform() * (DATA_END - earliestEnd));
+    const end = Math.floor(earliestEnd + rng.nextOpenFloat() * (DATA_END - earliestEnd));
     // Most users rate within weeks; a tail stays for years (log-normal, median 60 days).
     const duration = 60 * SECONDS_PER_DAY * Math.exp(1.8 * rng.normal());
     const start = Math.max(DATA_START, Math.floor(end - duration));

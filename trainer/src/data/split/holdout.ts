@@ -3,7 +3,8 @@ import { UsageError } from '../../../../shared/src/errors.ts';
 import type { RatingsTable } from '../types.ts';
 import { checkFraction } from './params.ts';
 import { partitionByMark } from './partition.ts';
-import { createRng, STREAM } from './prng.ts';
+import { createRng } from '../../../../shared/src/kernels/prng.ts';
+import { STREAM } from './streams.ts';
 import { markPerUser } from './stratified.ts';
 import { checkTable } from './table-check.ts';
 

@@ -2,7 +2,8 @@
 import type { RatingsTable, Split } from '../types.ts';
 import { checkFraction } from './params.ts';
 import { splitFromMarks } from './partition.ts';
-import { createRng, partialShuffle, STREAM } from './prng.ts';
+import { createRng, partialShuffle } from '../../../../shared/src/kernels/prng.ts';
+import { STREAM } from './streams.ts';
 import { checkTable } from './table-check.ts';
 
 /**

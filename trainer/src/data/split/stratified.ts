@@ -7,7 +7,8 @@ import type { RatingsTable, Split } from '../types.ts';
 import { groupRowsByUser } from './group.ts';
 import { checkFraction } from './params.ts';
 import { splitFromMarks } from './partition.ts';
-import { createRng, partialShuffle, type Rng, STREAM } from './prng.ts';
+import { createRng, partialShuffle, type Rng } from '../../../../shared/src/kernels/prng.ts';
+import { STREAM } from './streams.ts';
 import { checkTable } from './table-check.ts';
 
 /**

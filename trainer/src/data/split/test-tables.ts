@@ -3,7 +3,7 @@
  * property-style tests. Not used by production code.
  */
 import type { RatingsTable, Split } from '../types.ts';
-import { createRng } from './prng.ts';
+import { createRng } from '../../../../shared/src/kernels/prng.ts';
 
 /** One rating as [external user id, external movie id, rating, unix seconds]. */
 export type RatingTuple = readonly [number, number, number, number];

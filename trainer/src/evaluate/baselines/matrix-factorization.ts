@@ -7,7 +7,7 @@
  * against its published MovieLens figures. Ratings are visited in a seeded shuffled order each epoch.
  */
 import { matVec } from '../../../../shared/src/kernels/vectors.ts';
-import { createRng, partialShuffle, type Rng } from '../../data/split/prng.ts';
+import { createRng, partialShuffle, type Rng } from '../../../../shared/src/kernels/prng.ts';
 import type { RatingModel } from '../types.ts';
 import type { TrainData } from './train-data.ts';
 

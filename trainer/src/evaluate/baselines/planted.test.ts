@@ -3,7 +3,7 @@
  * simpler one where the data has structure only the richer one can express.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../data/split/prng.ts';
+import { createRng } from '../../../../shared/src/kernels/prng.ts';
 import { randomSplit } from '../../data/split/random.ts';
 import { evaluateModel } from '../evaluate.ts';
 import { plantedTable } from '../test-data.ts';

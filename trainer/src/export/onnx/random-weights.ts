@@ -2,7 +2,11 @@
  * Seeded random ModelWeights for tests and measurements of the export: Glorot-scaled dense layers and batch
  * norm with non-trivial statistics (means off zero, variances away from one), so that folding mistakes show.
  */
+import { mulberry32, randomFloats } from '../../../../shared/src/kernels/prng.ts';
 import type { Arch, DenseWeights, ModelWeights } from '../../model/weights.ts';
+
+// Re-exported for the fixtures that seed their other random choices alongside the weights.
+export { mulberry32 };
 
 export interface RandomWeightsOptions {
   arch: Arch;
@@ -16,23 +20,10 @@ export interface RandomWeightsOptions {
   batchNorm?: boolean;
 }
 
-/** mulberry32: a tiny, fast, seedable PRNG returning uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Weights drawn with the given seed; the same options always give the same weights. */
 export function randomWeights(options: RandomWeightsOptions): ModelWeights {
   const rand = mulberry32(options.seed);
-  const uniform = (n: number, lo: number, hi: number): Float32Array =>
-    Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+  const uniform = (n: number, lo: number, hi: number): Float32Array => randomFloats(rand, n, lo, hi);
   const { dim, numUsers, numMovies } = options;
   const dense = (inSize: number, outSize: number, bn: boolean): DenseWeights => {
     const limit = Math.sqrt(6 / (inSize + outSize));

@@ -4,7 +4,7 @@
  */
 import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
-import { createRng } from '../../data/split/index.ts';
+import { createRng } from '../../../../shared/src/kernels/prng.ts';
 import { REPORT_STREAM, toRows } from './sample.ts';
 
 /** A 2-D projection: coordinates of row i at [2i, 2i + 1]. */
@@ -65,7 +65,7 @@ export function umapProject(
     nNeighbors: Math.min(options.nNeighbors ?? 15, rows - 1),
     nEpochs: options.nEpochs ?? 200,
     minDist: options.minDist ?? 0.1,
-    random: rng.nextFloat,
+    random: () => rng.nextFloat(),
   });
   const embedding = umap.fit(toRows(matrix, rows, dim));
   const coords = new Float64Array(rows * 2);

@@ -2,7 +2,7 @@
  * Seeded subsampling for the report's heavier analyses (silhouette, UMAP, the embedding map), so that every figure
  * is reproducible from the report seed and affordable on large catalogues.
  */
-import { createRng, partialShuffle } from '../../data/split/index.ts';
+import { createRng, partialShuffle } from '../../../../shared/src/kernels/prng.ts';
 
 /** Stream numbers (see createRng) of the report's random choices, apart from the splits' and the model's. */
 export const REPORT_STREAM = { silhouette: 201, kmeans: 202, umap: 203, users: 204 } as const;
