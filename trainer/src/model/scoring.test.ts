@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArtifactError } from '../../../shared/src/errors.ts';
 import { mulberry32, randomFloats } from '../../../shared/src/kernels/prng.ts';
 import { predictReference } from './reference.ts';
 import { predictPairs, prepareScorer, scoreAllMovies } from './scoring.ts';
@@ -91,9 +92,10 @@ describe('scoring', () => {
     expect(() => predictPairs(scorer, Int32Array.from([0]), Int32Array.from([99]))).toThrow(/movie index 99/);
     expect(() => predictPairs(scorer, Int32Array.from([0]), new Int32Array(2))).toThrow(/same length/);
     expect(() => prepareScorer({ ...w, movieBias: new Float32Array(2) })).toThrow(
-      /movieBias: expected 23 values \(got 2\)/,
+      /movieBias: expected 23 floats \(numMovies\), got 2/,
     );
     const badLayer = { ...(w.hidden[0] as DenseWeights), inSize: 5 };
+    expect(() => prepareScorer({ ...w, hidden: [badLayer] })).toThrow(ArtifactError);
     expect(() => prepareScorer({ ...w, hidden: [badLayer] })).toThrow(
       /hidden\[0\]\.inSize: expected 12 \(got 5\)/,
     );

@@ -4,13 +4,15 @@
  * 1. batch norm is folded into its dense layer (W' = W·a, b' = (b − mean)·a + beta with a = gamma / √(var + ε));
  * 2. the first dense layer is split into its user half and movie half, x·W = e_user·W_top + e_movie·W_bottom,
  *    and the movie half (plus the layer bias) is computed once for every movie by `prepareScorer`;
+ *    steps 1 and 2 are the export's own (export/onnx/fold.ts, movie-side.ts), so there is one implementation;
  * 3. `scoreAllMovies` computes the user half once and runs only the remaining small layers per movie.
  *
  * For the default model this cuts the per-movie cost from ~18k to ~10k multiply-adds, and ReLU zeros are skipped.
  * Results equal `predictReference` (reference.ts) up to float32 rounding.
  */
 import { matVec } from '../../../shared/src/kernels/vectors.ts';
-import type { DenseWeights, ModelWeights } from './weights.ts';
+import { precomputeMovieSide } from '../export/onnx/movie-side.ts';
+import type { ModelWeights } from './weights.ts';
 
 /** A dense layer with batch norm already folded in. */
 interface FoldedLayer {
@@ -39,32 +41,29 @@ export interface Scorer {
 }
 
 /**
- * Folds batch norm, splits the first layer and precomputes its movie half for every movie.
+ * Folds batch norm, splits the first layer and precomputes its movie half for every movie, with the same
+ * code as the ONNX export (`precomputeMovieSide`), so the trainer and the exported tables agree by construction.
  * Cost: numMovies × dim × firstSize multiply-adds, memory numMovies × firstSize float32.
- * @throws RangeError when the weights' arrays do not match their declared shapes
+ * @throws ArtifactError naming the field when the weights are inconsistent or not finite (see validateWeights)
  */
 export function prepareScorer(weights: ModelWeights): Scorer {
-  validateWeights(weights);
-  const layers = [...weights.hidden.map((l) => fold(l, true)), fold(weights.out, false)];
-  const first = layers[0] as FoldedLayer;
-  const { dim, numMovies, movieEmb } = weights;
-  const h = first.outSize;
-  const userW = first.W.slice(0, dim * h);
-  const movieW = first.W.subarray(dim * h, 2 * dim * h);
-  const movieFirst = new Float32Array(numMovies * h);
-  const acc = new Float64Array(h);
-  for (let m = 0; m < numMovies; m++) {
-    acc.set(first.b);
-    const base = m * dim;
-    for (let i = 0; i < dim; i++) {
-      const x = movieEmb[base + i] as number;
-      if (x === 0) continue;
-      const row = i * h;
-      for (let j = 0; j < h; j++) acc[j] = (acc[j] as number) + x * (movieW[row + j] as number);
-    }
-    movieFirst.set(acc, m * h);
-  }
-  return { weights, firstSize: h, firstRelu: first.relu, userW, movieFirst, rest: layers.slice(1) };
+  const side = precomputeMovieSide(weights);
+  // ReLU follows every layer but the output layer, which is the last folded one (or the first, when alone).
+  const last = side.foldedLayers.length - 1;
+  return {
+    weights,
+    firstSize: side.hidden1,
+    firstRelu: last >= 0,
+    userW: side.userW1,
+    movieFirst: side.moviePre,
+    rest: side.foldedLayers.map(({ inSize, outSize, W, b }, k) => ({
+      inSize,
+      outSize,
+      W,
+      b,
+      relu: k < last,
+    })),
+  };
 }
 
 /** Movies (or pairs) pushed through the layers together: each weight is loaded once per block (~30% faster). */
@@ -224,51 +223,8 @@ function runRest(scorer: Scorer, buffers: Float64Array[]): Float64Array {
   return x;
 }
 
-function fold(layer: DenseWeights, relu: boolean): FoldedLayer {
-  const { inSize, outSize, bn } = layer;
-  if (!bn) return { inSize, outSize, W: layer.W, b: layer.b, relu };
-  const W = new Float32Array(inSize * outSize);
-  const b = new Float32Array(outSize);
-  for (let j = 0; j < outSize; j++) {
-    const a = (bn.gamma[j] as number) / Math.sqrt((bn.movingVariance[j] as number) + bn.epsilon);
-    b[j] = ((layer.b[j] as number) - (bn.movingMean[j] as number)) * a + (bn.beta[j] as number);
-    for (let i = 0; i < inSize; i++) W[i * outSize + j] = (layer.W[i * outSize + j] as number) * a;
-  }
-  return { inSize, outSize, W, b, relu };
-}
-
 function checkIndex(what: string, index: number, count: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new RangeError(`${what} index ${index} out of range [0, ${count})`);
   }
-}
-
-function expectLength(field: string, array: ArrayLike<number>, expected: number): void {
-  if (array.length !== expected) {
-    throw new RangeError(`weights.${field}: expected ${expected} values (got ${array.length})`);
-  }
-}
-
-function validateWeights(w: ModelWeights): void {
-  expectLength('userEmb', w.userEmb, w.numUsers * w.dim);
-  expectLength('movieEmb', w.movieEmb, w.numMovies * w.dim);
-  expectLength('userBias', w.userBias, w.numUsers);
-  expectLength('movieBias', w.movieBias, w.numMovies);
-  let inSize = 2 * w.dim;
-  const layers = [...w.hidden, w.out];
-  layers.forEach((layer, k) => {
-    const name = k < w.hidden.length ? `hidden[${k}]` : 'out';
-    if (layer.inSize !== inSize) {
-      throw new RangeError(`weights.${name}.inSize: expected ${inSize} (got ${layer.inSize})`);
-    }
-    expectLength(`${name}.W`, layer.W, layer.inSize * layer.outSize);
-    expectLength(`${name}.b`, layer.b, layer.outSize);
-    if (layer.bn) {
-      for (const key of ['gamma', 'beta', 'movingMean', 'movingVariance'] as const) {
-        expectLength(`${name}.bn.${key}`, layer.bn[key], layer.outSize);
-      }
-    }
-    inSize = layer.outSize;
-  });
-  if (w.out.outSize !== 1) throw new RangeError(`weights.out.outSize: expected 1 (got ${w.out.outSize})`);
 }
