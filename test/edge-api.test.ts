@@ -16,7 +16,8 @@ import {
   type Fixture,
 } from './edge-fixtures.ts';
 
-const SHAPE = { numUsers: 400, numMovies: 600, dim: 16, hidden: [32, 16, 8], seenPerUser: 25 };
+// 2,500 movies: an exhaustive pass spans two graph runs (MAX_PAIRS_PER_RUN = 2,048), so chunking is exercised.
+const SHAPE = { numUsers: 400, numMovies: 2500, dim: 16, hidden: [32, 16, 8], seenPerUser: 25 };
 const CANARY_PERCENT = 30;
 
 let edge: Edge;

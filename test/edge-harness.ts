@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:net';
+import WebSocket from 'ws';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
@@ -62,6 +64,18 @@ export interface EdgeOptions {
   r2Persist?: string;
   /** Overrides of wrangler.toml [vars]. */
   vars?: Record<string, string>;
+  /** Opens workerd's V8 inspector on a free 127.0.0.1 port so `heapUsage` works (benchmarks). */
+  inspect?: boolean;
+}
+
+/** V8's view of the Worker's isolate memory (Runtime.getHeapUsage), in bytes. */
+export interface HeapUsage {
+  /** Live JS objects. */
+  usedSize: number;
+  /** JS heap reserved. */
+  totalSize: number;
+  /** ArrayBuffer backing stores, including typed arrays and the ORT wasm memory. */
+  backingStorageSize: number;
 }
 
 /** A running Worker with its R2 bucket. */
@@ -74,6 +88,8 @@ export interface Edge {
   url: URL;
   /** Process id of the workerd process running this Worker (undefined if it cannot be told apart). */
   pid: number | undefined;
+  /** The isolate's heap usage (garbage included); undefined unless started with `inspect`. */
+  heapUsage(): Promise<HeapUsage | undefined>;
   dispose(): Promise<void>;
 }
 
@@ -85,6 +101,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const bundle = await buildWorker();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG);
   const bindings = { ...(workerOptions.bindings ?? {}), ...(options.vars ?? {}) };
+  const inspectorPort = options.inspect ? await freePort() : undefined;
   const before = await workerdPids();
   const mf = new Miniflare({
     ...workerOptions,
@@ -98,12 +115,14 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     host: '127.0.0.1',
     port: 0,
     r2Persist: options.r2Persist ?? false,
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
   });
   const url = await mf.ready;
   const bucket = await mf.getR2Bucket('MODELS');
   const started = (await workerdPids()).filter((pid) => !before.includes(pid));
   return {
     pid: started.length === 1 ? started[0] : undefined,
+    heapUsage: () => (inspectorPort === undefined ? Promise.resolve(undefined) : heapUsage(inspectorPort)),
     // Real HTTP on 127.0.0.1 rather than Miniflare's dispatchFetch proxy, which resets the connection when the
     // Worker answers (e.g. 413) before reading a large body; clients see what a deployed Worker would send.
     fetch: (p, init) => fetch(new URL(url.origin + p), init),
@@ -189,4 +208,54 @@ export async function loadAverage(): Promise<number | undefined> {
   const text = await readFile('/proc/loadavg', 'utf8').catch(() => '');
   const value = Number(text.split(' ')[0]);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** A TCP port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Reads the Worker isolate's heap usage over the V8 inspector protocol. */
+async function heapUsage(port: number): Promise<HeapUsage> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/core:user:marquee-edge`);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  let id = 0;
+  const call = (method: string): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const mine = ++id;
+      const onMessage = (data: WebSocket.RawData): void => {
+        const message = JSON.parse(String(data)) as {
+          id?: number;
+          result?: Record<string, unknown>;
+          error?: unknown;
+        };
+        if (message.id !== mine) return;
+        ws.off('message', onMessage);
+        if (message.result === undefined)
+          reject(new Error(`${method} failed: ${JSON.stringify(message.error)}`));
+        else resolve(message.result);
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id: mine, method }));
+    });
+  try {
+    // workerd's inspector never answers HeapProfiler.collectGarbage, so the figure includes uncollected garbage.
+    return (await call('Runtime.getHeapUsage')) as unknown as HeapUsage;
+  } finally {
+    ws.close();
+  }
 }

@@ -57,8 +57,6 @@ export async function calibrate(
   const u = users.length;
   if (u === 0 || numMovies <= 1)
     return { strategy: 'exhaustive', spread: Infinity, users: 0, prunedShare: 1 };
-  // One graph call per user: a call's intermediates are [pairs, H1] floats, and the wasm heap never shrinks, so
-  // all users in one call would cost the isolate u times the memory of a request.
   const ratings = new Float32Array(u * numMovies);
   for (const [k, user] of users.entries())
     ratings.set(await scoreMovies({ catalog, model }, user, 'all'), k * numMovies);

@@ -16,9 +16,6 @@ import { toInt64 } from './pairs.ts';
 import type { ServingModel } from './serving-model.ts';
 import type { UserVector } from './ranking.ts';
 
-/** Largest number of pairs sent to the graph in one call (about one exhaustive pass over 10k movies). */
-const MAX_PAIRS_PER_CALL = 10_000;
-
 export interface FoldInOptions {
   /** Graph evaluations (each is one Gauss–Newton step after the first); default 4. */
   evaluations?: number;
@@ -90,30 +87,25 @@ export async function foldIn(
   lambda[d] = noise / biasVariance;
   const h = 0.05 * Math.sqrt(embVariance);
 
-  // Rows 0..d of user_vec (e, then e + h·u_k) against all n movies, in chunks of rows small enough that one
-  // graph call stays within MAX_PAIRS_PER_CALL pairs (its intermediates are [pairs, H1] floats in the wasm heap,
-  // which never shrinks).
-  const rowsPerCall = Math.max(1, Math.floor(MAX_PAIRS_PER_CALL / n));
+  // Rows 0..d of user_vec (e, then e + h·u_k), each against all n rated movies (the model splits long calls).
   const rated = toInt64(movies);
-  const evaluate = async (theta: Float64Array, rowCount: number): Promise<Float32Array> => {
-    const f = new Float32Array(rowCount * n);
-    for (let first = 0; first < rowCount; first += rowsPerCall) {
-      const rows = Math.min(rowsPerCall, rowCount - first);
-      const userVec = new Float32Array(rows * d);
-      const pairUser = new BigInt64Array(rows * n);
-      const words = new Int32Array(pairUser.buffer);
-      const pairMovie = new BigInt64Array(rows * n);
-      for (let r = 0; r < rows; r++) {
-        for (let k = 0; k < d; k++) userVec[r * d + k] = theta[k] as number;
-        const row = first + r;
-        if (row > 0) userVec[r * d + (row - 1)] = (theta[row - 1] as number) + h;
-        for (let i = 0; i < n; i++) words[2 * (r * n + i)] = r;
-        pairMovie.set(rated, r * n);
-      }
-      const userBias = new Float32Array(rows).fill(theta[d] as number);
-      f.set(await model.score({ userVec, userBias, pairUser, pairMovie }), first * n);
+  const evaluate = (theta: Float64Array, rows: number): Promise<Float32Array> => {
+    const userVec = new Float32Array(rows * d);
+    const pairUser = new BigInt64Array(rows * n);
+    const words = new Int32Array(pairUser.buffer);
+    const pairMovie = new BigInt64Array(rows * n);
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < d; k++) userVec[r * d + k] = theta[k] as number;
+      if (r > 0) userVec[r * d + (r - 1)] = (theta[r - 1] as number) + h;
+      for (let i = 0; i < n; i++) words[2 * (r * n + i)] = r;
+      pairMovie.set(rated, r * n);
     }
-    return f;
+    return model.score({
+      userVec,
+      userBias: new Float32Array(rows).fill(theta[d] as number),
+      pairUser,
+      pairMovie,
+    });
   };
 
   let theta = new Float64Array(p);

@@ -15,6 +15,23 @@ import ortWasm from '../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-th
 export { ort };
 
 let started: Promise<void> | undefined;
+let memory: WebAssembly.Memory | undefined;
+
+/**
+ * Bytes of ORT's WebAssembly memory (its whole native heap: model initializers, prepacked weights, the arena of
+ * intermediate tensors); 0 before the runtime starts. wasm memory only ever grows, so this is its high-water mark.
+ */
+export function runtimeMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
+
+/** The WebAssembly.Memory among an instance's imports (emscripten creates it in JS and imports it). */
+function findMemory(imports: WebAssembly.Imports | undefined): WebAssembly.Memory | undefined {
+  for (const module of Object.values(imports ?? {})) {
+    for (const value of Object.values(module)) if (value instanceof WebAssembly.Memory) return value;
+  }
+  return undefined;
+}
 
 /**
  * Starts the ORT wasm runtime once per isolate; concurrent callers share one start. A failed start is not retried
@@ -36,6 +53,7 @@ async function initialize(): Promise<void> {
   const original = WebAssembly.instantiate;
   const routed = function instantiate(source: unknown, imports?: WebAssembly.Imports): Promise<unknown> {
     if (source instanceof Uint8Array && source.buffer === sentinel) {
+      memory = findMemory(imports);
       return original(ortWasm, imports).then((instance) => ({ instance, module: ortWasm }));
     }
     return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);

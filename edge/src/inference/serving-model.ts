@@ -31,6 +31,13 @@ export interface ServingModel {
 }
 
 const INPUTS = ['user_vec', 'user_bias', 'pair_user', 'pair_movie'] as const;
+
+/**
+ * Most pairs per graph run. A run's intermediates are several [pairs, H1] float tensors in ORT's wasm heap, which
+ * never shrinks; 2,048 pairs keep them near 1 MB each (H1 = 128) instead of ~5 MB for a whole 10k catalogue, at
+ * the price of a few more runs. See edge/README.md for the measured memory and latency.
+ */
+export const MAX_PAIRS_PER_RUN = 2048;
 const OUTPUT = 'rating';
 
 /**
@@ -51,6 +58,7 @@ export async function createServingModel(
       executionProviders: ['wasm'],
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
+      enableCpuMemArena: false,
     });
   } catch (cause) {
     throw new ArtifactError(file, `onnxruntime-web cannot load the model: ${String(cause)}`, { cause });
@@ -82,17 +90,27 @@ async function run(session: ort.InferenceSession, dim: number, r: ScoreRequest):
     );
   }
   const pairs = r.pairMovie.length;
-  if (pairs === 0) return new Float32Array(0);
-  const feeds = {
-    user_vec: new ort.Tensor('float32', r.userVec, [users, dim]),
-    user_bias: new ort.Tensor('float32', r.userBias, [users]),
-    pair_user: new ort.Tensor('int64', r.pairUser, [pairs]),
-    pair_movie: new ort.Tensor('int64', r.pairMovie, [pairs]),
-  };
-  const result = await session.run(feeds, [OUTPUT]);
-  const rating = result[OUTPUT];
-  if (rating === undefined || !(rating.data instanceof Float32Array) || rating.data.length !== pairs) {
-    throw new RangeError(`the model's "${OUTPUT}" output must be float32 [${pairs}]`);
+  const out = new Float32Array(pairs);
+  const userVec = new ort.Tensor('float32', r.userVec, [users, dim]);
+  const userBias = new ort.Tensor('float32', r.userBias, [users]);
+  for (let start = 0; start < pairs; start += MAX_PAIRS_PER_RUN) {
+    const end = Math.min(pairs, start + MAX_PAIRS_PER_RUN);
+    const n = end - start;
+    const result = await session.run(
+      {
+        user_vec: userVec,
+        user_bias: userBias,
+        pair_user: new ort.Tensor('int64', r.pairUser.subarray(start, end), [n]),
+        pair_movie: new ort.Tensor('int64', r.pairMovie.subarray(start, end), [n]),
+      },
+      [OUTPUT],
+    );
+    const rating = result[OUTPUT];
+    if (rating === undefined || !(rating.data instanceof Float32Array) || rating.data.length !== n) {
+      throw new RangeError(`the model's "${OUTPUT}" output must be float32 [${n}]`);
+    }
+    out.set(rating.data, start);
+    rating.dispose();
   }
-  return rating.data;
+  return out;
 }

@@ -4,8 +4,29 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
+import { runtimeMemoryBytes } from '../../inference/index.ts';
 import { edgeState, type ServingVersion } from '../../versions/index.ts';
 import { withVersion } from '../respond.ts';
+
+/** Bytes of the typed arrays a version keeps in the isolate (movie tables; users stay in R2). */
+function tableBytes(v: ServingVersion): number {
+  const { tables, popularity, similar, ids, genres } = v.catalog;
+  const arrays = [
+    tables.norm,
+    tables.emb,
+    tables.bias,
+    tables.normI8,
+    tables.normScale,
+    popularity.overall,
+    popularity.genreMovies,
+    similar?.indices,
+    similar?.scores,
+    ids,
+    genres,
+    v.users.fence,
+  ];
+  return arrays.reduce((sum, a) => sum + (a?.byteLength ?? 0), 0);
+}
 
 function summary(v: ServingVersion, channels: string[]): Record<string, unknown> {
   const m = v.manifest;
@@ -28,6 +49,7 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
       prunedShare: Math.round(v.calibration.prunedShare * 1e4) / 1e4,
     },
     loadMs: v.loadMs,
+    tableBytes: tableBytes(v),
   };
 }
 
@@ -67,6 +89,10 @@ export const modelsRoute = new Hono<AppEnv>().get('/v1/models', async (c) => {
       history: channels.history,
     },
     models,
-    loaded: state.registry.loadedIds(),
+    isolate: {
+      loaded: state.registry.loadedIds(),
+      /** ORT's wasm heap (high-water mark); JS-side tables are listed per model as tableBytes. */
+      wasmMemoryBytes: runtimeMemoryBytes(),
+    },
   });
 });
