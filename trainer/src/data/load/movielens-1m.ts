@@ -5,17 +5,9 @@
  */
 import { genreMask } from '../../../../shared/src/schemas/genres.ts';
 import type { MovieTable, UserTable } from '../types.ts';
+import { forEachDelimitedRow, readDelimitedUsers } from './delimited-side.ts';
 import type { LineLayout } from './line-parser.ts';
-import {
-  MovieTableBuilder,
-  UserTableBuilder,
-  parseId,
-  readText,
-  rejectSideLine,
-  splitLines,
-  splitTitleYear,
-  type SideContext,
-} from './side-info.ts';
+import { MovieTableBuilder, splitTitleYear, type SideContext } from './side-info.ts';
 
 export const ML1M_RATINGS = 'ratings.dat';
 export const ML1M_MOVIES = 'movies.dat';
@@ -34,33 +26,14 @@ export async function readMl1mMovies(
   ctx: SideContext,
 ): Promise<MovieTable> {
   const out = new MovieTableBuilder(movieIds);
-  splitLines(await readText(file, 'latin1')).forEach((text, i) => {
-    if (text === '') return;
-    const f = text.split('::');
-    if (f.length !== 3)
-      return rejectSideLine(ctx, file, i + 1, `expected 3 "::"-separated fields (got ${f.length}).`);
-    const id = parseId(f[0]!);
-    if (Number.isNaN(id))
-      return rejectSideLine(ctx, file, i + 1, `movie id "${f[0]}" is not a whole number.`);
+  await forEachDelimitedRow(file, { delimiter: '::', fields: 3, id: 'movie' }, ctx, (id, f) => {
     const { title, year } = splitTitleYear(f[1]!);
     out.set(id, title, genreMask(f[2]!.split('|')), year);
   });
   return out.finish(file, ctx.report);
 }
 
-/** Reads users.dat for the rated `userIds` (ascending). */
-export async function readMl1mUsers(file: string, userIds: Int32Array, ctx: SideContext): Promise<UserTable> {
-  const out = new UserTableBuilder(userIds);
-  splitLines(await readText(file, 'latin1')).forEach((text, i) => {
-    if (text === '') return;
-    const f = text.split('::');
-    if (f.length !== 5)
-      return rejectSideLine(ctx, file, i + 1, `expected 5 "::"-separated fields (got ${f.length}).`);
-    const id = parseId(f[0]!);
-    const age = parseId(f[2]!);
-    if (Number.isNaN(id)) return rejectSideLine(ctx, file, i + 1, `user id "${f[0]}" is not a whole number.`);
-    if (Number.isNaN(age)) return rejectSideLine(ctx, file, i + 1, `age "${f[2]}" is not a whole number.`);
-    out.set(id, age, f[1]!);
-  });
-  return out.finish(file, ctx.report);
+/** Reads users.dat ("UserID::Gender::Age::Occupation::Zip") for the rated `userIds` (ascending). */
+export function readMl1mUsers(file: string, userIds: Int32Array, ctx: SideContext): Promise<UserTable> {
+  return readDelimitedUsers(file, userIds, ctx, { delimiter: '::', fields: 5, age: 2, gender: 1 });
 }
