@@ -5,22 +5,15 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomWeights } from '../evaluate/test-data.ts';
 import { resolveTrainOptions } from '../train/options.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
 import { main } from './main.ts';
+import { captureOutput } from './test-helpers.ts';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 let root = '';
 let runDir = '';
@@ -81,11 +74,11 @@ afterAll(async () => {
 describe('marquee evaluate', () => {
   it('prints the model and every baseline in one table and records metrics and residuals', async () => {
     expect(await main(['evaluate', '--run', runDir, '--baselines', '--max-users', '5', '--k', '5'])).toBe(0);
-    expect(out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\n/);
+    expect(io.out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\n/);
     for (const name of ['model', 'global-mean', 'popularity', 'biased', 'mf', 'content']) {
-      expect(out).toMatch(new RegExp(`\\n${name}\\s+\\d\\.\\d{4}\\s`));
+      expect(io.out).toMatch(new RegExp(`\\n${name}\\s+\\d\\.\\d{4}\\s`));
     }
-    expect(out).toMatch(/5 of \d+ test users with a rating >= 4 \(seeded sample, seed 42/);
+    expect(io.out).toMatch(/5 of \d+ test users with a rating >= 4 \(seeded sample, seed 42/);
     const metrics = JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8'));
     expect(metrics['val.rmse']).toBe(0.9); // kept from training
     expect(metrics['test.rmse']).toBeGreaterThan(0);
@@ -106,14 +99,14 @@ describe('marquee evaluate', () => {
 
   it('exits 2 naming the file for a missing run', async () => {
     expect(await main(['evaluate', '--run', join(root, 'nope')])).toBe(2);
-    expect(err).toMatch(/nope\/config\.json: cannot be read/);
+    expect(io.err).toMatch(/nope\/config\.json: cannot be read/);
   });
 });
 
 describe('marquee recommend', () => {
   it('lists unrated movies with titles, genres and a predicted rating on the scale', async () => {
     expect(await main(['recommend', '--run', runDir, '--user', '4', '--limit', '3'])).toBe(0);
-    const rows = out.split('\n').filter((l) => /^\s*\d+\s+\d+\s+Movie/.test(l));
+    const rows = io.out.split('\n').filter((l) => /^\s*\d+\s+\d+\s+Movie/.test(l));
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       const cells = row.trim().split(/\s+/);
@@ -124,20 +117,20 @@ describe('marquee recommend', () => {
       expect(predicted).toBeGreaterThanOrEqual(1);
       expect(predicted).toBeLessThanOrEqual(5);
     }
-    expect(out).toMatch(/Comedy\|Drama|Action|Sci-Fi|Comedy\|Romance/);
+    expect(io.out).toMatch(/Comedy\|Drama|Action|Sci-Fi|Comedy\|Romance/);
   });
 
   it('exits 2 for an unknown user and points at the cold-start path', async () => {
     expect(await main(['recommend', '--run', runDir, '--user', '999'])).toBe(2);
-    expect(err).toMatch(/unknown user id 999.*cold-start/);
+    expect(io.err).toMatch(/unknown user id 999.*cold-start/);
   });
 });
 
 describe('marquee similar', () => {
   it('lists other movies by cosine similarity', async () => {
     expect(await main(['similar', '--run', runDir, '--movie', '10', '--limit', '4'])).toBe(0);
-    expect(out).toMatch(/^Similar to 10 Movie 1:\n/);
-    const rows = out.split('\n').filter((l) => /^\s*\d+\s+\d+\s+Movie/.test(l));
+    expect(io.out).toMatch(/^Similar to 10 Movie 1:\n/);
+    const rows = io.out.split('\n').filter((l) => /^\s*\d+\s+\d+\s+Movie/.test(l));
     expect(rows).toHaveLength(4);
     const cosines = rows.map((r) => Number(r.trim().split(/\s+/).at(-1)));
     expect([...cosines].sort((a, b) => b - a)).toEqual(cosines);
@@ -146,6 +139,6 @@ describe('marquee similar', () => {
 
   it('exits 2 for an unknown movie', async () => {
     expect(await main(['similar', '--run', runDir, '--movie', '11'])).toBe(2);
-    expect(err).toMatch(/unknown movie id 11/);
+    expect(io.err).toMatch(/unknown movie id 11/);
   });
 });

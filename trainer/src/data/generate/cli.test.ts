@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/test-helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/marquee.js', import.meta.url));
 let root: string;
@@ -16,24 +16,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Runs main() in-process, capturing what it writes to stdout and stderr. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
 describe('marquee generate', () => {
   it('writes a data set and prints counts, density, mean rating, noise floor and time', async () => {
     const out = path.join(root, 'ok');
-    const r = await run([
+    const r = await runCli([
       'generate',
       '--users',
       '100',
@@ -66,17 +52,17 @@ describe('marquee generate', () => {
     [['--bogus'], /unknown option '--bogus'/],
     [['--movies', '100', '--density', '0.1'], /--density: .*at least 20/],
   ])('exits 2 naming the flag for %j', async (flags, message) => {
-    const r = await run(['generate', ...flags, '--out', path.join(root, 'bad')]);
+    const r = await runCli(['generate', ...flags, '--out', path.join(root, 'bad')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(await readdir(root)).not.toContain('bad');
   });
 
   it('exits 2 without --out, and on a non-empty --out unless --force', async () => {
-    const missing = await run(['generate', '--preset', 'small']);
+    const missing = await runCli(['generate', '--preset', 'small']);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/--out/);
-    const again = await run([
+    const again = await runCli([
       'generate',
       '--users',
       '50',
@@ -92,7 +78,7 @@ describe('marquee generate', () => {
   });
 
   it('prints --help listing every flag', async () => {
-    const help = await run(['generate', '--help']);
+    const help = await runCli(['generate', '--help']);
     expect(help.code).toBe(0);
     for (const flag of ['--preset', '--users', '--movies', '--density', '--seed', '--out', '--force']) {
       expect(help.out).toContain(flag);
