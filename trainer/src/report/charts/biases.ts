@@ -1,36 +1,12 @@
 /** Bias-term charts: distributions of learned biases and the variance decomposition of predictions. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { HistogramBin } from '../analysis/histogram.ts';
-import { CHART, CONFIG, MODEL_COLOR } from './theme.ts';
+import { histogramChart } from './histogram.ts';
+import { CHART, chartFrame, LABEL } from './theme.ts';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-/** Histogram of one set of biases. */
+/** Histogram of one set of biases, zero marked by a grey rule. */
 export function biasHistogramChart(bins: HistogramBin[], xTitle: string, yTitle: string): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values: bins },
-    transform: [
-      {
-        calculate: "format(datum.lo, '.2f') + ' to ' + format(datum.hi, '.2f') + ': ' + datum.count",
-        as: 'label',
-      },
-    ],
-    layer: [
-      {
-        mark: { type: 'bar', color: MODEL_COLOR },
-        encoding: {
-          x: { field: 'lo', type: 'quantitative', bin: { binned: true }, title: xTitle },
-          x2: { field: 'hi' },
-          y: { field: 'count', type: 'quantitative', title: yTitle },
-          description: { field: 'label', type: 'nominal' },
-        },
-      },
-      { mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
-    ],
-  };
+  return histogramChart(bins, { xTitle, yTitle, zeroColor: '#888' });
 }
 
 /** One bar of the variance chart. */
@@ -42,12 +18,11 @@ export interface VarianceBar {
 /** Horizontal bars: share of the prediction variance attributed to each term. */
 export function varianceSharesChart(bars: VarianceBar[]): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    width: CHART.width,
-    height: 30 * bars.length,
-    data: { values: bars },
-    transform: [{ calculate: "datum.term + ': ' + format(datum.share, '.1%')", as: 'label' }],
+    ...chartFrame(
+      bars,
+      { width: CHART.width, height: 30 * bars.length },
+      "datum.term + ': ' + format(datum.share, '.1%')",
+    ),
     layer: [
       {
         mark: { type: 'bar' },
@@ -60,7 +35,7 @@ export function varianceSharesChart(bars: VarianceBar[]): TopLevelSpec {
             axis: { format: '.0%' },
           },
           color: { field: 'term', type: 'nominal', legend: null },
-          description: { field: 'label', type: 'nominal' },
+          description: LABEL,
         },
       },
       {

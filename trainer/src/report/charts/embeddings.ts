@@ -1,8 +1,6 @@
 /** Embedding-space charts: 2-D maps coloured by a category, explained variance, silhouette by k. */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART, CONFIG, MAP, type CategoryColors } from './theme.ts';
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+import { CHART, chartFrame, LABEL, MAP, type CategoryColors } from './theme.ts';
 
 /** One point of an embedding map. */
 export interface MapPoint {
@@ -22,10 +20,8 @@ export function embeddingMapChart(
   colors?: CategoryColors,
 ): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...MAP,
-    data: { values: points },
+    // The points carry their own label (title and genres).
+    ...chartFrame(points, MAP),
     // Fewer points can afford bigger marks; thousands need small ones to stay apart.
     mark: { type: 'circle', size: points.length < 300 ? 60 : points.length < 1000 ? 36 : 20, opacity: 0.75 },
     encoding: {
@@ -37,7 +33,7 @@ export function embeddingMapChart(
         title: legendTitle,
         ...(colors === undefined ? {} : { scale: colors, sort: colors.domain }),
       },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
   };
 }
@@ -46,11 +42,7 @@ export function embeddingMapChart(
 export function explainedVarianceChart(ratios: number[]): TopLevelSpec {
   const values = ratios.map((r, i) => ({ component: `PC${i + 1}`, ratio: r }));
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values },
-    transform: [{ calculate: "datum.component + ': ' + format(datum.ratio, '.1%')", as: 'label' }],
+    ...chartFrame(values, CHART, "datum.component + ': ' + format(datum.ratio, '.1%')"),
     mark: { type: 'bar' },
     encoding: {
       x: {
@@ -65,7 +57,7 @@ export function explainedVarianceChart(ratios: number[]): TopLevelSpec {
         condition: { test: "datum.component === 'PC1' || datum.component === 'PC2'", value: '#4c78a8' },
         value: '#9ecae9',
       },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
   };
 }
@@ -74,13 +66,7 @@ export function explainedVarianceChart(ratios: number[]): TopLevelSpec {
 export function silhouetteChart(scores: { k: number; silhouette: number }[], chosen: number): TopLevelSpec {
   const values = scores.map((s) => ({ ...s, chosen: s.k === chosen ? 'chosen' : 'tried' }));
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values },
-    transform: [
-      { calculate: "'k = ' + datum.k + ': silhouette ' + format(datum.silhouette, '.3f')", as: 'label' },
-    ],
+    ...chartFrame(values, CHART, "'k = ' + datum.k + ': silhouette ' + format(datum.silhouette, '.3f')"),
     layer: [
       {
         mark: { type: 'line', color: '#999' },
@@ -101,7 +87,7 @@ export function silhouetteChart(scores: { k: number; silhouette: number }[], cho
             title: null,
             legend: { orient: 'top' },
           },
-          description: { field: 'label', type: 'nominal' },
+          description: LABEL,
         },
       },
     ],
@@ -119,18 +105,11 @@ export interface SegmentGenreCell {
 /** Heatmap of how much each segment over- or under-rates each genre compared with all users (lift). */
 export function segmentGenreChart(cells: SegmentGenreCell[]): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    width: { step: 34 },
-    height: { step: 26 },
-    data: { values: cells },
-    transform: [
-      {
-        calculate:
-          "datum.segment + ', ' + datum.genre + ': ' + format(datum.share, '.1%') + ' of ratings, lift ' + format(datum.lift, '.2f')",
-        as: 'label',
-      },
-    ],
+    ...chartFrame(
+      cells,
+      { width: { step: 34 }, height: { step: 26 } },
+      "datum.segment + ', ' + datum.genre + ': ' + format(datum.share, '.1%') + ' of ratings, lift ' + format(datum.lift, '.2f')",
+    ),
     mark: { type: 'rect' },
     encoding: {
       x: { field: 'genre', type: 'nominal', title: null, axis: { labelAngle: -40 } },
@@ -142,7 +121,7 @@ export function segmentGenreChart(cells: SegmentGenreCell[]): TopLevelSpec {
         scale: { type: 'log', scheme: 'redblue', reverse: true, domainMid: 1 },
         legend: { format: '.2f' },
       },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
   };
 }

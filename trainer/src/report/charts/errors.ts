@@ -1,9 +1,8 @@
 /** Error-analysis charts: predicted-vs-actual heatmap, residual histograms and error by bucket. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { HeatmapCell, HistogramBin } from '../analysis/histogram.ts';
-import { CHART, CONFIG, MODEL_COLOR } from './theme.ts';
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+import { histogramChart } from './histogram.ts';
+import { CHART, chartFrame, LABEL, MODEL_COLOR } from './theme.ts';
 
 /** Heatmap of the distribution of predictions (x) for each true rating (y); colour = share of the row. */
 export function predictionHeatmapChart(
@@ -11,17 +10,11 @@ export function predictionHeatmapChart(
   scale: { min: number; max: number },
 ): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values: cells },
-    transform: [
-      {
-        calculate:
-          "'true ' + datum.actual + ', predicted ' + format(datum.predLo, '.2f') + '–' + format(datum.predHi, '.2f') + ': ' + datum.count + ' ratings (' + format(datum.rowShare, '.1%') + ' of the row)'",
-        as: 'label',
-      },
-    ],
+    ...chartFrame(
+      cells,
+      CHART,
+      "'true ' + datum.actual + ', predicted ' + format(datum.predLo, '.2f') + '–' + format(datum.predHi, '.2f') + ': ' + datum.count + ' ratings (' + format(datum.rowShare, '.1%') + ' of the row)'",
+    ),
     mark: { type: 'rect' },
     encoding: {
       x: {
@@ -40,43 +33,19 @@ export function predictionHeatmapChart(
         scale: { scheme: 'blues' },
         legend: { format: '.0%' },
       },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
   };
 }
 
-/** Histogram of residuals (prediction − truth). */
+/** Histogram of residuals (prediction − truth), zero marked by a red rule. */
 export function residualHistogramChart(bins: HistogramBin[]): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values: bins },
-    transform: [
-      {
-        calculate:
-          "format(datum.lo, '.2f') + ' to ' + format(datum.hi, '.2f') + ': ' + datum.count + ' ratings'",
-        as: 'label',
-      },
-    ],
-    layer: [
-      {
-        mark: { type: 'bar', color: MODEL_COLOR },
-        encoding: {
-          x: {
-            field: 'lo',
-            type: 'quantitative',
-            bin: { binned: true },
-            title: 'residual (predicted − true)',
-          },
-          x2: { field: 'hi' },
-          y: { field: 'count', type: 'quantitative', title: 'test ratings' },
-          description: { field: 'label', type: 'nominal' },
-        },
-      },
-      { mark: { type: 'rule', color: '#e45756', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
-    ],
-  };
+  return histogramChart(bins, {
+    xTitle: 'residual (predicted − true)',
+    yTitle: 'test ratings',
+    countUnit: ' ratings',
+    zeroColor: '#e45756',
+  });
 }
 
 /** One residual histogram bin of one true-rating value. */
@@ -87,16 +56,11 @@ export interface RatingResidualBin extends HistogramBin {
 /** Small multiples: the residual histogram of each true rating, one row per rating. */
 export function residualsByRatingChart(bins: RatingResidualBin[]): TopLevelSpec {
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    data: { values: bins },
-    transform: [
-      {
-        calculate:
-          "'true ' + datum.actual + ', residual ' + format(datum.lo, '.2f') + ' to ' + format(datum.hi, '.2f') + ': ' + datum.count",
-        as: 'label',
-      },
-    ],
+    ...chartFrame(
+      bins,
+      {},
+      "'true ' + datum.actual + ', residual ' + format(datum.lo, '.2f') + ' to ' + format(datum.hi, '.2f') + ': ' + datum.count",
+    ),
     facet: { row: { field: 'actual', type: 'ordinal', title: 'true rating', sort: 'descending' } },
     spec: {
       width: CHART.width,
@@ -106,7 +70,7 @@ export function residualsByRatingChart(bins: RatingResidualBin[]): TopLevelSpec 
         x: { field: 'lo', type: 'quantitative', bin: { binned: true }, title: 'residual (predicted − true)' },
         x2: { field: 'hi' },
         y: { field: 'count', type: 'quantitative', title: null, axis: { tickCount: 2 } },
-        description: { field: 'label', type: 'nominal' },
+        description: LABEL,
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -134,17 +98,11 @@ export function bucketErrorChart(rows: BucketError[], xTitle: string): TopLevelS
     })),
   );
   return {
-    $schema: SCHEMA,
-    config: CONFIG,
-    ...CHART,
-    data: { values },
-    transform: [
-      {
-        calculate:
-          "datum.bucket + ': ' + datum.metric + ' ' + format(datum.value, '.3f') + ' (' + datum.count + ' ratings)'",
-        as: 'label',
-      },
-    ],
+    ...chartFrame(
+      values,
+      CHART,
+      "datum.bucket + ': ' + datum.metric + ' ' + format(datum.value, '.3f') + ' (' + datum.count + ' ratings)'",
+    ),
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'bucket', type: 'ordinal', sort: order, title: xTitle, axis: { labelAngle: 0 } },
@@ -157,7 +115,7 @@ export function bucketErrorChart(rows: BucketError[], xTitle: string): TopLevelS
         title: null,
         legend: { orient: 'top' },
       },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
   };
 }

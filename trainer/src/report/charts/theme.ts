@@ -3,6 +3,9 @@
  */
 import type { Config } from 'vega-lite';
 
+/** The Vega-Lite schema every report chart declares. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
 /** Width and height of a standard chart's plotting area, in CSS pixels. */
 export const CHART = { width: 380, height: 220 } as const;
 
@@ -19,6 +22,29 @@ export const CONFIG: Config = {
   bar: { color: '#4c78a8' },
   line: { strokeWidth: 2 },
 };
+
+/** The encoding channel that gives each mark the `label` field as its description (hover text, screen readers). */
+export const LABEL = { field: 'label', type: 'nominal' } as const;
+
+/** A chart's size: pixels, or a step per discrete value (e.g. `{ step: 34 }`). */
+export interface ChartSize {
+  width?: number | { step: number };
+  height?: number | { step: number };
+}
+
+/**
+ * The top of every report chart's spec: schema, theme, size and inline data and, given a Vega expression over
+ * `datum`, a transform computing the `label` field that LABEL describes marks with. Spread it into the spec.
+ */
+export function chartFrame(values: object[], size: ChartSize, label?: string) {
+  return {
+    $schema: SCHEMA,
+    config: CONFIG,
+    ...size,
+    data: { values },
+    ...(label === undefined ? {} : { transform: [{ calculate: label, as: 'label' }] }),
+  };
+}
 
 /** Colour of the model in charts comparing it with something else. */
 export const MODEL_COLOR = '#4c78a8';

@@ -1,6 +1,6 @@
 /** Training-curve charts: loss, validation error and learning rate per epoch. */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART, CONFIG } from './theme.ts';
+import { CHART, chartFrame, LABEL } from './theme.ts';
 
 /** One point of a per-epoch series. */
 export interface SeriesPoint {
@@ -13,10 +13,11 @@ export interface SeriesPoint {
 /** A line chart of one or more per-epoch series. */
 export function epochLinesChart(points: SeriesPoint[], yTitle: string, logScale = false): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    ...CHART,
-    data: { values: points },
+    ...chartFrame(
+      points,
+      CHART,
+      "datum.series + ', epoch ' + datum.epoch + ': ' + format(datum.value, '.4~g')",
+    ),
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
@@ -28,13 +29,7 @@ export function epochLinesChart(points: SeriesPoint[], yTitle: string, logScale 
         axis: { format: logScale ? '.1e' : '~g' },
       },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
-      description: { field: 'label', type: 'nominal' },
+      description: LABEL,
     },
-    transform: [
-      {
-        calculate: "datum.series + ', epoch ' + datum.epoch + ': ' + format(datum.value, '.4~g')",
-        as: 'label',
-      },
-    ],
   };
 }
