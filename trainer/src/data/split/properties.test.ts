@@ -22,10 +22,7 @@ function checkCommon(table: RatingsTable, split: Split): void {
 }
 
 function warmUsers(table: RatingsTable, split: Split): void {
-  const all = rowsByUser(
-    table,
-    Int32Array.from({ length: table.count }, (_, i) => i),
-  );
+  const all = rowsByUser(table);
   const train = rowsByUser(table, split.train);
   for (const [u, rows] of all) {
     if (rows.length >= 2) expect(train.has(u)).toBe(true);

@@ -8,10 +8,7 @@ describe('stratifiedSplit', () => {
   it('partitions, keeps every multi-rating user in train and single-rating users out of test', () => {
     const split = stratifiedSplit(table, 0.3, 7);
     expectPartition(split, table.count);
-    const all = rowsByUser(
-      table,
-      Int32Array.from({ length: table.count }, (_, i) => i),
-    );
+    const all = rowsByUser(table);
     const train = rowsByUser(table, split.train);
     const test = rowsByUser(table, split.test);
     for (const [u, rows] of all) {
@@ -24,21 +21,13 @@ describe('stratifiedSplit', () => {
 
   it('holds out about the fraction of each user, overall and per user', () => {
     const split = stratifiedSplit(table, 0.3, 7);
-    const multi = Array.from(
-      rowsByUser(
-        table,
-        Int32Array.from({ length: table.count }, (_, i) => i),
-      ).values(),
-    )
+    const multi = Array.from(rowsByUser(table).values())
       .filter((r) => r.length >= 2)
       .reduce((s, r) => s + r.length, 0);
     expect(split.test.length / multi).toBeGreaterThan(0.27);
     expect(split.test.length / multi).toBeLessThan(0.33);
     const test = rowsByUser(table, split.test);
-    const all = rowsByUser(
-      table,
-      Int32Array.from({ length: table.count }, (_, i) => i),
-    );
+    const all = rowsByUser(table);
     for (const [u, rows] of all) {
       const k = test.get(u)?.length ?? 0;
       // Stochastic rounding: floor or ceil of c × f, capped at c - 1.

@@ -62,10 +62,7 @@ describe('lastNSplit', () => {
     expectPartition(split, table.count);
     const train = rowsByUser(table, split.train);
     const test = rowsByUser(table, split.test);
-    const all = rowsByUser(
-      table,
-      Int32Array.from({ length: table.count }, (_, i) => i),
-    );
+    const all = rowsByUser(table);
     for (const [u, rows] of all) {
       const k = test.get(u)?.length ?? 0;
       expect(k).toBe(Math.min(3, rows.length - 1));
@@ -121,12 +118,7 @@ describe('leaveOneOutSplit', () => {
       const t = table.timestamps[rows[0]!]!;
       for (const r of train.get(u)!) expect(table.timestamps[r]!).toBeLessThanOrEqual(t);
     }
-    const multi = Array.from(
-      rowsByUser(
-        table,
-        Int32Array.from({ length: table.count }, (_, i) => i),
-      ).values(),
-    );
+    const multi = Array.from(rowsByUser(table).values());
     expect(test.size).toBe(multi.filter((r) => r.length >= 2).length);
   });
 });

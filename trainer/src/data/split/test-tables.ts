@@ -117,10 +117,10 @@ export function coldReference(table: RatingsTable, split: Split): { coldUsers: n
   return { coldUsers, coldMovies };
 }
 
-/** Row indices of a user's ratings, per dense user index. */
-export function rowsByUser(table: RatingsTable, rows: Int32Array): Map<number, number[]> {
+/** Row indices of a user's ratings among `rows` (default: every row of the table), per dense user index. */
+export function rowsByUser(table: RatingsTable, rows?: Int32Array): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (const row of rows) {
+  for (const row of rows ?? Int32Array.from({ length: table.count }, (_, i) => i)) {
     const u = table.users[row]!;
     const list = out.get(u) ?? [];
     list.push(row);
