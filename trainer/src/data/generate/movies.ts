@@ -4,8 +4,8 @@
  */
 import { CLASSIC_GENRE_COUNT } from '../../../../shared/src/schemas/genres.ts';
 import { FACTOR_ENTRY_SD, FACTOR_RANK, MOVIE_QUALITY_SD, POPULARITY_QUALITY } from './latent.ts';
-import { type Rng, Sfc32 } from '../../../../shared/src/kernels/prng.ts';
-import { AliasTable, Stream } from './random.ts';
+import { Sfc32 } from '../../../../shared/src/kernels/prng.ts';
+import { AliasTable, pickDistinctMask, Stream } from './random.ts';
 import { movieTitle } from './titles.ts';
 
 /** First and last instant (Unix seconds) of the rating period: 1996-01-01 to 2024-01-01 UTC, as in MovieLens. */
@@ -56,18 +56,6 @@ export interface SyntheticMovies {
   popularitySampler: AliasTable;
 }
 
-/** Draws `k` distinct indices with probability ∝ weights (sequentially, without replacement). */
-function pickDistinct(rng: Rng, weights: readonly number[], k: number): number {
-  const w = [...weights];
-  let mask = 0;
-  for (let j = 0; j < k; j++) {
-    const i = rng.pick(w);
-    mask |= 1 << i;
-    w[i] = 0;
-  }
-  return mask >>> 0;
-}
-
 /** Generates the catalogue of `count` movies from `seed`. Pure: same arguments, same catalogue. */
 export function makeMovies(seed: number, count: number): SyntheticMovies {
   const titles = new Array<string>(count);
@@ -80,7 +68,7 @@ export function makeMovies(seed: number, count: number): SyntheticMovies {
   const genreWeights = GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT);
   for (let m = 0; m < count; m++) {
     const rng = new Sfc32(seed, Stream.movies, m);
-    genres[m] = pickDistinct(rng, genreWeights, 1 + rng.pick(GENRE_COUNT_WEIGHTS));
+    genres[m] = pickDistinctMask(rng, genreWeights, 1 + rng.pick(GENRE_COUNT_WEIGHTS));
     // Most movies are recent (exponential age, mean 15 years); a fifth are spread over the whole century.
     const year =
       rng.nextOpenFloat() < 0.8

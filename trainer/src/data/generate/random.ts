@@ -64,3 +64,19 @@ export class AliasTable {
     return x - i < this.prob[i]! ? i : this.alias[i]!;
   }
 }
+
+/**
+ * Draws `k` distinct indices with probability ∝ weights (sequentially, without replacement), e.g. a movie's
+ * genres or a user's favourites.
+ * @returns their bit mask (indices < 32)
+ */
+export function pickDistinctMask(rng: Rng, weights: readonly number[], k: number): number {
+  const w = [...weights];
+  let mask = 0;
+  for (let j = 0; j < k; j++) {
+    const i = rng.pick(w);
+    mask |= 1 << i;
+    w[i] = 0;
+  }
+  return mask >>> 0;
+}

@@ -7,8 +7,8 @@ import { allocateCounts } from './activity.ts';
 import { FACTOR_ENTRY_SD, FACTOR_RANK, USER_OFFSET_SD, USER_SPREAD_LOG_SD } from './latent.ts';
 import { DATA_END, DATA_START, GENRE_FREQUENCY, type SyntheticMovies } from './movies.ts';
 import { MIN_RATINGS_PER_USER } from './presets.ts';
-import { type Rng, Sfc32 } from '../../../../shared/src/kernels/prng.ts';
-import { Stream } from './random.ts';
+import { Sfc32 } from '../../../../shared/src/kernels/prng.ts';
+import { pickDistinctMask, Stream } from './random.ts';
 
 /** The user side of a synthetic data set. */
 export interface SyntheticUsers {
@@ -57,18 +57,6 @@ function favoriteWeights(gender: number): number[] {
   return GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT).map((f, g) => Math.sqrt(f) * (tilt[g] ?? 1));
 }
 
-/** Draws `k` distinct genres with probability ∝ weights; returns their bit mask. */
-function drawGenres(rng: Rng, weights: number[], k: number): number {
-  const w = [...weights];
-  let mask = 0;
-  for (let j = 0; j < k; j++) {
-    const g = rng.pick(w);
-    mask |= 1 << g;
-    w[g] = 0;
-  }
-  return mask >>> 0;
-}
-
 /**
  * Generates `count` users who rate `totalRatings` movies of `movies` in all. Pure: same arguments, same users.
  * @throws RangeError when totalRatings is outside [20·count, count·movies.count].
@@ -95,13 +83,13 @@ export function makeUsers(
     const gender = rng.nextOpenFloat() < 0.3 ? 1 : 0;
     genders[u] = gender;
     const weights = byGender[gender]!;
-    favorites[u] = drawGenres(rng, weights, 1 + rng.pick([0.4, 0.4, 0.2]));
+    favorites[u] = pickDistinctMask(rng, weights, 1 + rng.pick([0.4, 0.4, 0.2]));
     if (rng.nextOpenFloat() < 0.7) {
       // Disliked genres follow how common a genre is, so the dislike shows up often enough to matter.
       const others = GENRE_FREQUENCY.slice(0, CLASSIC_GENRE_COUNT).map((f, g) =>
         favorites[u]! & (1 << g) ? 0 : f,
       );
-      disliked[u] = drawGenres(rng, others, 1);
+      disliked[u] = pickDistinctMask(rng, others, 1);
     }
     offsets[u] = USER_OFFSET_SD * rng.normal();
     spreads[u] = Math.exp(USER_SPREAD_LOG_SD * rng.normal());
