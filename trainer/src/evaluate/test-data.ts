@@ -3,7 +3,7 @@
  * probability `density`, with a rating given by a known formula, so tests can check what a method recovers.
  * Not used by production code.
  */
-import { createRng } from '../../../shared/src/kernels/prng.ts';
+import { createRng, randomFloats } from '../../../shared/src/kernels/prng.ts';
 import type { MovieTable, RatingScale, RatingsTable, Split } from '../data/types.ts';
 import type { DenseWeights, ModelWeights } from '../model/weights.ts';
 
@@ -92,8 +92,9 @@ export function splitOf(train: number[], test: number[]): Split {
 /** Random weights of a small model matching a table's sizes (for adapter tests; not a trained model). */
 export function randomWeights(numUsers: number, numMovies: number, seed: number): ModelWeights {
   const rng = createRng(seed, 78);
+  const rand = (): number => rng.nextFloat();
   const arr = (n: number, scale: number, offset = 0): Float32Array =>
-    Float32Array.from({ length: n }, () => offset + (rng.nextFloat() * 2 - 1) * scale);
+    randomFloats(rand, n, offset - scale, offset + scale);
   const dim = 4;
   const dense = (inSize: number, outSize: number, bn: boolean): DenseWeights => ({
     inSize,
