@@ -141,6 +141,14 @@ async function exactness(
   return { overlap: overlap / users.length, scored: scored / users.length };
 }
 
+/** JS heap and ArrayBuffers from the V8 inspector, ORT's wasm heap from /v1/models, formatted in MiB. */
+async function isolateMemory(edge: Edge): Promise<string> {
+  const heap = await edge.heapUsage();
+  const models = (await (await edge.fetch('/v1/models')).json()) as { isolate: { wasmMemoryBytes: number } };
+  const mib = (x: number | undefined) => fmt(x === undefined ? undefined : x / MiB, 1);
+  return `${mib(heap?.usedSize)} / ${mib(heap?.backingStorageSize)} / ${mib(models.isolate.wasmMemoryBytes)}`;
+}
+
 async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const value = await run();
@@ -174,7 +182,7 @@ async function main(): Promise<void> {
   };
   try {
     // channels.json is re-read every second so the canary can be switched between phases.
-    const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' } });
+    const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' }, inspect: true });
     const idleRss = await residentBytes(edge.pid);
     for (const f of [dcf, hybrid, dotHybrid]) await publishFixture(edge.bucket, f);
     await setChannelsJson(edge.bucket, {
@@ -187,6 +195,7 @@ async function main(): Promise<void> {
     const [, firstDcfMs] = await timed(() => edge.fetch(topN(stableUsers)(0).path).then((r) => r.text()));
     const [, firstHybridMs] = await timed(() => edge.fetch(topN(canaryUsers)(0).path).then((r) => r.text()));
     const loadedRss = await residentBytes(edge.pid);
+    const loadedIsolate = await isolateMemory(edge);
     row('first request, new isolate: ORT start + dcf version load + calibration', `${fmt(firstDcfMs, 0)} ms`);
     row('first request to the hybrid version (its load + calibration)', `${fmt(firstHybridMs, 0)} ms`);
 
@@ -281,6 +290,12 @@ async function main(): Promise<void> {
       sizes.map((c, k) => `C=${c}: ${fmt(plain[k], 3)} | ${fmt(dot[k], 3)}`).join('; '),
     );
     const finalRss = await residentBytes(edge.pid);
+    const finalIsolate = await isolateMemory(edge);
+    row(
+      'isolate memory (MiB): JS heap used / ArrayBuffers / ORT wasm heap — 2 versions loaded',
+      loadedIsolate,
+    );
+    row('isolate memory (MiB): the same at the end (stable + dot-dominant canary, 1 retired)', finalIsolate);
     row(
       'workerd RSS (MiB): idle / 2 versions loaded / end (3 versions seen, ~2,000 distinct users served)',
       `${fmt((idleRss ?? NaN) / MiB, 1)} / ${fmt((loadedRss ?? NaN) / MiB, 1)} / ${fmt((finalRss ?? NaN) / MiB, 1)}`,
