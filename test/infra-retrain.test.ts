@@ -63,7 +63,7 @@ describe('infra/retrain-nightly.sh', () => {
     expect(r.status, r.output).toBe(3);
     expect(r.output).toContain('not publishing');
     expect(existsSync(join(store, 'channels.json'))).toBe(false);
-  });
+  }, 180_000);
 
   it('publishes the first version as stable, later ones as a canary, when the gate passes', async () => {
     const store = join(root, 'store-ok');
@@ -90,5 +90,5 @@ describe('infra/retrain-nightly.sh', () => {
     expect(after.canary?.percent).toBe(25);
     expect(after.canary?.version).not.toBe(before.stable);
     expect(existsSync(join(store, 'models', after.canary?.version ?? '-', 'manifest.json'))).toBe(true);
-  });
+  }, 300_000);
 });
