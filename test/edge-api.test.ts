@@ -2,6 +2,7 @@
 // route, its answers against the offline scorer and kernels, every documented error, canary routing, and a fuzz
 // run that must never produce a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { bucketOf } from '../shared/src/schemas/channels.ts';
 import { GENRES, genreMask } from '../shared/src/schemas/genres.ts';
 import { startEdge, type Edge } from './edge-harness.ts';
@@ -397,20 +398,9 @@ describe('with a stable dcf version and a hybrid canary', () => {
     });
   });
 
-  /** mulberry32, for a reproducible fuzz run. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   describe('fuzz', () => {
     it('never answers 5xx to 400 random requests (seeded)', async () => {
-      const rand = prng(20260501);
+      const rand = mulberry32(20260501);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
       const ids = () =>
         pick([

@@ -11,12 +11,13 @@ import { writeSimilarBin } from '../shared/src/formats/similar-bin.ts';
 import { writeUsersBin } from '../shared/src/formats/users-bin.ts';
 import { digestOf } from '../shared/src/formats/verify.ts';
 import { sha256 } from '../shared/src/formats/web.ts';
+import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { topK } from '../shared/src/kernels/top-k.ts';
 import { l2NormalizeRows, matVec } from '../shared/src/kernels/vectors.ts';
 import { CLASSIC_GENRE_COUNT, GENRES } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
 import { buildServingOnnx } from '../trainer/src/export/onnx/serving-graph.ts';
-import { mulberry32, randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
+import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
 import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
 

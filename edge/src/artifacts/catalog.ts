@@ -7,7 +7,7 @@ import { ArtifactError } from '../../../shared/src/errors.ts';
 import type { MovieTables } from '../../../shared/src/formats/movies-bin.ts';
 import type { PopularityTables } from '../../../shared/src/formats/popularity-bin.ts';
 import type { SimilarTables } from '../../../shared/src/formats/similar-bin.ts';
-import { GENRES, genreIndex, genreNames, type Genre } from '../../../shared/src/schemas/genres.ts';
+import { genreIndex, genreNames, type Genre } from '../../../shared/src/schemas/genres.ts';
 import type { MoviesMeta } from '../../../shared/src/schemas/movies.ts';
 
 export interface MovieCatalog {
@@ -95,6 +95,3 @@ export function movieJson(catalog: MovieCatalog, index: number): MovieJson {
     year: catalog.years[index] ?? null,
   };
 }
-
-/** Number of genres a mask can name. */
-export const GENRE_COUNT = GENRES.length;

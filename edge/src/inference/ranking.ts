@@ -63,16 +63,16 @@ export interface Ranked {
 /** First batch of the pruned strategy; each further batch doubles. */
 const FIRST_BATCH = 256;
 
-const allMoviesCache = new WeakMap<MovieCatalog, BigInt64Array>();
+/** Per catalogue, reused by every whole-catalogue call: pair_movie = 0..M-1 and pair_user = 0 (one user). */
+const wholeCatalogue = new WeakMap<MovieCatalog, { movies: BigInt64Array; user: BigInt64Array }>();
 
-/** int64 [M] of 0..M-1, one per catalog (reused by every exhaustive call). */
-function allMovies(catalog: MovieCatalog): BigInt64Array {
-  let all = allMoviesCache.get(catalog);
-  if (all === undefined) {
-    all = rangeInt64(catalog.numMovies);
-    allMoviesCache.set(catalog, all);
+function wholeCataloguePairs(catalog: MovieCatalog): { movies: BigInt64Array; user: BigInt64Array } {
+  let pairs = wholeCatalogue.get(catalog);
+  if (pairs === undefined) {
+    pairs = { movies: rangeInt64(catalog.numMovies), user: filledInt64(catalog.numMovies, 0) };
+    wholeCatalogue.set(catalog, pairs);
   }
-  return all;
+  return pairs;
 }
 
 /**
@@ -84,12 +84,15 @@ export function scoreMovies(
   user: UserVector,
   candidates: Int32Array | 'all',
 ): Promise<Float32Array> {
-  const pairMovie = candidates === 'all' ? allMovies(ctx.catalog) : toInt64(candidates);
+  const pairs =
+    candidates === 'all'
+      ? wholeCataloguePairs(ctx.catalog)
+      : { movies: toInt64(candidates), user: filledInt64(candidates.length, 0) };
   return ctx.model.score({
     userVec: user.vec,
     userBias: Float32Array.of(user.bias),
-    pairUser: filledInt64(pairMovie.length, 0),
-    pairMovie,
+    pairUser: pairs.user,
+    pairMovie: pairs.movies,
   });
 }
 

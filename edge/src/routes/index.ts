@@ -4,4 +4,4 @@ export { modelsRoute } from './models/index.ts';
 export { predictRoute } from './predict/index.ts';
 export { recommendationsRoute } from './recommendations/index.ts';
 export { similarRoute } from './similar/index.ts';
-export { notFound, onError, ProblemError } from './problem.ts';
+export { notFound, onError } from './problem.ts';

@@ -1,3 +1,3 @@
-export { edgeState, EdgeState, type Resolved } from './serving.ts';
+export { edgeState, type Resolved } from './serving.ts';
 export { ModelUnavailableError } from './errors.ts';
 export type { ServingVersion } from './load-version.ts';

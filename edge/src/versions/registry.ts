@@ -56,20 +56,9 @@ export class VersionRegistry {
     return load;
   }
 
-  /** The version when it is loaded already (no I/O). */
-  peek(version: string): ServingVersion | undefined {
-    return this.ready.get(version);
-  }
-
   /** Ids of the loaded versions. */
   loadedIds(): string[] {
     return [...this.ready.keys()];
-  }
-
-  /** The remembered failure of a version, if it failed within `retryMs`. */
-  failureOf(version: string, now: number): unknown {
-    const f = this.failures.get(version);
-    return f !== undefined && now - f.at < this.retryMs ? f.error : undefined;
   }
 
   /**
