@@ -1,23 +1,17 @@
 /**
- * Model versions for the edge tests and benchmark: seeded random weights of the real shape, exported with the real
- * ONNX export and serialized with the real artifact writers, plus the offline answers (trainer/src/model/scoring.ts
- * and the shared kernels) the Worker's answers are compared with. Publishing goes through Miniflare's R2 API, in
+ * Model versions for the edge tests and benchmark: seeded random weights of the real shape and synthetic seen
+ * lists, built into a version by the real exporter (buildVersion: ONNX graph, tables, manifest), plus the offline
+ * answers (trainer/src/model/scoring.ts and the shared kernels) the Worker's answers are compared with. Publishing goes through Miniflare's R2 API, in
  * the order `marquee publish` uses: files, then manifest.json, then channels.json.
  */
-import { writeMoviesBin } from '../shared/src/formats/movies-bin.ts';
-import { writePopularityBin } from '../shared/src/formats/popularity-bin.ts';
-import { writeSeenBin } from '../shared/src/formats/seen-bin.ts';
-import { writeSimilarBin } from '../shared/src/formats/similar-bin.ts';
-import { writeUsersBin } from '../shared/src/formats/users-bin.ts';
-import { digestOf } from '../shared/src/formats/verify.ts';
-import { sha256 } from '../shared/src/formats/web.ts';
 import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { topK } from '../shared/src/kernels/top-k.ts';
 import { l2NormalizeRows, matVec } from '../shared/src/kernels/vectors.ts';
-import { CLASSIC_GENRE_COUNT, GENRES } from '../shared/src/schemas/genres.ts';
+import { CLASSIC_GENRE_COUNT } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
-import { buildServingOnnx } from '../trainer/src/export/onnx/serving-graph.ts';
 import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
+import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
+import type { RatingsTable } from '../trainer/src/data/types.ts';
 import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
 
@@ -100,95 +94,55 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
     return mask >>> 0;
   });
   const seen: Int32Array[] = [];
-  const counts = new Int32Array(numMovies);
   for (let u = 0; u < numUsers; u++) {
     const set = new Set<number>();
     // Skewed towards low indices so popularity is not uniform.
     while (set.size < Math.min(options.seenPerUser, numMovies)) set.add(Math.floor(numMovies * rand() ** 2));
     const list = Int32Array.from(set).sort();
-    for (const m of list) counts[m] = (counts[m] as number) + 1;
     seen.push(list);
   }
-  const seenOffsets = new Uint32Array(numUsers);
-  let total = 0;
-  seen.forEach((list, u) => {
-    seenOffsets[u] = total;
-    total += list.length;
-  });
-  const seenFlat = new Int32Array(total);
-  seen.forEach((list, u) => seenFlat.set(list, seenOffsets[u] as number));
-  const overall = Int32Array.from({ length: numMovies }, (_, m) => m).sort(
-    (a, b) => (counts[b] as number) - (counts[a] as number) || a - b,
-  );
-  const genreOffsets = new Uint32Array(GENRES.length + 1);
-  const genreLists = GENRES.map((_, g) =>
-    Array.from(overall).filter((m) => ((genres[m] as number) >>> g) & 1),
-  );
-  genreLists.forEach((list, g) => (genreOffsets[g + 1] = (genreOffsets[g] as number) + list.length));
-  const norm = l2NormalizeRows(weights.movieEmb, numMovies, dim);
-  const files = new Map<string, Uint8Array>();
-  files.set('model.onnx', buildServingOnnx(weights));
-  files.set(
-    'movies.bin',
-    writeMoviesBin({ numMovies, dim, norm, emb: weights.movieEmb, bias: weights.movieBias }),
-  );
-  files.set(
-    'movies.json',
-    json({
-      schema: 1,
-      genreVocabulary: [...GENRES],
-      ids: Array.from(movieIds),
+  // The version itself comes from the real exporter: a rating table whose training rows are the seen lists.
+  const rows = seen.reduce((n, list) => n + list.length, 0);
+  const table: RatingsTable = {
+    users: new Int32Array(rows),
+    movies: new Int32Array(rows),
+    ratings: new Float32Array(rows).fill(4),
+    timestamps: new Uint32Array(rows),
+    count: rows,
+    userIds,
+    movieIds,
+    scale: { min: 1, max: 5, step: 1 },
+    movieInfo: {
       titles: Array.from(movieIds, (id) => `Movie ${id}`),
-      genreMasks: Array.from(genres),
-      years: Array.from(movieIds, (_, m) => (m % 11 === 0 ? null : 1950 + (m % 70))),
-      ratingCounts: Array.from(counts),
-      meanRatings: Array.from(counts, (c) => (c > 0 ? 3.5 : null)),
-    }),
-  );
-  files.set(
-    'users.bin',
-    writeUsersBin({
-      dim,
-      ids: userIds,
-      bias: weights.userBias,
-      vecs: weights.userEmb,
-      seenOffsets,
-      seenCounts: Uint32Array.from(seen, (l) => l.length),
-    }),
-  );
-  files.set('seen.bin', writeSeenBin(seenFlat, numMovies));
-  files.set(
-    'popularity.bin',
-    writePopularityBin({ overall, genreOffsets, genreMovies: Int32Array.from(genreLists.flat()) }),
-  );
-  const similarK = options.similarK ?? 0;
-  if (similarK > 0) files.set('similar.bin', writeSimilarBin(similarTables(norm, numMovies, dim, similarK)));
-  const ratingScale = { min: 1, max: 5, step: 1 };
-  const fileEntries: Record<string, { bytes: number; sha256: string }> = {};
-  for (const [name, bytes] of files) fileEntries[name] = await digestOf(bytes);
-  const manifest = {
-    schema: 1,
-    version: options.version,
-    created: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-    model: { arch: options.arch, hidden: options.hidden, mu: weights.mu, ratingScale },
-    dims: { users: numUsers, movies: numMovies, dim, similarK },
-    counts: {
-      trainRatings: total,
-      seen: total,
-      unratedMovies: counts.filter((c) => c === 0).length,
-      untrainedUsers: 0,
+      genres,
+      years: Int32Array.from(movieIds, (_, m) => (m % 11 === 0 ? 0 : 1950 + (m % 70))),
     },
-    fingerprints: {
-      data: await sha256(seenFlat.length ? new Uint8Array(seenFlat.buffer) : json(0)),
-      weights: await sha256(new Uint8Array(weights.movieEmb.buffer)),
-    },
-    training: { backend: 'random', config: { seed } },
-    metrics: { test: { rmse: 0.9 } },
-    files: fileEntries,
+    source: { format: 'edge-fixture', path: `fixture:${options.version}` },
   };
-  // Checked here so a schema change shows up as a fixture error, not as a Worker that refuses the version.
+  let row = 0;
+  seen.forEach((list, u) => {
+    for (const m of list) {
+      table.users[row] = u;
+      table.movies[row++] = m;
+    }
+  });
+  const built = await buildVersion({
+    weights,
+    table,
+    trainRows: Int32Array.from({ length: rows }, (_, r) => r),
+    config: { seed },
+    metrics: { test: { rmse: 0.9 } },
+    backend: 'random weights',
+    created: new Date(Date.UTC(2026, 0, 1)),
+    similarK: options.similarK ?? 0,
+    int8: false,
+  });
+  // Tests name their versions; the manifest is not among the hashed files, so renaming is one field.
+  const manifest = { ...built.manifest, version: options.version };
   parseManifest(manifest);
-  files.set('manifest.json', json(manifest));
+  const files = new Map(built.files).set('manifest.json', json(manifest));
+  const norm = l2NormalizeRows(weights.movieEmb, numMovies, dim);
+  const ratingScale = table.scale;
   return {
     options,
     weights,
@@ -201,18 +155,6 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
     norm,
     ratingScale,
   };
-}
-
-function similarTables(norm: Float32Array, numMovies: number, dim: number, k: number) {
-  const indices = new Int32Array(numMovies * k);
-  const scores = new Float32Array(numMovies * k);
-  for (let m = 0; m < numMovies; m++) {
-    const cos = matVec(norm, numMovies, dim, norm.subarray(m * dim, (m + 1) * dim));
-    const best = topK(cos, k, { sorted: Int32Array.of(m) });
-    indices.set(best.indices, m * k);
-    scores.set(best.scores, m * k);
-  }
-  return { numMovies, k, indices, scores };
 }
 
 /** Puts a version's files into the bucket, manifest.json last (what publish does). */
