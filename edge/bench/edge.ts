@@ -171,9 +171,7 @@ async function main(): Promise<void> {
       buildFixture({ version: 'bench-hybrid-dot', arch: 'hybrid', seed: 202, embeddingScale: 4, ...SHAPE }),
     ]),
   );
-  out(
-    `built 3 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())} on ${2} cores`,
-  );
+  out(`built 3 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`);
   const persist = await makeTempDir('marquee-edge-bench-');
   const rows: [string, string][] = [];
   const row = (k: string, v: string) => {
