@@ -4,6 +4,7 @@
  * (and benchmarks) fill through Miniflare's API.
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,12 +31,15 @@ export interface WorkerBundle {
 let built: Promise<WorkerBundle> | undefined;
 
 /**
- * Builds the Worker with `wrangler deploy --dry-run --outdir` (once per process).
+ * Builds the Worker with `wrangler deploy --dry-run --outdir` into a temp directory (once per process; removed when
+ * the process exits).
  * @throws Error with wrangler's output when the build fails
  */
 export function buildWorker(): Promise<WorkerBundle> {
   built ??= (async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'marquee-edge-build-'));
+    // One bundle serves every Worker this process starts; it goes when the process does.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     let stdout: string;
     try {
       ({ stdout } = await promisify(execFile)(
@@ -130,13 +134,6 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     url,
     dispose: () => mf.dispose(),
   };
-}
-
-/** Removes the bundle directory (call from a global teardown if desired). */
-export async function removeBuild(): Promise<void> {
-  if (built === undefined) return;
-  const { dir } = await built;
-  await rm(dir, { recursive: true, force: true });
 }
 
 /** Pids of the workerd processes this Node process started. */
