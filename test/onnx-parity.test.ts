@@ -114,7 +114,7 @@ for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
 }
 
 describe('ONNX serving graph at the lowest supported opset (13)', () => {
-  it('runs on both runtimes with the same results', async () => {
+  it('runs on both runtimes (and without the U = 1 branch) with the same results', async () => {
     const w = randomWeights({
       arch: 'hybrid',
       numUsers: 50,
@@ -123,15 +123,27 @@ describe('ONNX serving graph at the lowest supported opset (13)', () => {
       hidden: [32, 16],
       seed: 9,
     });
-    const model = buildServingOnnx(w, { opset: 13 });
     const users = Int32Array.from({ length: 500 }, (_, k) => (k * 7) % w.numUsers);
     const movies = Int32Array.from({ length: 500 }, (_, k) => (k * 13) % w.numMovies);
     const reference = predictReference(w, users, movies);
-    for (const create of [createNodeSession, createWebSession]) {
-      const session = await create(model, w.dim);
+    // One user (the graph's U = 1 branch) against every movie.
+    const allMovies = Int32Array.from({ length: w.numMovies }, (_, m) => m);
+    const oneUser = new Int32Array(w.numMovies).fill(3);
+    const oneUserReference = predictReference(w, oneUser, allMovies);
+    for (const [create, singleUserBranch] of [
+      [createNodeSession, true],
+      [createWebSession, true],
+      [createWebSession, false],
+    ] as const) {
+      const session = await create(buildServingOnnx(w, { opset: 13, singleUserBranch }), w.dim);
       const diff = maxAbsDiff(await session.score(servingInputs(w, users, movies)), reference);
+      const oneUserDiff = maxAbsDiff(
+        await session.score(servingInputs(w, oneUser, allMovies)),
+        oneUserReference,
+      );
       await session.release();
       expect(diff).toBeLessThan(TOLERANCE);
+      expect(oneUserDiff).toBeLessThan(TOLERANCE);
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   AttributeType,
   DataType,
   type OnnxAttribute,
+  type OnnxGraph,
   type OnnxNode,
   type OnnxTensor,
   type OnnxValueInfo,
@@ -93,5 +94,35 @@ export function node(
     input: [...input],
     output: [...output],
     attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+  };
+}
+
+/**
+ * An If node: `cond` (bool, one element) picks which branch computes `output`. Each branch is a subgraph
+ * without inputs that reads values of the enclosing graph by name and has one output per entry of `output`
+ * (same order, same element type; shapes may differ between the branches).
+ */
+export function ifNode(
+  cond: string,
+  output: readonly string[],
+  thenBranch: OnnxGraph,
+  elseBranch: OnnxGraph,
+): OnnxNode {
+  for (const [which, branch] of [
+    ['then', thenBranch],
+    ['else', elseBranch],
+  ] as const) {
+    if (branch.output.length !== output.length) {
+      throw new RangeError(
+        `If ${output[0] ?? ''}: the ${which} branch has ${branch.output.length} outputs (expected ${output.length})`,
+      );
+    }
+  }
+  return {
+    ...node('If', [cond], output),
+    attribute: [
+      { name: 'then_branch', type: AttributeType.GRAPH, g: thenBranch },
+      { name: 'else_branch', type: AttributeType.GRAPH, g: elseBranch },
+    ],
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Measures the ONNX export for a 10,000-movie × 64-dim model (hidden 128, 64, 32): graph build time, .onnx size,
  * and onnxruntime-web (wasm, 1 thread, in Node) latency of scoring one user against 10,000 movies (exhaustive
- * top-N) and 1,000 movies (a candidate re-rank); onnxruntime-node for comparison. Prints medians.
+ * top-N) and 1,000 movies (a candidate re-rank), next to the same graph without its U = 1 branch (timed in
+ * turns); onnxruntime-node for comparison. Prints medians.
  *   npx tsx trainer/src/export/onnx/measure.ts [--runs N]
  */
 import { performance } from 'node:perf_hooks';
 import { predictReference } from '../../model/reference.ts';
 import type { Arch } from '../../model/weights.ts';
-import { createNodeSession, createWebSession } from './ort-sessions.ts';
+import { createNodeSession, createWebSession, type ServingSession } from './ort-sessions.ts';
 import { precomputeMovieSide } from './movie-side.ts';
 import { randomWeights } from './random-weights.ts';
 import { buildServingOnnx } from './serving-graph.ts';
@@ -35,16 +36,21 @@ function timeSync(runs: number, f: () => void): number {
 
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
 
-/** Median and minimum wall time of one call (the minimum approximates an uncontended machine). */
-async function latency(call: () => Promise<unknown>): Promise<string> {
-  for (let i = 0; i < 3; i++) await call(); // warm-up: first runs allocate arenas
-  const times: number[] = [];
+/**
+ * Median and minimum wall time of each call, the calls taking turns run by run so that load from other jobs on
+ * the shared machine hits all of them alike (the minimum approximates an uncontended machine).
+ */
+async function interleaved(calls: readonly (() => Promise<unknown>)[]): Promise<string[]> {
+  for (const call of calls) for (let i = 0; i < 3; i++) await call(); // warm-up: first runs allocate arenas
+  const times = calls.map((): number[] => []);
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await call();
-    times.push(performance.now() - t0);
+    for (const [k, call] of calls.entries()) {
+      const t0 = performance.now();
+      await call();
+      times[k]?.push(performance.now() - t0);
+    }
   }
-  return `${fmt(median(times))} (min ${fmt(Math.min(...times))})`;
+  return times.map((t) => `${fmt(median(t))} (min ${fmt(Math.min(...t))})`);
 }
 
 for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
@@ -75,24 +81,34 @@ for (const arch of ['dcf', 'hybrid'] as const satisfies readonly Arch[]) {
   );
   const reference = predictReference(w, new Int32Array(all.length).fill(user), all);
 
+  // The graph as exported, and without its U = 1 branch (every user-side value gathered per pair) to compare.
+  const plain = buildServingOnnx(w, { singleUserBranch: false });
   for (const [runtime, create] of [
     ['onnxruntime-web (wasm, 1 thread)', createWebSession],
     ['onnxruntime-node (cpu)', createNodeSession],
   ] as const) {
     const session = await create(model, w.dim);
+    const plainSession = await create(plain, w.dim);
     const got = await session.score(topN);
     let err = 0;
     for (let m = 0; m < got.length; m++)
       err = Math.max(err, Math.abs((got[m] ?? NaN) - (reference[m] ?? NaN)));
-    const t10k = await latency(() => session.score(topN));
-    const t10kChunked = await latency(async () => {
-      for (const chunk of chunks) await session.score(chunk);
-    });
-    const t1k = await latency(() => session.score(rerank));
     console.log(`  ${runtime} (median of ${RUNS}; max |err| vs reference ${err.toExponential(1)}):`);
-    console.log(`    1 user × 10,000 movies, one call    ${t10k}`);
-    console.log(`    1 user × 10,000 movies, 10 × 1,000  ${t10kChunked}`);
-    console.log(`    1 user × 1,000 movies (re-rank)     ${t1k}`);
+    console.log(`    ${''.padEnd(34)} ${'exported'.padEnd(26)} without the U = 1 branch`);
+    for (const [label, call] of [
+      ['1 user × 10,000 movies, one call', (s: ServingSession) => s.score(topN)],
+      [
+        '1 user × 10,000 movies, 10 × 1,000',
+        async (s: ServingSession) => {
+          for (const chunk of chunks) await s.score(chunk);
+        },
+      ],
+      ['1 user × 1,000 movies (re-rank)', (s: ServingSession) => s.score(rerank)],
+    ] as const) {
+      const [exported, without] = await interleaved([() => call(session), () => call(plainSession)]);
+      console.log(`    ${label.padEnd(34)} ${(exported ?? '').padEnd(26)} ${without ?? ''}`);
+    }
     await session.release();
+    await plainSession.release();
   }
 }

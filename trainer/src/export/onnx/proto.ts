@@ -8,8 +8,8 @@ import protobuf from 'protobufjs';
 /** TensorProto.DataType values used by Marquee. */
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
 
-/** AttributeProto.AttributeType values used by Marquee. */
-export const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
+/** AttributeProto.AttributeType values used by Marquee (GRAPH: the branches of an If node). */
+export const AttributeType = { FLOAT: 1, INT: 2, GRAPH: 5, INTS: 7 } as const;
 
 export interface OnnxTensor {
   name: string;
@@ -25,6 +25,8 @@ export interface OnnxAttribute {
   i?: number;
   f?: number;
   ints?: number[];
+  /** A subgraph (GRAPH attributes); it may read any value of the enclosing graph by name. */
+  g?: OnnxGraph;
 }
 
 export interface OnnxNode {

@@ -60,6 +60,17 @@ describe('buildServingOnnx round trip', () => {
       const known = new Set([...graph.input.map((i) => i.name), ...graph.initializer.map((i) => i.name)]);
       for (const n of graph.node) {
         for (const input of n.input) expect(known.has(input), `${n.name} reads ${input}`).toBe(true);
+        // If branches read values of the enclosing graph that exist before the If node.
+        for (const branch of n.attribute.flatMap((a) => (a.g ? [a.g] : []))) {
+          const inBranch = new Set(known);
+          for (const inner of branch.node) {
+            for (const input of inner.input)
+              expect(inBranch.has(input), `${inner.name} reads ${input}`).toBe(true);
+            for (const output of inner.output) inBranch.add(output);
+          }
+          for (const output of branch.output) expect(inBranch.has(output.name)).toBe(true);
+          expect(branch.output).toHaveLength(n.output.length);
+        }
         for (const output of n.output) {
           expect(known.has(output), `${output} produced twice`).toBe(false);
           known.add(output);
@@ -68,6 +79,16 @@ describe('buildServingOnnx round trip', () => {
       expect(known.has('rating')).toBe(true);
       expect(graph.node.some((n) => n.opType === 'BatchNormalization' || n.opType === 'Dropout')).toBe(false);
     }
+  });
+
+  it('has the U = 1 If branch by default and none with singleUserBranch: false', () => {
+    const ops = (options: { singleUserBranch?: boolean }): string[] =>
+      decodeModel(buildServingOnnx(small('hybrid'), options)).graph.node.map((n) => n.opType);
+    expect(ops({}).filter((op) => op === 'If')).toHaveLength(1);
+    const plain = ops({ singleUserBranch: false });
+    expect(plain).not.toContain('If');
+    // user_hidden, user_bias and user_vec (hybrid) plus movie_pre, movie_bias and movie_emb.
+    expect(plain.filter((op) => op === 'Gather')).toHaveLength(6);
   });
 
   it('honours the opset option and rejects opsets outside 13..17 with a UsageError', () => {

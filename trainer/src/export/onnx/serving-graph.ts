@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../../../../shared/src/errors.ts';
 import type { Arch, ModelWeights } from '../../model/weights.ts';
-import { floatTensor, int64Tensor, node, tensorValueInfo } from './graph-helpers.ts';
+import { floatTensor, ifNode, int64Tensor, node, tensorValueInfo } from './graph-helpers.ts';
 import { precomputeMovieSide, type MovieSide } from './movie-side.ts';
 import {
   DataType,
@@ -26,6 +26,11 @@ export const IR_VERSION = 8;
 export interface ServingOnnxOptions {
   /** ONNX default-domain opset, MIN_OPSET..MAX_OPSET (default MAX_OPSET). */
   opset?: number;
+  /**
+   * Whether calls with one user (U = 1) skip the per-pair gathers of the user side (default true; see
+   * {@link buildServingGraph}). false builds the plain graph that always gathers, so measure.ts can time both.
+   */
+  singleUserBranch?: boolean;
 }
 
 /** What the graph builder needs besides the movie-side tables. */
@@ -35,13 +40,65 @@ export interface ServingGraphSpec {
   numMovies: number;
   /** [numMovies, dim]; read for hybrid only. */
   movieEmb: Float32Array;
+  /** See {@link ServingOnnxOptions.singleUserBranch} (default true). */
+  singleUserBranch?: boolean;
+}
+
+/** [U, ...] user-side values and the per-pair names they are gathered into (axis 0, by pair_user). */
+function userSideValues(spec: ServingGraphSpec, h1: number): { from: string; to: string; dims: number[] }[] {
+  const values = [
+    { from: 'user_hidden', to: 'pair_user_hidden', dims: [h1] },
+    { from: 'user_bias', to: 'pair_user_bias', dims: [] },
+  ];
+  if (spec.arch === 'hybrid') values.push({ from: 'user_vec', to: 'pair_user_vec', dims: [spec.dim] });
+  return values;
+}
+
+/**
+ * The user side per pair. Plain: one Gather by pair_user per value, [B, ...]. With the single-user branch, an If
+ * on U = 1 passes the [1, ...] rows through instead and the Add/Mul that consume them broadcast: top-N calls
+ * (U = 1) then skip writing and re-reading B copies of the user's [H1] hidden row, a third of the graph's time
+ * outside the dense layers (measure.ts). Valid pair_user values are all 0 when U = 1, so both paths give the
+ * same numbers; the branch just does not read pair_user (an out-of-range index goes unnoticed instead of failing).
+ */
+function userSideNodes(
+  spec: ServingGraphSpec,
+  h1: number,
+): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
+  const values = userSideValues(spec, h1);
+  const gathers = values.map((v) => node('Gather', [v.from, 'pair_user'], [v.to], { axis: 0 }));
+  if (spec.singleUserBranch === false) return { nodes: gathers, initializers: [] };
+  const branch = (name: string, rows: number | string, nodes: OnnxNode[]): OnnxGraph => ({
+    name,
+    node: nodes,
+    initializer: [],
+    input: [],
+    output: nodes.map((n, k) =>
+      tensorValueInfo(n.output[0] ?? '', DataType.FLOAT, [rows, ...(values[k]?.dims ?? [])]),
+    ),
+  });
+  const passThrough = values.map((v) => node('Identity', [v.from], [`one_${v.to}`]));
+  const gathered = values.map((v) => node('Gather', [v.from, 'pair_user'], [`all_${v.to}`], { axis: 0 }));
+  return {
+    nodes: [
+      node('Shape', ['user_vec'], ['user_vec_shape']),
+      node('Gather', ['user_vec_shape', 'zero'], ['num_users'], { axis: 0 }),
+      node('Equal', ['num_users', 'one'], ['single_user']),
+      ifNode(
+        'single_user',
+        values.map((v) => v.to),
+        branch('single_user', 1, passThrough),
+        branch('gathered', 'B', gathered),
+      ),
+    ],
+    initializers: [int64Tensor('zero', [], [0]), int64Tensor('one', [], [1])],
+  };
 }
 
 /** The contract's per-pair e_user·e_movie term (hybrid). */
 function dotNodes(): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
   return {
     nodes: [
-      node('Gather', ['user_vec', 'pair_user'], ['pair_user_vec'], { axis: 0 }),
       node('Gather', ['movie_emb', 'pair_movie'], ['pair_movie_emb'], { axis: 0 }),
       node('Mul', ['pair_user_vec', 'pair_movie_emb'], ['pair_product']),
       node('ReduceSum', ['pair_product', 'dot_axes'], ['pair_dot'], { keepdims: 0 }),
@@ -53,6 +110,8 @@ function dotNodes(): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
 /**
  * The ONNX graph (without model header) for the given movie-side tables.
  * Inputs: user_vec f32 [U, dim], user_bias f32 [U], pair_user i64 [B], pair_movie i64 [B]; output rating f32 [B].
+ * Dense layers are Gemm nodes (weights [in, out]): MatMul + Add measured the same, since onnxruntime fuses it into
+ * Gemm, and a transposed layout ([out, in] with transB) was slower.
  */
 export function buildServingGraph(side: MovieSide, spec: ServingGraphSpec): OnnxGraph {
   const { dim, numMovies } = spec;
@@ -62,11 +121,13 @@ export function buildServingGraph(side: MovieSide, spec: ServingGraphSpec): Onnx
     floatTensor('movie_bias', [numMovies], side.movieBiasWithMu),
     floatTensor('user_w1', [dim, h1], side.userW1),
   ];
+  const userSide = userSideNodes(spec, h1);
+  initializers.push(...userSide.initializers);
   const nodes: OnnxNode[] = [
     node('MatMul', ['user_vec', 'user_w1'], ['user_hidden']),
-    node('Gather', ['user_hidden', 'pair_user'], ['pair_user_hidden'], { axis: 0 }),
+    ...userSide.nodes,
     node('Gather', ['movie_pre', 'pair_movie'], ['pair_movie_pre'], { axis: 0 }),
-    node('Add', ['pair_user_hidden', 'pair_movie_pre'], ['layer0_linear']),
+    node('Add', ['pair_movie_pre', 'pair_user_hidden'], ['layer0_linear']),
   ];
   let h = 'layer0_linear';
   side.foldedLayers.forEach((layer, k) => {
@@ -81,7 +142,6 @@ export function buildServingGraph(side: MovieSide, spec: ServingGraphSpec): Onnx
   initializers.push(int64Tensor('flat_shape', [1], [-1]));
   nodes.push(
     node('Reshape', [h, 'flat_shape'], ['mlp']),
-    node('Gather', ['user_bias', 'pair_user'], ['pair_user_bias'], { axis: 0 }),
     node('Gather', ['movie_bias', 'pair_movie'], ['pair_movie_bias'], { axis: 0 }),
     node('Add', ['mlp', 'pair_user_bias'], ['mlp_user']),
   );
@@ -126,9 +186,9 @@ export function buildServingOnnx(weights: ModelWeights, options: ServingOnnxOpti
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: opset }],
     producerName: 'marquee',
-    producerVersion: 'serving-graph 1',
+    producerVersion: 'serving-graph 2',
     docString: 'Marquee serving graph: rating[b] for pairs (user_vec[pair_user[b]], movie pair_movie[b]).',
-    graph: buildServingGraph(side, weights),
+    graph: buildServingGraph(side, { ...weights, singleUserBranch: options.singleUserBranch ?? true }),
     metadataProps: [
       { key: 'marquee.arch', value: weights.arch },
       { key: 'marquee.dim', value: String(weights.dim) },
