@@ -56,9 +56,12 @@ export interface Ranked {
   indices: Int32Array;
   ratings: Float32Array;
   strategy: Strategy;
-  /** Movies the graph scored. */
+  /** Eligible movies the graph scored (ineligible ones scored along with the whole catalogue are not counted). */
   scored: number;
 }
+
+/** Exhaustive ranking scores the whole catalogue when at most this share of it is ineligible. */
+const ALL_MOVIES_WASTE = 0.02;
 
 /** First batch of the pruned strategy; each further batch doubles. */
 const FIRST_BATCH = 256;
@@ -84,10 +87,12 @@ export function scoreMovies(
   user: UserVector,
   candidates: Int32Array | 'all',
 ): Promise<Float32Array> {
+  const whole = wholeCataloguePairs(ctx.catalog);
+  // pair_user is all zeros either way (one user), so a view of the cached zeros serves any candidate count.
   const pairs =
     candidates === 'all'
-      ? wholeCataloguePairs(ctx.catalog)
-      : { movies: toInt64(candidates), user: filledInt64(candidates.length, 0) };
+      ? whole
+      : { movies: toInt64(candidates), user: whole.user.subarray(0, candidates.length) };
   return ctx.model.score({
     userVec: user.vec,
     userBias: Float32Array.of(user.bias),
@@ -140,16 +145,24 @@ export async function rankMovies(
   const score = async (movies: Int32Array | 'all'): Promise<void> => {
     const ratings = await scoreMovies(ctx, user, movies);
     if (movies === 'all') {
-      // Ineligible movies keep NaN so topK skips them.
-      for (let m = 0; m < ratings.length; m++) if (proxy[m] === proxy[m]) full[m] = ratings[m] as number;
+      // Ineligible movies keep NaN so topK skips them (and do not count as scored).
+      for (let m = 0; m < ratings.length; m++) {
+        if (proxy[m] === proxy[m]) {
+          full[m] = ratings[m] as number;
+          scored++;
+        }
+      }
     } else {
       for (let i = 0; i < movies.length; i++) full[movies[i] as number] = ratings[i] as number;
+      scored += ratings.length;
     }
-    scored += ratings.length;
   };
   if (!pruned) {
     const candidates = eligible(proxy);
-    await score(candidates.length === catalog.numMovies ? 'all' : candidates);
+    // When few movies are ineligible (a user's rated movies), scoring them too is cheaper than building index
+    // tensors for the rest: the cached whole-catalogue pairs are reused and ineligible ratings stay NaN.
+    const wasted = catalog.numMovies - candidates.length;
+    await score(wasted <= catalog.numMovies * ALL_MOVIES_WASTE ? 'all' : candidates);
   } else {
     // Visit movies in proxy order, selecting each next batch with a bounded heap rather than sorting all movies:
     // most users settle within the first batch or two.
