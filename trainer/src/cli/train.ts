@@ -38,7 +38,7 @@ interface TrainFlags {
   hidden: number[];
   dropout: number;
   inputDropout: number;
-  batchNorm: boolean;
+  batchNorm?: boolean;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -47,6 +47,7 @@ interface TrainFlags {
   biasDecay: number;
   l2: number;
   biasL2: number;
+  implicit: number;
   lrSchedule: LrScheduleName;
   patience: number;
   valFraction: number;
@@ -135,6 +136,7 @@ export function trainCommand(): Command {
       numberFlag(0, 1, true),
       dm.inputDropout,
     )
+    .option('--batch-norm', `batch norm in the hidden layers (default: ${dm.batchNorm ? 'on' : 'off'})`)
     .option('--no-batch-norm', 'no batch norm in the hidden layers')
     .option('--epochs <n>', 'most epochs (early stopping usually ends sooner)', intFlag(1, 100_000), d.epochs)
     .option('--batch-size <n>', 'ratings per step', intFlag(2, 1 << 20), d.batchSize)
@@ -159,9 +161,16 @@ export function trainCommand(): Command {
     )
     .option(
       '--l2 <lambda>',
-      'L2 penalty per rating on the embeddings and biases it uses',
-      numberFlag(0, 100),
+      "L2 prior on each user's and movie's embedding (as in ALS: λ·Σ|e|² added to the summed squared error)",
+      numberFlag(0, 1e6),
       d.l2,
+    )
+    .option('--bias-l2 <lambda>', "L2 prior on each user's and movie's bias", numberFlag(0, 1e6), d.biasL2)
+    .option(
+      '--implicit <alpha>',
+      'weight of the implicit-feedback part of user embeddings: alpha × mean embedding of the movies rated (0 = off)',
+      numberFlag(0, 100),
+      d.implicit,
     )
     .option(
       '--lr-schedule <name>',
@@ -224,6 +233,7 @@ Examples:
         biasDecay: flags.biasDecay,
         l2: flags.l2,
         biasL2: flags.biasL2,
+        implicit: flags.implicit,
         lrSchedule: flags.lrSchedule,
         patience: flags.patience,
         valFraction: flags.valFraction,
@@ -234,7 +244,7 @@ Examples:
           hidden: flags.hidden,
           dropout: flags.dropout,
           inputDropout: flags.inputDropout,
-          batchNorm: flags.batchNorm,
+          batchNorm: flags.batchNorm ?? dm.batchNorm,
         },
       });
       const load: LoadSpec = {};

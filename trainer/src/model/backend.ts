@@ -33,6 +33,8 @@ const NATIVE_PACKAGES: Record<'gpu' | 'node', string> = {
 };
 
 let current: BackendInfo | undefined;
+/** setWasmPaths throws once the wasm backend has initialised, so it is called once per process. */
+let wasmPathsSet = false;
 
 async function loadNative(kind: 'gpu' | 'node'): Promise<BackendInfo> {
   const pkg = NATIVE_PACKAGES[kind];
@@ -52,9 +54,12 @@ async function loadNative(kind: 'gpu' | 'node'): Promise<BackendInfo> {
 async function loadWasm(): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Load the .wasm binaries from node_modules by file path: no network, whatever the working directory.
-  const require = createRequire(import.meta.url);
-  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  wasm.setWasmPaths(dist + path.sep);
+  if (!wasmPathsSet) {
+    const require = createRequire(import.meta.url);
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    wasm.setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;

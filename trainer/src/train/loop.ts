@@ -10,6 +10,7 @@ import { predictTf } from '../model/infer.ts';
 import { cloneWeights, initWeights } from '../model/init.ts';
 import { modelRng, shuffleInPlace } from '../model/random.ts';
 import type { ModelWeights } from '../model/weights.ts';
+import { implicitOffsets, withUserOffsets } from './implicit.ts';
 import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
@@ -190,12 +191,19 @@ export async function trainModel(
     valMovies[i] = table.movies[validation[i]!]!;
   }
   const order = new Int32Array(train.length);
+  const implicit = options.implicit > 0;
+  const offsets = implicit ? new Float32Array(numUsers * options.model.dim) : undefined;
+  const folded = implicit ? new Float32Array(numUsers * options.model.dim) : undefined;
   try {
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
       order.set(train);
       shuffleInPlace(order, modelRng(options.seed, 'shuffle', epoch));
       const dropoutRng = modelRng(options.seed, 'dropout', epoch);
+      if (offsets) {
+        implicitOffsets(weights, table.users, table.movies, train, counts.users, options.implicit, offsets);
+        step.userOffset = offsets;
+      }
       const lr = schedule.lr;
       hooks.onEpochStart?.(epoch, batches, lr);
       let lossSum = 0;
@@ -226,8 +234,10 @@ export async function trainModel(
         }
       }
       const trainSeconds = (performance.now() - started) / 1000;
+      // The model as it predicts: user embeddings with the implicit part of this epoch folded in.
+      const effective = offsets && folded ? withUserOffsets(weights, offsets, folded) : weights;
       const val = clippedAccuracy(
-        predictTf(weights, valUsers, valMovies),
+        predictTf(effective, valUsers, valMovies),
         table.ratings,
         validation,
         table.scale,
@@ -240,7 +250,7 @@ export async function trainModel(
         };
       }
       if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
-        best = bestCopy(weights, counts);
+        best = bestCopy(effective, counts);
         bestEpoch = epoch;
         bestValRmse = val.rmse;
         stale = 0;

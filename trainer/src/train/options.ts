@@ -25,6 +25,8 @@ export interface TrainOptions {
   l2: number;
   /** L2 prior on each user's and movie's bias. */
   biasL2: number;
+  /** Weight α of the implicit-feedback part of user embeddings (0 = off; see implicit.ts). */
+  implicit: number;
   lrSchedule: LrScheduleName;
   /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
   patience: number;
@@ -45,14 +47,15 @@ export type TrainOptionsInput = Partial<Omit<TrainOptions, 'model' | 'adam'>> & 
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Object.freeze({
   epochs: 40,
   batchSize: 1024,
-  lr: 2e-3,
-  weightDecay: 1e-4,
-  embeddingDecay: 0.05,
-  biasDecay: 0.01,
-  l2: 0,
-  biasL2: 0,
+  lr: 5e-3,
+  weightDecay: 0.5,
+  embeddingDecay: 0,
+  biasDecay: 0,
+  l2: 20,
+  biasL2: 5,
+  implicit: 0,
   lrSchedule: 'plateau',
-  patience: 4,
+  patience: 3,
   valFraction: 0.1,
   seed: 42,
   adam: DEFAULT_ADAM,
@@ -87,6 +90,7 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
   check(inRange(o.biasDecay, 0, 100), '--bias-decay', 'a number in [0, 100]', o.biasDecay);
   check(inRange(o.l2, 0, 1e6), '--l2', 'a number in [0, 1000000]', o.l2);
   check(inRange(o.biasL2, 0, 1e6), '--bias-l2', 'a number in [0, 1000000]', o.biasL2);
+  check(inRange(o.implicit, 0, 100), '--implicit', 'a number in [0, 100]', o.implicit);
   check(
     (LR_SCHEDULES as readonly string[]).includes(o.lrSchedule),
     '--lr-schedule',

@@ -81,6 +81,11 @@ export class TrainStep {
   private readonly userGrads: SparseRowGrads;
   private readonly movieGrads: SparseRowGrads;
   private readonly muArr = new Float32Array(1);
+  /**
+   * Added to every gathered user embedding when set ([numUsers, dim]): the implicit-feedback part of the user
+   * representation (see implicit.ts), recomputed by the loop each epoch. Gradients reach only the free part.
+   */
+  userOffset: Float32Array | undefined = undefined;
   /** 1 / training ratings per user and movie (the L2 prior is spread over a row's uses). */
   private readonly invUserCount: Float32Array;
   private readonly invMovieCount: Float32Array;
@@ -139,14 +144,16 @@ export class TrainStep {
     const inSize = 2 * d;
     const { x, xIn, xT, inMask } = this;
     const { users, movies, ratings } = cols;
+    const { userEmb, movieEmb } = w;
+    const offset = this.userOffset;
     for (let i = 0; i < B; i++) {
       const row = order[start + i]!;
       const u = users[row]! * d;
       const m = movies[row]! * d;
       const base = i * inSize;
       for (let k = 0; k < d; k++) {
-        x[base + k] = w.userEmb[u + k]!;
-        x[base + d + k] = w.movieEmb[m + k]!;
+        x[base + k] = offset ? userEmb[u + k]! + offset[u + k]! : userEmb[u + k]!;
+        x[base + d + k] = movieEmb[m + k]!;
       }
     }
     if (inMask) {
@@ -258,7 +265,7 @@ export class TrainStep {
     // mean-over-batch losses it equals the gradient of λ·|p|² / N, N the number of training ratings.
     const l2 = (2 * this.optimizer.l2) / B;
     const bl2 = (2 * this.optimizer.biasL2) / B;
-    const { invUserCount, invMovieCount } = this;
+    const { invUserCount, invMovieCount, userOffset } = this;
     const w2 = this.weights;
     let muGrad = 0;
     for (let i = 0; i < B; i++) {
@@ -276,6 +283,7 @@ export class TrainStep {
       const base = i * inSize;
       const uo = us * d;
       const mo = ms * d;
+      const uRow = u * d;
       // d(e_u · e_m)/de_u = e_m and vice versa, with the embeddings as gathered (before this step's update).
       const gDot = hybrid ? g : 0;
       const mask = this.inMask;
@@ -285,7 +293,9 @@ export class TrainStep {
         // Input dropout: the MLP saw e·mask, so its gradient reaches e through the mask.
         const du = mask ? dX[base + k]! * mask[base + k]! : dX[base + k]!;
         const dm = mask ? dX[base + d + k]! * mask[base + d + k]! : dX[base + d + k]!;
-        ug.grads[uo + k] = ug.grads[uo + k]! + du + gDot * em + lu * eu;
+        // The prior holds the free part of the user embedding (without the offset) near zero.
+        const free = userOffset ? eu - userOffset[uRow + k]! : eu;
+        ug.grads[uo + k] = ug.grads[uo + k]! + du + gDot * em + lu * free;
         mg.grads[mo + k] = mg.grads[mo + k]! + dm + gDot * eu + lm * em;
       }
     }

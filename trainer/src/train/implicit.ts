@@ -1,0 +1,45 @@
+/**
+ * Implicit feedback in the user representation (the idea of SVD++): which movies a user chose to rate says much
+ * about their taste, whatever the ratings. Each user's embedding is e_u + α · mean(e_m over the movies u rated in
+ * training), where only e_u is free; the mean is recomputed from the current movie embeddings at the start of each
+ * epoch (a stop-gradient, O(training ratings × dim) per epoch). The L2 prior then pulls e_u towards zero, i.e. a
+ * user with few ratings towards "the average of what they watch" instead of towards the average user.
+ *
+ * The exported weights hold the sum, so ModelWeights and every consumer are unchanged.
+ */
+import type { ModelWeights } from '../model/weights.ts';
+
+/**
+ * Writes α · mean(movieEmb[m] for the training rows of u) into `out` ([numUsers, dim]); 0 for users without rows.
+ * @param perUser training rows per user (the counts of model/cold-rows.ts)
+ */
+export function implicitOffsets(
+  w: ModelWeights,
+  users: Int32Array,
+  movies: Int32Array,
+  rows: Int32Array,
+  perUser: Int32Array,
+  alpha: number,
+  out: Float32Array,
+): void {
+  const d = w.dim;
+  const acc = new Float64Array(w.numUsers * d);
+  const emb = w.movieEmb;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const uo = users[r]! * d;
+    const mo = movies[r]! * d;
+    for (let k = 0; k < d; k++) acc[uo + k]! += emb[mo + k]!;
+  }
+  for (let u = 0; u < w.numUsers; u++) {
+    const n = perUser[u]!;
+    const scale = n > 0 ? alpha / n : 0;
+    for (let k = 0; k < d; k++) out[u * d + k] = acc[u * d + k]! * scale;
+  }
+}
+
+/** `w` with the offsets added to its user embeddings (a shallow copy sharing every other array). */
+export function withUserOffsets(w: ModelWeights, offsets: Float32Array, out: Float32Array): ModelWeights {
+  for (let i = 0; i < out.length; i++) out[i] = w.userEmb[i]! + offsets[i]!;
+  return { ...w, userEmb: out };
+}
