@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildVersion, type BuiltVersion } from '../export/artifacts/build-version.ts';
 import { syntheticInput } from '../export/artifacts/synthetic-input.ts';
 import { writeVersionDir } from '../export/artifacts/version-dir.ts';
-import { main } from '../cli/main.ts';
 import { readChannels } from './channels.ts';
 import { fileStore } from './file-store.ts';
 import { listVersions } from './versions.ts';
+import { runCli } from '../cli/test-helpers.ts';
 
 let tmp: string;
 let v1: BuiltVersion;
@@ -20,19 +20,8 @@ let v2: BuiltVersion;
 let dir1: string;
 let dir2: string;
 
-/** Runs the CLI, capturing stdout and stderr. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs the CLI in-process, capturing stdout and stderr. */
+const cli = (...argv: string[]) => runCli(argv);
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'marquee-store-cli-'));

@@ -5,8 +5,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRatings } from '../../data/load/index.ts';
 import { resolveTrainOptions } from '../../train/options.ts';
 import { saveRun, RUN_FORMAT, RUN_VERSION, type RunConfig } from '../../train/run-dir.ts';
@@ -15,22 +14,13 @@ import { readChannels } from '../../store/channels.ts';
 import { listVersions, readVersion } from '../../store/versions.ts';
 import { randomWeights } from '../onnx/random-weights.ts';
 import { readVersionDir } from './version-dir.ts';
+import { runCli } from '../../cli/test-helpers.ts';
 
 let tmp: string;
 let runDir: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs the CLI in-process, capturing stdout and stderr. */
+const cli = (...argv: string[]) => runCli(argv);
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'marquee-from-run-'));
