@@ -186,6 +186,7 @@ describe('with a stable dcf version and a hybrid canary', () => {
       type: 'urn:marquee:problem:unknown-user',
       coldStart: { method: 'POST', href: '/v1/recommendations' },
     });
+    expect(res.headers.get('X-Model-Version')).toBe((res.body as { modelVersion: string }).modelVersion);
   });
 
   it('finds similar movies by cosine (precomputed and scanned agree with the kernels)', async () => {

@@ -2,6 +2,7 @@
 import type { RankingContext } from '../inference/ranking.ts';
 import type { ServingVersion } from '../versions/index.ts';
 import { ProblemError } from './problem.ts';
+import { MODEL_VERSION_HEADER } from './respond.ts';
 
 /** What `rankMovies` needs of a version. */
 export function rankingContext(version: ServingVersion): RankingContext {
@@ -24,6 +25,7 @@ export function unknownMovies(version: ServingVersion, movieIds: readonly number
     `movie${movieIds.length > 1 ? 's' : ''} ${shown} ${movieIds.length > 1 ? 'are' : 'is'} not in model version ` +
       `${version.id} (${version.catalog.numMovies} movies)`,
     { movieIds: movieIds.slice(0, 100), modelVersion: version.id },
+    { [MODEL_VERSION_HEADER]: version.id },
   );
 }
 
@@ -46,5 +48,7 @@ export function unknownUsers(version: ServingVersion, userIds: readonly number[]
         example: { ratings: [{ movieId: version.catalog.ids[0] ?? 1, rating: 4 }], limit: 10 },
       },
     },
+    // The answer depends on the version (a user may exist in the next one), so it names it like any other.
+    { [MODEL_VERSION_HEADER]: version.id },
   );
 }
