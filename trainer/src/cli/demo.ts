@@ -79,8 +79,8 @@ export function demoCommand(): Command {
         '`npm run dev` serves, render the report and query the model.',
     )
     .option('--dir <dir>', 'working directory of the demo (cleared on each run)', 'demo')
-    .option('--users <n>', 'synthetic users', intFlag(50, 1_000_000), 1000)
-    .option('--movies <n>', 'synthetic movies', intFlag(50, 100_000), 500)
+    .option('--users <n>', 'synthetic users', intFlag(50, 1_000_000), 3000)
+    .option('--movies <n>', 'synthetic movies', intFlag(50, 100_000), 1000)
     .option('--epochs <n>', 'most training epochs', intFlag(1, 1000), 15)
     .option('--seed <n>', 'seed of every random choice', intFlag(0, 2 ** 32 - 1), 42)
     .option(
