@@ -13,17 +13,20 @@ import {
 } from '../data/load/index.ts';
 import { DEFAULT_SPLIT_SPEC, parseSplitSpec, SPLIT_SPEC_HELP } from '../data/split/index.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend.ts';
-import { ARCHS, DEFAULT_MODEL_CONFIG, MAX_WIDTH } from '../model/config.ts';
-import type { Arch } from '../model/weights.ts';
+import { ARCHS, DEFAULT_MODEL_CONFIG, MAX_WIDTH, type ModelConfig } from '../model/config.ts';
 import type { LoadSpec } from '../train/data.ts';
-import { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions } from '../train/options.ts';
+import { DEFAULT_TRAIN_OPTIONS, resolveTrainOptions, type TrainOptions } from '../train/options.ts';
 import { formatRate } from '../train/progress.ts';
 import { runTraining, type TrainOutcome } from '../train/run.ts';
 import { RUN_FILES } from '../train/run-dir.ts';
-import { LR_SCHEDULES, type LrScheduleName } from '../train/schedule.ts';
+import { LR_SCHEDULES } from '../train/schedule.ts';
 import { choiceFlag, intFlag, intListFlag, numberFlag } from './flags.ts';
 
-interface TrainFlags {
+/** The hyperparameter flags are TrainOptions' own fields (the model's flattened in), so the two cannot drift. */
+type HyperparameterFlags = Omit<TrainOptions, 'model' | 'adam'> &
+  Pick<ModelConfig, 'arch' | 'dim' | 'hidden' | 'dropout' | 'inputDropout'> & { batchNorm?: boolean };
+
+interface TrainFlags extends HyperparameterFlags {
   data?: string;
   test?: string;
   split: string;
@@ -33,25 +36,6 @@ interface TrainFlags {
   delimiter?: string;
   scale?: string;
   skipInvalid?: boolean;
-  arch: Arch;
-  dim: number;
-  hidden: number[];
-  dropout: number;
-  inputDropout: number;
-  batchNorm?: boolean;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  weightDecay: number;
-  embeddingDecay: number;
-  biasDecay: number;
-  l2: number;
-  biasL2: number;
-  implicit: number;
-  lrSchedule: LrScheduleName;
-  patience: number;
-  valFraction: number;
-  seed: number;
   backend?: BackendChoice;
   resume?: boolean;
   force?: boolean;
