@@ -3,31 +3,8 @@
  * fast path for validation and test metrics during training. Equal to `predictReference` up to float32 rounding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DenseWeights, ModelWeights } from './weights.ts';
-
-/** A dense layer with batch norm folded in: y = x·W + b. */
-export interface FoldedDense {
-  inSize: number;
-  outSize: number;
-  W: Float32Array;
-  b: Float32Array;
-}
-
-/** Folds batch norm into the layer: W' = W·a, b' = (b − mean)·a + β, with a = γ / √(var + ε). */
-export function foldBatchNorm(layer: DenseWeights): FoldedDense {
-  const { inSize, outSize, W, b, bn } = layer;
-  if (!bn) return { inSize, outSize, W, b };
-  const a = new Float32Array(outSize);
-  const b2 = new Float32Array(outSize);
-  for (let j = 0; j < outSize; j++) {
-    a[j] = bn.gamma[j]! / Math.sqrt(bn.movingVariance[j]! + bn.epsilon);
-    b2[j] = (b[j]! - bn.movingMean[j]!) * a[j]! + bn.beta[j]!;
-  }
-  const W2 = new Float32Array(W.length);
-  for (let i = 0; i < inSize; i++)
-    for (let j = 0; j < outSize; j++) W2[i * outSize + j] = W[i * outSize + j]! * a[j]!;
-  return { inSize, outSize, W: W2, b: b2 };
-}
+import { foldBatchNorm } from './fold-batch-norm.ts';
+import type { ModelWeights } from './weights.ts';
 
 /** Rows per tfjs call: large enough to amortise per-op overhead, small enough to stay in cache. */
 export const PREDICT_CHUNK = 4096;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictReference } from '../../model/reference.ts';
 import type { DenseWeights, ModelWeights } from '../../model/weights.ts';
-import { foldBatchNorm } from './fold.ts';
+import { foldBatchNorm } from '../../model/fold-batch-norm.ts';
 import { precomputeMovieHalf, precomputeMovieSide } from './movie-side.ts';
 import { randomWeights } from './random-weights.ts';
 

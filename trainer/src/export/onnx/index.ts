@@ -1,5 +1,5 @@
 /** ONNX export of the serving graph. Runtime sessions (onnxruntime-node/web) live in ort-sessions.ts, not here. */
-export { foldBatchNorm } from './fold.ts';
+export { foldBatchNorm } from '../../model/fold-batch-norm.ts';
 export { precomputeMovieHalf, precomputeMovieSide, type MovieSide } from './movie-side.ts';
 export {
   buildServingGraph,

@@ -5,7 +5,7 @@
  * so the bracket is a per-movie table and a request only pays for e_user·W1[:dim] once per user.
  */
 import type { DenseWeights, ModelWeights } from '../../model/weights.ts';
-import { foldBatchNorm } from './fold.ts';
+import { foldBatchNorm } from '../../model/fold-batch-norm.ts';
 import { validateWeights } from './validate-weights.ts';
 
 /** The movie-side tables and remaining layers of the serving computation (all float32, row-major). */

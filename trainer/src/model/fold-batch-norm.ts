@@ -3,7 +3,7 @@
  * layer before it. With s = gamma / sqrt(movingVariance + epsilon):
  *   bn(x·W + b) = x·(W·diag(s)) + ((b - movingMean)·s + beta)
  */
-import type { DenseWeights } from '../../model/weights.ts';
+import type { DenseWeights } from './weights.ts';
 
 /**
  * The same dense layer with its batch norm folded in (or an unchanged copy when it has none). Arithmetic is in
