@@ -218,3 +218,17 @@ export function partialShuffle(a: Int32Array, from: number, to: number, k: numbe
     a[j] = t;
   }
 }
+
+/**
+ * Fills `out` with N(0, std²) samples by Box–Muller on pairs of draws (two samples per pair; an odd tail uses the
+ * cosine half). Unlike `Rng.normal`, it consumes exactly two draws per pair, so sequences are easy to reproduce.
+ */
+export function fillNormal(out: Float32Array, std: number, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    // 1 - u keeps the logarithm's argument in (0, 1].
+    const r = Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * std;
+    const t = 2 * Math.PI * rng.nextFloat();
+    out[i] = r * Math.cos(t);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+  }
+}

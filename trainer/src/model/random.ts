@@ -1,10 +1,10 @@
 /**
- * Seeded random numbers for initialisation, shuffling and dropout. Built on the splits' mulberry32 generator so
+ * Seeded random numbers for initialisation, shuffling and dropout. Built on the shared mulberry32 generator (shared/src/kernels/prng.ts) so
  * every random choice in Marquee is reproducible from (seed, purpose).
  */
-import { createRng, type Rng } from '../data/split/index.ts';
+import { createRng, fillNormal, type Rng } from '../../../shared/src/kernels/prng.ts';
 
-export type { Rng };
+export { fillNormal, type Rng };
 
 /** Stream numbers (see createRng) for the model's purposes, apart from the splits' streams. */
 export const MODEL_STREAM = { init: 101, shuffle: 102, dropout: 103 } as const;
@@ -16,17 +16,6 @@ export const MODEL_STREAM = { init: 101, shuffle: 102, dropout: 103 } as const;
 export function modelRng(seed: number, purpose: keyof typeof MODEL_STREAM, epoch = 0): Rng {
   // Epochs get their own streams far from the other purposes' numbers.
   return createRng(seed, MODEL_STREAM[purpose] + 1000 * epoch);
-}
-
-/** Fills `out` with N(0, std²) samples (Box–Muller). */
-export function fillNormal(out: Float32Array, std: number, rng: Rng): void {
-  for (let i = 0; i < out.length; i += 2) {
-    // 1 - u keeps the logarithm's argument in (0, 1].
-    const r = Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * std;
-    const t = 2 * Math.PI * rng.nextFloat();
-    out[i] = r * Math.cos(t);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
-  }
 }
 
 /** Shuffles `a` in place (Fisher–Yates). */

@@ -7,7 +7,7 @@
  * against its published MovieLens figures. Ratings are visited in a seeded shuffled order each epoch.
  */
 import { matVec } from '../../../../shared/src/kernels/vectors.ts';
-import { createRng, partialShuffle, type Rng } from '../../../../shared/src/kernels/prng.ts';
+import { createRng, fillNormal, partialShuffle } from '../../../../shared/src/kernels/prng.ts';
 import type { RatingModel } from '../types.ts';
 import type { TrainData } from './train-data.ts';
 
@@ -56,8 +56,10 @@ export function fitMatrixFactorization(
   const { users, movies, ratings, numUsers, numMovies } = data;
   const mu = data.mean;
   const initRng = createRng(o.seed, INIT_STREAM);
-  const userFactors = normalMatrix(numUsers * f, o.initStd, initRng);
-  const movieFactors = normalMatrix(numMovies * f, o.initStd, initRng);
+  const userFactors = new Float32Array(numUsers * f);
+  const movieFactors = new Float32Array(numMovies * f);
+  fillNormal(userFactors, o.initStd, initRng);
+  fillNormal(movieFactors, o.initStd, initRng);
   const userBias = new Float32Array(numUsers);
   const movieBias = new Float32Array(numMovies);
   const lr = o.learningRate;
@@ -120,19 +122,6 @@ export function matrixFactorizationModel(
       for (let m = 0; m < numMovies; m++) out[m] = (out[m] as number) + base + (movieBias[m] as number);
     },
   };
-}
-
-/** Normal deviates (Box–Muller) with the given standard deviation. */
-function normalMatrix(size: number, std: number, rng: Rng): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i += 2) {
-    const u1 = 1 - rng.nextFloat(); // in (0, 1], so the log is finite
-    const u2 = rng.nextFloat();
-    const radius = std * Math.sqrt(-2 * Math.log(u1));
-    out[i] = radius * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < size) out[i + 1] = radius * Math.sin(2 * Math.PI * u2);
-  }
-  return out;
 }
 
 function zeroUnseen(index: Int32Array, count: number, factors: Float32Array, f: number): void {
