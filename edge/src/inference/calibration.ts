@@ -1,6 +1,7 @@
 /**
- * Picks a version's ranking strategy by measurement when it loads. A few real users (spread over the id range)
- * are scored against every movie in one graph call; from that:
+ * Picks a version's ranking executor and strategy by measurement when it loads. First the SIMD kernel is checked
+ * against onnxruntime-web on a sample of pairs (kernel-check.ts): ranking uses it only when they agree. Then a few
+ * real users (spread over the id range) are scored against every movie by that executor; from that:
  *
  * * `spread`: the largest max − min over movies of g = rating − proxy among them, times SPREAD_MARGIN (the pruned
  *   strategy is exact for every user whose own spread is within it);
@@ -10,6 +11,7 @@
  */
 import { topK } from '../../../shared/src/kernels/top-k.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
+import { checkKernel, type KernelCheck } from './kernel-check.ts';
 import { proxyScores } from './proxy.ts';
 import { scoreMovies, type RankingPlan, type UserVector } from './ranking.ts';
 import type { ServingModel } from './serving-model.ts';
@@ -26,6 +28,8 @@ export interface Calibration extends RankingPlan {
   users: number;
   /** Median share of movies the pruned strategy would score for a top-10 (1 when not measured). */
   prunedShare: number;
+  /** The kernel-versus-graph check that chose the executor. */
+  kernelCheck: KernelCheck;
 }
 
 /** Movies visited in proxy order until the bound settles the top-`limit` (the pruned strategy's work). */
@@ -44,7 +48,8 @@ function moviesToSettle(exact: Float32Array, proxy: Float32Array, spread: number
 }
 
 /**
- * Measures the spread of g and chooses the strategy.
+ * Checks the kernel, measures the spread of g and chooses the executor and the strategy. A kernel that fails the
+ * check is logged (console.warn) and left unused.
  * @param users sample users (their vectors and biases); with none, the plan is exhaustive
  */
 export async function calibrate(
@@ -54,12 +59,17 @@ export async function calibrate(
   users: readonly UserVector[],
 ): Promise<Calibration> {
   const { numMovies } = catalog;
+  const kernelCheck = await checkKernel(model, catalog, users);
+  if (kernelCheck.problem !== undefined && model.kernel !== undefined) {
+    console.warn(`ranking with onnxruntime-web, not the SIMD kernel: ${kernelCheck.problem}`);
+  }
+  const { executor } = kernelCheck;
   const u = users.length;
   if (u === 0 || numMovies <= 1)
-    return { strategy: 'exhaustive', spread: Infinity, users: 0, prunedShare: 1 };
+    return { strategy: 'exhaustive', executor, spread: Infinity, users: 0, prunedShare: 1, kernelCheck };
   const ratings = new Float32Array(u * numMovies);
   for (const [k, user] of users.entries())
-    ratings.set(await scoreMovies({ catalog, model }, user, 'all'), k * numMovies);
+    ratings.set(await scoreMovies({ catalog, model, plan: { executor } }, user, 'all'), k * numMovies);
   const proxies: Float32Array[] = [];
   let spread = 0;
   users.forEach((user, k) => {
@@ -89,8 +99,10 @@ export async function calibrate(
   const prunedShare = shares[shares.length >> 1] as number;
   return {
     strategy: prunedShare < PRUNE_WORTHWHILE ? 'pruned' : 'exhaustive',
+    executor,
     spread,
     users: u,
     prunedShare,
+    kernelCheck,
   };
 }

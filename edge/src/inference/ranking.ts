@@ -10,6 +10,9 @@
  *   proxy(next) + min g(scored) + spread; once that is below the current N-th best rating, the top-N is final.
  *   When the bound does not prune, the remaining movies are scored too, so the result is never worse than
  *   exhaustive for a user whose spread is within the bound.
+ *
+ * Either way the movies are scored by the version's executor: the WebAssembly SIMD kernel (kernel/mlp.wat) when
+ * calibration verified it against the graph, else onnxruntime-web running the graph itself.
  */
 import { topK } from '../../../shared/src/kernels/top-k.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
@@ -19,9 +22,13 @@ import type { ServingModel } from './serving-model.ts';
 
 export type Strategy = 'exhaustive' | 'pruned';
 
+/** What scores movies for ranking: the verified SIMD kernel, or onnxruntime-web on the graph. */
+export type Executor = 'wasm-kernel' | 'onnxruntime';
+
 /** How a version ranks, from calibration. */
 export interface RankingPlan {
   strategy: Strategy;
+  executor: Executor;
   /** Upper bound of max − min of g = rating − proxy over the movies of one user (Infinity when unknown). */
   spread: number;
 }
@@ -79,10 +86,32 @@ function wholeCataloguePairs(catalog: MovieCatalog): { movies: BigInt64Array; us
 }
 
 /**
- * Scores movies for one user with the full graph.
+ * Scores movies for one user with the plan's executor.
  * @returns [candidates.length] (or [numMovies] for 'all') predicted ratings, unclipped
  */
 export function scoreMovies(
+  ctx: Pick<RankingContext, 'catalog' | 'model'> & { plan: Pick<RankingPlan, 'executor'> },
+  user: UserVector,
+  candidates: Int32Array | 'all',
+): Promise<Float32Array> {
+  const { kernel } = ctx.model;
+  if (ctx.plan.executor === 'wasm-kernel' && kernel !== undefined) {
+    try {
+      return Promise.resolve(
+        kernel.score(user.vec, user.bias, candidates === 'all' ? undefined : candidates),
+      );
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+  return scoreWithGraph(ctx, user, candidates);
+}
+
+/**
+ * Scores movies for one user with onnxruntime-web on the serving graph (the reference executor).
+ * @returns [candidates.length] (or [numMovies] for 'all') predicted ratings, unclipped
+ */
+export function scoreWithGraph(
   ctx: Pick<RankingContext, 'catalog' | 'model'>,
   user: UserVector,
   candidates: Int32Array | 'all',

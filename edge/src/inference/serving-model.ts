@@ -1,8 +1,14 @@
 /**
  * One loaded serving graph (see notes "model.onnx — the serving graph"): movie-side tables live inside the graph
  * as initializers, the user side arrives as inputs, and the output is one predicted rating per (user, movie) pair.
+ * onnxruntime-web runs the graph as written and is the reference; alongside it the WebAssembly SIMD kernel
+ * (kernel/) is built from the same model.onnx's weights for whole-catalogue ranking, once calibration has checked
+ * it against ORT (calibration.ts).
  */
 import { ArtifactError } from '../../../shared/src/errors.ts';
+import { createMlpKernel, mlpWeightsFromOnnx, readOnnx, type MlpKernel } from './kernel/index.ts';
+import { mlpWasm } from './kernel/module.ts';
+import type { ExpectedModel } from './kernel/mlp-weights.ts';
 import { ort, startRuntime } from './runtime.ts';
 
 /** The user side of one scoring call: U users and B (user row, movie index) pairs. */
@@ -22,11 +28,18 @@ export interface ServingModel {
   /** Embedding size the graph expects for `user_vec`. */
   readonly dim: number;
   /**
+   * The SIMD kernel over the same weights, or undefined when it could not be built (see `kernelProblem`). Not
+   * yet checked against the graph: ranking uses it only when calibration verified it.
+   */
+  readonly kernel: MlpKernel | undefined;
+  /** Why there is no kernel (undefined when there is one). */
+  readonly kernelProblem: string | undefined;
+  /**
    * Predicted ratings (not clipped) for every pair, in pair order.
    * @throws RangeError when the request's shapes disagree with each other or with `dim`
    */
   score(request: ScoreRequest): Promise<Float32Array>;
-  /** Frees the session's wasm memory; the model must not be used afterwards. */
+  /** Frees the session's and the kernel's wasm memory; the model must not be used afterwards. */
   release(): Promise<void>;
 }
 
@@ -41,16 +54,34 @@ export const MAX_PAIRS_PER_RUN = 2048;
 const OUTPUT = 'rating';
 
 /**
- * Creates an ORT session from model bytes and checks that it speaks the serving contract.
+ * The kernel for a model's weights, or why there is none. A graph the kernel cannot serve (say, without hidden
+ * layers) is not an error: ORT serves it alone.
+ */
+async function buildKernel(
+  file: string,
+  bytes: Uint8Array,
+  expected: ExpectedModel,
+): Promise<{ kernel: MlpKernel | undefined; kernelProblem: string | undefined }> {
+  try {
+    const weights = mlpWeightsFromOnnx(file, readOnnx(file, bytes), expected);
+    return { kernel: await createMlpKernel(mlpWasm, weights), kernelProblem: undefined };
+  } catch (err) {
+    return { kernel: undefined, kernelProblem: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * Creates an ORT session from model bytes and checks that it speaks the serving contract; builds the kernel too.
  * @param file the artifact's name, for error messages
- * @param dim embedding size from the manifest
+ * @param expected architecture, embedding size and movie count from the manifest
  * @throws ArtifactError when ORT rejects the bytes or the graph's inputs/outputs are not the contract's
  */
 export async function createServingModel(
   file: string,
   bytes: Uint8Array,
-  dim: number,
+  expected: ExpectedModel,
 ): Promise<ServingModel> {
+  const { dim } = expected;
   await startRuntime();
   let session: ort.InferenceSession;
   try {
@@ -64,18 +95,24 @@ export async function createServingModel(
     throw new ArtifactError(file, `onnxruntime-web cannot load the model: ${String(cause)}`, { cause });
   }
   const inputs = [...session.inputNames].sort().join(',');
-  const expected = [...INPUTS].sort().join(',');
-  if (inputs !== expected || !session.outputNames.includes(OUTPUT)) {
+  const contract = [...INPUTS].sort().join(',');
+  if (inputs !== contract || !session.outputNames.includes(OUTPUT)) {
     await session.release();
     throw new ArtifactError(
       file,
-      `expected inputs [${expected}] and output "${OUTPUT}" (got inputs [${inputs}], outputs [${session.outputNames.join(',')}])`,
+      `expected inputs [${contract}] and output "${OUTPUT}" (got inputs [${inputs}], outputs [${session.outputNames.join(',')}])`,
     );
   }
+  const { kernel, kernelProblem } = await buildKernel(file, bytes, expected);
   return {
     dim,
+    kernel,
+    kernelProblem,
     score: (request) => run(session, dim, request),
-    release: () => session.release(),
+    release: () => {
+      kernel?.release();
+      return session.release();
+    },
   };
 }
 

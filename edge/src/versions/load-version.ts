@@ -92,7 +92,7 @@ export async function loadVersion(store: ObjectStore, version: string): Promise<
           seen: entry(manifest, ARTIFACT_FILES.seen, seenKey).bytes,
         },
       ),
-      servingModel(version, dim, async () => ({
+      servingModel(version, { arch: manifest.model.arch, dim, numMovies }, async () => ({
         file: store.prefix + versionKey(version, ARTIFACT_FILES.onnx),
         bytes: await read(ARTIFACT_FILES.onnx),
       })),

@@ -1,0 +1,173 @@
+/**
+ * One version's instance of the WebAssembly SIMD kernel (mlp.wat): its own wasm memory holds the movie tables and
+ * the MLP weights (laid out once, when the version loads) plus fixed per-request buffers, so the memory does not
+ * grow with requests or users. Scoring is synchronous: a call writes the user side, runs the kernel and copies
+ * the ratings out before any other request can touch the buffers.
+ *
+ * Memory layout (byte offsets, each region 64-byte aligned; widths padded to multiples of 8 floats with zeros):
+ * the plan (see mlp.wat), c_u [H1p], user_vec [dimP], two scratch blocks [4, widest], the whole-catalogue index
+ * list 0..M-1 and a candidate index list (each M rounded up to 4), ratings [M rounded up to 4], movie_pre
+ * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP].
+ */
+import type { MlpWeights } from './mlp-weights.ts';
+
+/** The kernel's exports (mlp.wat). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  score(plan: number, movies: number, count: number, out: number): void;
+}
+
+/** A loaded kernel for one version. */
+export interface MlpKernel {
+  readonly numMovies: number;
+  /** Bytes of this kernel's wasm memory (fixed after creation). */
+  readonly memoryBytes: number;
+  /**
+   * Predicted ratings (unclipped) of one user for the given movies, or for every movie (index order).
+   * @param vec [dim] user embedding
+   * @param movies dense movie indices in [0, numMovies); every movie when omitted
+   * @returns a new Float32Array [movies.length] (or [numMovies])
+   * @throws RangeError when `vec` has the wrong length, an index is out of range, or the kernel was released
+   */
+  score(vec: Float32Array, bias: number, movies?: Int32Array): Float32Array;
+  /** Drops the kernel's memory; score() throws afterwards. */
+  release(): void;
+}
+
+const PAGE = 65536;
+const pad = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/** Bump allocator over byte offsets, 64-byte aligned; offset 0 stays unused (the plan uses 0 for "absent"). */
+function layout(): { take(floats: number): number; readonly top: number } {
+  let top = 64;
+  return {
+    take(floats: number): number {
+      const at = top;
+      top += pad(Math.max(floats, 1) * 4, 64);
+      return at;
+    },
+    get top() {
+      return top;
+    },
+  };
+}
+
+/** Copies rows of `width` floats into rows of `padded` floats at byte offset `at` (zeros stay in the padding). */
+function putRows(f32: Float32Array, at: number, src: Float32Array, width: number, padded: number): void {
+  const base = at / 4;
+  if (width === padded) {
+    f32.set(src, base);
+    return;
+  }
+  const rows = src.length / width;
+  for (let r = 0; r < rows; r++) f32.set(src.subarray(r * width, (r + 1) * width), base + r * padded);
+}
+
+/**
+ * Instantiates the kernel for one version and lays its weights out in a new wasm memory.
+ * @param module the compiled mlp.wasm (imported as a module in the Worker; compiled from bytes in Node tests)
+ * @throws RangeError when the weights are inconsistent (see mlpWeightsFromOnnx, which checks them)
+ */
+export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights): Promise<MlpKernel> {
+  const { numMovies: m, dim, hidden1 } = w;
+  if (w.layers.length === 0) throw new RangeError('the kernel needs at least one layer after the first');
+  const h1p = pad(hidden1, 8);
+  const dimP = pad(dim, 4);
+  const widths = [h1p, ...w.layers.map((l) => pad(l.outSize, 8))];
+  const widest = Math.max(...widths);
+  const rows = pad(m, 4);
+
+  const mem = layout();
+  const plan = mem.take(11 + 4 * w.layers.length);
+  const cu = mem.take(h1p);
+  const uvec = mem.take(dimP);
+  const scratchA = mem.take(4 * widest);
+  const scratchB = mem.take(4 * widest);
+  const allMovies = mem.take(rows);
+  const candidates = mem.take(rows);
+  const out = mem.take(rows);
+  const pre = mem.take(m * h1p);
+  const bias = mem.take(m);
+  const emb = w.movieEmb === undefined ? 0 : mem.take(m * dimP);
+  const layers = w.layers.map((l, k) => ({
+    inP: widths[k] as number,
+    outP: widths[k + 1] as number,
+    w: mem.take((widths[k] as number) * (widths[k + 1] as number)),
+    b: mem.take(widths[k + 1] as number),
+  }));
+
+  const instance = await WebAssembly.instantiate(module, {});
+  const exports = instance.exports as unknown as KernelExports;
+  const memory = exports.memory;
+  const pages = Math.ceil(mem.top / PAGE);
+  if (pages > memory.buffer.byteLength / PAGE) memory.grow(pages - memory.buffer.byteLength / PAGE);
+  const f32 = new Float32Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
+
+  const p = plan / 4;
+  i32.set([w.layers.length, h1p * 4, pre, cu, bias, emb, dimP * 4, uvec, 0, scratchA, scratchB], p);
+  layers.forEach((l, k) => i32.set([l.inP * 4, l.outP * 4, l.w, l.b], p + 11 + 4 * k));
+  putRows(f32, pre, w.moviePre, hidden1, h1p);
+  f32.set(w.movieBias, bias / 4);
+  if (w.movieEmb !== undefined) putRows(f32, emb, w.movieEmb, dim, dimP);
+  w.layers.forEach((l, k) => {
+    const at = layers[k] as { outP: number; w: number; b: number };
+    putRows(f32, at.w, l.W, l.outSize, at.outP);
+    f32.set(l.b, at.b / 4);
+  });
+  for (let k = 0; k < rows; k++) i32[allMovies / 4 + k] = Math.min(k, m - 1);
+
+  // The user half of the first layer stays in JS: one [dim] × [dim, H1] product per request.
+  const userW1 = w.userW1;
+  const sums = new Float64Array(hidden1);
+  // Everything that references the wasm memory, dropped by release() so the memory can be collected.
+  let live: { run: KernelExports['score']; f32: Float32Array; i32: Int32Array } | undefined = {
+    run: exports.score,
+    f32,
+    i32,
+  };
+
+  return {
+    numMovies: m,
+    memoryBytes: pages * PAGE,
+    score(vec, userBias, movies) {
+      if (live === undefined) throw new RangeError('the kernel was released');
+      const { run, f32, i32 } = live;
+      if (vec.length !== dim) throw new RangeError(`user vector must have ${dim} values (got ${vec.length})`);
+      const count = movies === undefined ? m : movies.length;
+      if (count === 0) return new Float32Array(0);
+      sums.fill(0);
+      for (let i = 0; i < dim; i++) {
+        const v = vec[i] as number;
+        const row = i * hidden1;
+        for (let j = 0; j < hidden1; j++) sums[j] = (sums[j] as number) + v * (userW1[row + j] as number);
+      }
+      for (let j = 0; j < hidden1; j++) f32[cu / 4 + j] = sums[j] as number;
+      f32.set(vec, uvec / 4);
+      f32[p + 8] = userBias;
+      if (movies === undefined) {
+        run(plan, allMovies, rows, out);
+        return f32.slice(out / 4, out / 4 + m);
+      }
+      // Lists longer than the catalogue (repeats) go through the candidate buffer in pieces.
+      const ratings = new Float32Array(count);
+      const base = candidates / 4;
+      for (let start = 0; start < count; start += rows) {
+        const n = Math.min(rows, count - start);
+        for (let k = 0; k < n; k++) {
+          const movie = movies[start + k] as number;
+          if (!(movie >= 0 && movie < m)) throw new RangeError(`movie index ${movie} is outside 0..${m - 1}`);
+          i32[base + k] = movie;
+        }
+        // The kernel works in blocks of 4: the tail repeats the last movie, whose extra ratings are not read.
+        for (let k = n; k < pad(n, 4); k++) i32[base + k] = i32[base + n - 1] as number;
+        run(plan, candidates, pad(n, 4), out);
+        ratings.set(f32.subarray(out / 4, out / 4 + n), start);
+      }
+      return ratings;
+    },
+    release() {
+      live = undefined;
+    },
+  };
+}

@@ -1,0 +1,203 @@
+;; The serving MLP of Marquee (edge/src/inference/kernel/README.md): for a list of movies and one user,
+;;   rating[m] = mlp(relu(movie_pre[m] + c_u)) + movie_bias[m] + user_bias (+ user_vec · movie_emb[m], hybrid)
+;; where c_u = user_vec · user_w1 (the user half of the first dense layer, computed once per request by the
+;; caller) and mlp = the remaining dense layers, ReLU after each but the last, whose output width is 1.
+;;
+;; Movies go through the layers in blocks of 4: each dense layer is register-tiled as 4 movies × 8 outputs
+;; (8 f32x4 accumulators), so each weight vector loaded is used 4 times and each broadcast input 2 times.
+;; Multiply-adds are f32x4.relaxed_madd, which V8 lowers to one FMA instruction where the CPU has FMA.
+;;
+;; All pointers are byte offsets into the exported memory; the caller (kernel/mlp-kernel.ts) lays it out.
+;; Every width (H1, each layer's in/out, dim) is padded to a multiple of 8 floats with zero weights, zero biases
+;; and zero inputs, so padded activations stay 0 and padded outputs are never read.
+;;
+;; The plan (i32 words at $plan, see PLAN_* in mlp-kernel.ts):
+;;   0 layers (after the first), 1 H1 bytes (padded), 2 movie_pre [M, H1pad], 3 c_u [H1pad],
+;;   4 movie_bias [M] (mu folded in), 5 movie_emb [M, dimPad] (hybrid) or 0 (dcf), 6 dim bytes (padded),
+;;   7 user_vec [dimPad], 8 user_bias (f32), 9 scratch A, 10 scratch B (each 4 rows of the widest layer),
+;;   then per layer 4 words: in bytes (padded), out bytes (padded), W [in, out] row-major, b [out].
+(module
+  (memory (export "memory") 1)
+
+  ;; X[r] = relu(movie_pre[m_r] + c_u) for the block's 4 movies; rows of $h1b bytes.
+  (func $first_layer
+    (param $pre i32) (param $cu i32) (param $h1b i32)
+    (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (param $x i32)
+    (local $k i32) (local $c v128) (local $zero v128)
+    (local.set $m0 (i32.add (local.get $pre) (i32.mul (local.get $m0) (local.get $h1b))))
+    (local.set $m1 (i32.add (local.get $pre) (i32.mul (local.get $m1) (local.get $h1b))))
+    (local.set $m2 (i32.add (local.get $pre) (i32.mul (local.get $m2) (local.get $h1b))))
+    (local.set $m3 (i32.add (local.get $pre) (i32.mul (local.get $m3) (local.get $h1b))))
+    (loop $cols
+      (local.set $c (v128.load (i32.add (local.get $cu) (local.get $k))))
+      (v128.store (i32.add (local.get $x) (local.get $k))
+        (f32x4.pmax (local.get $zero)
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m0) (local.get $k))))))
+      (v128.store (i32.add (i32.add (local.get $x) (local.get $h1b)) (local.get $k))
+        (f32x4.pmax (local.get $zero)
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m1) (local.get $k))))))
+      (v128.store (i32.add (i32.add (local.get $x) (i32.shl (local.get $h1b) (i32.const 1))) (local.get $k))
+        (f32x4.pmax (local.get $zero)
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m2) (local.get $k))))))
+      (v128.store
+        (i32.add (i32.add (local.get $x) (i32.mul (local.get $h1b) (i32.const 3))) (local.get $k))
+        (f32x4.pmax (local.get $zero)
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m3) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $cols (i32.lt_u (local.get $k) (local.get $h1b)))))
+
+  ;; Y = X·W + b for 4 rows (ReLU when $relu != 0). X rows are $inb bytes, W rows and Y rows $outb bytes.
+  (func $dense
+    (param $x i32) (param $inb i32) (param $w i32) (param $b i32) (param $outb i32) (param $y i32)
+    (param $relu i32)
+    (local $j i32) (local $wp i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $end i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $w0 v128) (local $w1 v128) (local $s v128) (local $zero v128)
+    (loop $cols
+      (local.set $a0 (v128.load (i32.add (local.get $b) (local.get $j))))
+      (local.set $a1 (v128.load offset=16 (i32.add (local.get $b) (local.get $j))))
+      (local.set $a2 (local.get $a0))
+      (local.set $a3 (local.get $a1))
+      (local.set $a4 (local.get $a0))
+      (local.set $a5 (local.get $a1))
+      (local.set $a6 (local.get $a0))
+      (local.set $a7 (local.get $a1))
+      (local.set $wp (i32.add (local.get $w) (local.get $j)))
+      (local.set $x0 (local.get $x))
+      (local.set $x1 (i32.add (local.get $x0) (local.get $inb)))
+      (local.set $x2 (i32.add (local.get $x1) (local.get $inb)))
+      (local.set $x3 (i32.add (local.get $x2) (local.get $inb)))
+      (local.set $end (local.get $x1))
+      (loop $rows
+        (local.set $w0 (v128.load (local.get $wp)))
+        (local.set $w1 (v128.load offset=16 (local.get $wp)))
+        (local.set $s (v128.load32_splat (local.get $x0)))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a1)))
+        (local.set $s (v128.load32_splat (local.get $x1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a3)))
+        (local.set $s (v128.load32_splat (local.get $x2)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a4)))
+        (local.set $a5 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a5)))
+        (local.set $s (v128.load32_splat (local.get $x3)))
+        (local.set $a6 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a6)))
+        (local.set $a7 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a7)))
+        (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
+        (br_if $rows (i32.lt_u (local.get $x0) (local.get $end))))
+      (if (local.get $relu)
+        (then
+          (local.set $a0 (f32x4.pmax (local.get $zero) (local.get $a0)))
+          (local.set $a1 (f32x4.pmax (local.get $zero) (local.get $a1)))
+          (local.set $a2 (f32x4.pmax (local.get $zero) (local.get $a2)))
+          (local.set $a3 (f32x4.pmax (local.get $zero) (local.get $a3)))
+          (local.set $a4 (f32x4.pmax (local.get $zero) (local.get $a4)))
+          (local.set $a5 (f32x4.pmax (local.get $zero) (local.get $a5)))
+          (local.set $a6 (f32x4.pmax (local.get $zero) (local.get $a6)))
+          (local.set $a7 (f32x4.pmax (local.get $zero) (local.get $a7)))))
+      (local.set $wp (i32.add (local.get $y) (local.get $j)))
+      (v128.store (local.get $wp) (local.get $a0))
+      (v128.store offset=16 (local.get $wp) (local.get $a1))
+      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
+      (v128.store (local.get $wp) (local.get $a2))
+      (v128.store offset=16 (local.get $wp) (local.get $a3))
+      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
+      (v128.store (local.get $wp) (local.get $a4))
+      (v128.store offset=16 (local.get $wp) (local.get $a5))
+      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
+      (v128.store (local.get $wp) (local.get $a6))
+      (v128.store offset=16 (local.get $wp) (local.get $a7))
+      (local.set $j (i32.add (local.get $j) (i32.const 32)))
+      (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
+
+  ;; user_vec · movie_emb[m] over $dimb bytes (a multiple of 16).
+  (func $dot (param $u i32) (param $e i32) (param $dimb i32) (result f32)
+    (local $k i32) (local $acc v128)
+    (loop $lanes
+      (local.set $acc
+        (f32x4.relaxed_madd
+          (v128.load (i32.add (local.get $u) (local.get $k)))
+          (v128.load (i32.add (local.get $e) (local.get $k)))
+          (local.get $acc)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $lanes (i32.lt_u (local.get $k) (local.get $dimb))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+
+  ;; The rating of movie $m from the last layer's output (first float of $yrow).
+  (func $finish (param $plan i32) (param $m i32) (param $yrow i32) (result f32)
+    (local $r f32) (local $emb i32) (local $dimb i32)
+    (local.set $r
+      (f32.add
+        (f32.add (f32.load (local.get $yrow)) (f32.load offset=32 (local.get $plan)))
+        (f32.load (i32.add (i32.load offset=16 (local.get $plan)) (i32.shl (local.get $m) (i32.const 2))))))
+    (local.set $emb (i32.load offset=20 (local.get $plan)))
+    (if (local.get $emb)
+      (then
+        (local.set $dimb (i32.load offset=24 (local.get $plan)))
+        (local.set $r
+          (f32.add (local.get $r)
+            (call $dot
+              (i32.load offset=28 (local.get $plan))
+              (i32.add (local.get $emb) (i32.mul (local.get $m) (local.get $dimb)))
+              (local.get $dimb))))))
+    (local.get $r))
+
+;; Ratings of the movies $movies[0..$count) (i32 dense indices) into $out[0..$count) (f32).
+  ;; $count must be a multiple of 4 (the caller pads the list by repeating a valid index).
+  (func (export "score") (param $plan i32) (param $movies i32) (param $count i32) (param $out i32)
+    (local $k i32) (local $m0 i32) (local $m1 i32) (local $m2 i32) (local $m3 i32)
+    (local $layers i32) (local $l i32) (local $desc i32) (local $x i32) (local $y i32) (local $t i32)
+    (local $inb i32) (local $outb i32) (local $mp i32)
+    (local.set $layers (i32.load (local.get $plan)))
+    (loop $blocks
+      (local.set $mp (i32.add (local.get $movies) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $m0 (i32.load (local.get $mp)))
+      (local.set $m1 (i32.load offset=4 (local.get $mp)))
+      (local.set $m2 (i32.load offset=8 (local.get $mp)))
+      (local.set $m3 (i32.load offset=12 (local.get $mp)))
+      (local.set $x (i32.load offset=36 (local.get $plan)))
+      (local.set $y (i32.load offset=40 (local.get $plan)))
+      (local.set $desc (i32.add (local.get $plan) (i32.const 44)))
+      (local.set $l (i32.const 0))
+      (call $first_layer
+        (i32.load offset=8 (local.get $plan)) (i32.load offset=12 (local.get $plan))
+        (i32.load offset=4 (local.get $plan))
+        (local.get $m0) (local.get $m1) (local.get $m2) (local.get $m3) (local.get $x))
+      (block $stack_done
+        (br_if $stack_done (i32.ge_u (local.get $l) (local.get $layers)))
+        (loop $dense_layers
+          (local.set $inb (i32.load (local.get $desc)))
+          (local.set $outb (i32.load offset=4 (local.get $desc)))
+          (local.set $l (i32.add (local.get $l) (i32.const 1)))
+          (call $dense
+            (local.get $x) (local.get $inb)
+            (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+            (local.get $outb) (local.get $y)
+            (i32.lt_u (local.get $l) (local.get $layers)))
+          (local.set $t (local.get $x))
+          (local.set $x (local.get $y))
+          (local.set $y (local.get $t))
+          (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
+          (br_if $dense_layers (i32.lt_u (local.get $l) (local.get $layers)))))
+      ;; $x now holds the last layer's output, rows of $outb bytes.
+      (local.set $t (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))))
+      (f32.store (local.get $t) (call $finish (local.get $plan) (local.get $m0) (local.get $x)))
+      (f32.store offset=4 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m1) (i32.add (local.get $x) (local.get $outb))))
+      (f32.store offset=8 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m2)
+          (i32.add (local.get $x) (i32.shl (local.get $outb) (i32.const 1)))))
+      (f32.store offset=12 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m3)
+          (i32.add (local.get $x) (i32.mul (local.get $outb) (i32.const 3)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $blocks (i32.lt_u (local.get $k) (local.get $count)))))
+)
