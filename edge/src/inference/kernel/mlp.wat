@@ -19,7 +19,22 @@
 (module
   (memory (export "memory") 1)
 
-  ;; X[r] = relu(movie_pre[m_r] + c_u) for the block's 4 movies; rows of $h1b bytes.
+  ;; Blocks are stored transposed, [width][4 movies]: one f32x4 holds one activation of the block's 4 movies, so a
+  ;; dense layer loads it once and broadcasts each lane with a shuffle (instead of one load per movie).
+
+  ;; Stores the 4×4 transpose of (v0 v1 v2 v3) (rows = movies, lanes = 4 consecutive units) at $at, $at+16, …
+  (func $store_transposed (param $at i32) (param $v0 v128) (param $v1 v128) (param $v2 v128) (param $v3 v128)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+    (local.set $b (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+    (local.set $c (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+    (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+    (v128.store (local.get $at) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b)))
+    (v128.store offset=16 (local.get $at) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+    (v128.store offset=32 (local.get $at) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d)))
+    (v128.store offset=48 (local.get $at) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d))))
+
+  ;; X[·][r] = relu(movie_pre[m_r] + c_u) for the block's 4 movies, transposed; $h1b = H1 padded, in bytes.
   (func $first_layer
     (param $pre i32) (param $cu i32) (param $h1b i32)
     (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (param $x i32)
@@ -28,33 +43,31 @@
     (local.set $m1 (i32.add (local.get $pre) (i32.mul (local.get $m1) (local.get $h1b))))
     (local.set $m2 (i32.add (local.get $pre) (i32.mul (local.get $m2) (local.get $h1b))))
     (local.set $m3 (i32.add (local.get $pre) (i32.mul (local.get $m3) (local.get $h1b))))
-    (loop $cols
+    (loop $units
       (local.set $c (v128.load (i32.add (local.get $cu) (local.get $k))))
-      (v128.store (i32.add (local.get $x) (local.get $k))
+      (call $store_transposed (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))
         (f32x4.pmax (local.get $zero)
-          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m0) (local.get $k))))))
-      (v128.store (i32.add (i32.add (local.get $x) (local.get $h1b)) (local.get $k))
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m0) (local.get $k)))))
         (f32x4.pmax (local.get $zero)
-          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m1) (local.get $k))))))
-      (v128.store (i32.add (i32.add (local.get $x) (i32.shl (local.get $h1b) (i32.const 1))) (local.get $k))
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m1) (local.get $k)))))
         (f32x4.pmax (local.get $zero)
-          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m2) (local.get $k))))))
-      (v128.store
-        (i32.add (i32.add (local.get $x) (i32.mul (local.get $h1b) (i32.const 3))) (local.get $k))
+          (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m2) (local.get $k)))))
         (f32x4.pmax (local.get $zero)
           (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m3) (local.get $k))))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
-      (br_if $cols (i32.lt_u (local.get $k) (local.get $h1b)))))
+      (br_if $units (i32.lt_u (local.get $k) (local.get $h1b)))))
 
-  ;; Y = X·W + b for 4 rows (ReLU when $relu != 0). X rows are $inb bytes, W rows and Y rows $outb bytes.
+  ;; Y = X·W + b for the block (ReLU when $relu != 0), X and Y transposed. $inb / $outb: the padded input and
+  ;; output widths in bytes (W rows are $outb bytes). Tiles of 4 movies × 8 outputs: 8 f32x4 accumulators; per
+  ;; input unit one load of X, two of W, four lane broadcasts and eight multiply-adds.
   (func $dense
     (param $x i32) (param $inb i32) (param $w i32) (param $b i32) (param $outb i32) (param $y i32)
     (param $relu i32)
-    (local $j i32) (local $wp i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
-    (local $end i32)
+    (local $j i32) (local $wp i32) (local $xp i32) (local $end i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
-    (local $w0 v128) (local $w1 v128) (local $s v128) (local $zero v128)
+    (local $w0 v128) (local $w1 v128) (local $xv v128) (local $s v128) (local $zero v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $inb) (i32.const 2))))
     (loop $cols
       (local.set $a0 (v128.load (i32.add (local.get $b) (local.get $j))))
       (local.set $a1 (v128.load offset=16 (i32.add (local.get $b) (local.get $j))))
@@ -65,32 +78,26 @@
       (local.set $a6 (local.get $a0))
       (local.set $a7 (local.get $a1))
       (local.set $wp (i32.add (local.get $w) (local.get $j)))
-      (local.set $x0 (local.get $x))
-      (local.set $x1 (i32.add (local.get $x0) (local.get $inb)))
-      (local.set $x2 (i32.add (local.get $x1) (local.get $inb)))
-      (local.set $x3 (i32.add (local.get $x2) (local.get $inb)))
-      (local.set $end (local.get $x1))
-      (loop $rows
+      (local.set $xp (local.get $x))
+      (loop $units
         (local.set $w0 (v128.load (local.get $wp)))
         (local.set $w1 (v128.load offset=16 (local.get $wp)))
-        (local.set $s (v128.load32_splat (local.get $x0)))
+        (local.set $xv (v128.load (local.get $xp)))
+        (local.set $s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $xv) (local.get $xv)))
         (local.set $a0 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a0)))
         (local.set $a1 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a1)))
-        (local.set $s (v128.load32_splat (local.get $x1)))
+        (local.set $s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $xv) (local.get $xv)))
         (local.set $a2 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a2)))
         (local.set $a3 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a3)))
-        (local.set $s (v128.load32_splat (local.get $x2)))
+        (local.set $s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $xv) (local.get $xv)))
         (local.set $a4 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a4)))
         (local.set $a5 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a5)))
-        (local.set $s (v128.load32_splat (local.get $x3)))
+        (local.set $s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $xv) (local.get $xv)))
         (local.set $a6 (f32x4.relaxed_madd (local.get $s) (local.get $w0) (local.get $a6)))
         (local.set $a7 (f32x4.relaxed_madd (local.get $s) (local.get $w1) (local.get $a7)))
         (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
-        (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
-        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
-        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
-        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
-        (br_if $rows (i32.lt_u (local.get $x0) (local.get $end))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+        (br_if $units (i32.lt_u (local.get $xp) (local.get $end))))
       (if (local.get $relu)
         (then
           (local.set $a0 (f32x4.pmax (local.get $zero) (local.get $a0)))
@@ -101,18 +108,11 @@
           (local.set $a5 (f32x4.pmax (local.get $zero) (local.get $a5)))
           (local.set $a6 (f32x4.pmax (local.get $zero) (local.get $a6)))
           (local.set $a7 (f32x4.pmax (local.get $zero) (local.get $a7)))))
-      (local.set $wp (i32.add (local.get $y) (local.get $j)))
-      (v128.store (local.get $wp) (local.get $a0))
-      (v128.store offset=16 (local.get $wp) (local.get $a1))
-      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
-      (v128.store (local.get $wp) (local.get $a2))
-      (v128.store offset=16 (local.get $wp) (local.get $a3))
-      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
-      (v128.store (local.get $wp) (local.get $a4))
-      (v128.store offset=16 (local.get $wp) (local.get $a5))
-      (local.set $wp (i32.add (local.get $wp) (local.get $outb)))
-      (v128.store (local.get $wp) (local.get $a6))
-      (v128.store offset=16 (local.get $wp) (local.get $a7))
+      ;; Output unit j sits at Y + 16·j: (a0 a2 a4 a6) are units j..j+3 of movies 0..3, (a1 a3 a5 a7) j+4..j+7.
+      (local.set $wp (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
+      (call $store_transposed (local.get $wp) (local.get $a0) (local.get $a2) (local.get $a4) (local.get $a6))
+      (call $store_transposed (i32.add (local.get $wp) (i32.const 64))
+        (local.get $a1) (local.get $a3) (local.get $a5) (local.get $a7))
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
 
@@ -131,7 +131,7 @@
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
-  ;; The rating of movie $m from the last layer's output (first float of $yrow).
+  ;; The rating of movie $m from the last layer's output for it ($yrow: its unit 0).
   (func $finish (param $plan i32) (param $m i32) (param $yrow i32) (result f32)
     (local $r f32) (local $emb i32) (local $dimb i32)
     (local.set $r
@@ -187,17 +187,15 @@
           (local.set $y (local.get $t))
           (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
           (br_if $dense_layers (i32.lt_u (local.get $l) (local.get $layers)))))
-      ;; $x now holds the last layer's output, rows of $outb bytes.
+      ;; $x now holds the last layer's output, transposed: unit 0 of movie r at $x + 4r.
       (local.set $t (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))))
       (f32.store (local.get $t) (call $finish (local.get $plan) (local.get $m0) (local.get $x)))
       (f32.store offset=4 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m1) (i32.add (local.get $x) (local.get $outb))))
+        (call $finish (local.get $plan) (local.get $m1) (i32.add (local.get $x) (i32.const 4))))
       (f32.store offset=8 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m2)
-          (i32.add (local.get $x) (i32.shl (local.get $outb) (i32.const 1)))))
+        (call $finish (local.get $plan) (local.get $m2) (i32.add (local.get $x) (i32.const 8))))
       (f32.store offset=12 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m3)
-          (i32.add (local.get $x) (i32.mul (local.get $outb) (i32.const 3)))))
+        (call $finish (local.get $plan) (local.get $m3) (i32.add (local.get $x) (i32.const 12))))
       (local.set $k (i32.add (local.get $k) (i32.const 4)))
       (br_if $blocks (i32.lt_u (local.get $k) (local.get $count)))))
 )
