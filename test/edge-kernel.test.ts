@@ -122,6 +122,20 @@ describe.each([
     expect(kernelScores(c, 0, new Int32Array(0))).toHaveLength(0);
   });
 
+  it('gives the MLP-free part of each rating (mu + b_movie, + the dot term for hybrid) as the proxy', () => {
+    const { dim, mu, movieBias, movieEmb, userEmb } = c.weights;
+    const vec = userEmb.subarray(3 * dim, 4 * dim);
+    const proxy = c.kernel.proxy(vec);
+    expect(proxy).toHaveLength(shape.movies);
+    for (let m = 0; m < shape.movies; m += 7) {
+      let want = mu + (movieBias[m] as number);
+      if (shape.arch === 'hybrid') {
+        for (let i = 0; i < dim; i++) want += (vec[i] as number) * (movieEmb[m * dim + i] as number);
+      }
+      expect(Math.abs((proxy[m] as number) - want)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
   it('keeps its memory fixed across calls and refuses bad input', () => {
     const before = c.kernel.memoryBytes;
     kernelScores(c, 1);

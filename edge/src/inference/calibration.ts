@@ -7,13 +7,15 @@
  *   strategy is exact for every user whose own spread is within it);
  * * the number of movies the pruned strategy would score for each of them to settle a top-10; when the median
  *   is below PRUNE_WORTHWHILE of the catalog, the version ranks `pruned`, else `exhaustive` (batches and the
- *   proxy sort cost more than they save when most movies have to be scored anyway).
+ *   proxy sort cost more than they save when most movies have to be scored anyway);
+ * * the pruned strategy's first batch: the upper quartile of those counts with SPREAD_MARGIN, so most users settle
+ *   in one batch (one more batch costs a selection pass over the catalogue; a few extra movies cost little).
  */
 import { topK } from '../../../shared/src/kernels/top-k.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import { checkKernel, type KernelCheck } from './kernel-check.ts';
 import { proxyScores } from './proxy.ts';
-import { scoreMovies, type RankingPlan, type UserVector } from './ranking.ts';
+import { FIRST_BATCH, scoreMovies, type RankingPlan, type UserVector } from './ranking.ts';
 import type { ServingModel } from './serving-model.ts';
 
 /** Safety factor on the largest sampled spread. */
@@ -66,7 +68,15 @@ export async function calibrate(
   const { executor } = kernelCheck;
   const u = users.length;
   if (u === 0 || numMovies <= 1)
-    return { strategy: 'exhaustive', executor, spread: Infinity, users: 0, prunedShare: 1, kernelCheck };
+    return {
+      strategy: 'exhaustive',
+      executor,
+      spread: Infinity,
+      firstBatch: FIRST_BATCH,
+      users: 0,
+      prunedShare: 1,
+      kernelCheck,
+    };
   const ratings = new Float32Array(u * numMovies);
   for (const [k, user] of users.entries())
     ratings.set(await scoreMovies({ catalog, model, plan: { executor } }, user, 'all'), k * numMovies);
@@ -85,22 +95,24 @@ export async function calibrate(
     spread = Math.max(spread, hi - lo);
   });
   spread *= SPREAD_MARGIN;
-  const shares = users
-    .map(
-      (_, k) =>
-        moviesToSettle(
-          ratings.subarray(k * numMovies, (k + 1) * numMovies),
-          proxies[k] as Float32Array,
-          spread,
-          Math.min(10, numMovies),
-        ) / numMovies,
+  const settle = users
+    .map((_, k) =>
+      moviesToSettle(
+        ratings.subarray(k * numMovies, (k + 1) * numMovies),
+        proxies[k] as Float32Array,
+        spread,
+        Math.min(10, numMovies),
+      ),
     )
     .sort((a, b) => a - b);
-  const prunedShare = shares[shares.length >> 1] as number;
+  const prunedShare = (settle[settle.length >> 1] as number) / numMovies;
+  const upperQuartile = settle[Math.floor((settle.length - 1) * 0.75)] as number;
+  const firstBatch = Math.min(numMovies, Math.max(64, Math.ceil((upperQuartile * SPREAD_MARGIN) / 64) * 64));
   return {
     strategy: prunedShare < PRUNE_WORTHWHILE ? 'pruned' : 'exhaustive',
     executor,
     spread,
+    firstBatch,
     users: u,
     prunedShare,
     kernelCheck,

@@ -5,7 +5,7 @@
  * * `exhaustive`: the graph scores every eligible movie. Its first layer costs one [dim × H1] product per user
  *   because the movie half is precomputed, so the cost is the remaining layers over all movies.
  * * `pruned`: movies are visited in decreasing order of the cheap proxy (b_movie, + e_user·e_movie for hybrid;
- *   proxy.ts) and scored by the graph in growing batches. Since rating = proxy + g and g's spread over the movies
+ *   proxy.ts) and scored in growing batches. Since rating = proxy + g and g's spread over the movies
  *   of a user is at most `spread` (measured at load time, with a margin), no unscored movie can beat
  *   proxy(next) + min g(scored) + spread; once that is below the current N-th best rating, the top-N is final.
  *   When the bound does not prune, the remaining movies are scored too, so the result is never worse than
@@ -18,6 +18,7 @@ import { topK } from '../../../shared/src/kernels/top-k.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import { filledInt64, rangeInt64, toInt64 } from './pairs.ts';
 import { proxyScores } from './proxy.ts';
+import { kthLargest } from './select.ts';
 import type { ServingModel } from './serving-model.ts';
 
 export type Strategy = 'exhaustive' | 'pruned';
@@ -31,6 +32,8 @@ export interface RankingPlan {
   executor: Executor;
   /** Upper bound of max − min of g = rating − proxy over the movies of one user (Infinity when unknown). */
   spread: number;
+  /** Movies the pruned strategy scores in its first batch (each further batch doubles); from calibration. */
+  firstBatch?: number;
 }
 
 /** The part of a loaded version ranking needs. */
@@ -70,8 +73,8 @@ export interface Ranked {
 /** Exhaustive ranking scores the whole catalogue when at most this share of it is ineligible. */
 const ALL_MOVIES_WASTE = 0.02;
 
-/** First batch of the pruned strategy; each further batch doubles. */
-const FIRST_BATCH = 256;
+/** First batch of the pruned strategy when calibration did not size it; each further batch doubles. */
+export const FIRST_BATCH = 256;
 
 /** Per catalogue, reused by every whole-catalogue call: pair_movie = 0..M-1 and pair_user = 0 (one user). */
 const wholeCatalogue = new WeakMap<MovieCatalog, { movies: BigInt64Array; user: BigInt64Array }>();
@@ -133,11 +136,72 @@ export function scoreWithGraph(
 /** 0 for eligible movies, NaN for excluded ones or ones without a wanted genre (the proxy's NaN convention). */
 function eligibilityMask(catalog: MovieCatalog, genreMask: number, exclude: Int32Array): Float32Array {
   const out = new Float32Array(catalog.numMovies);
-  if (genreMask !== 0) {
-    for (let m = 0; m < out.length; m++) if (((catalog.genres[m] as number) & genreMask) === 0) out[m] = NaN;
-  }
-  for (const m of exclude) if (m >= 0 && m < out.length) out[m] = NaN;
+  markIneligible(out, catalog, genreMask, exclude);
   return out;
+}
+
+/** Sets NaN (the proxy's convention for "ineligible") on excluded movies and ones without a wanted genre. */
+function markIneligible(
+  values: Float32Array,
+  catalog: MovieCatalog,
+  genreMask: number,
+  exclude: Int32Array,
+): void {
+  if (genreMask !== 0) {
+    for (let m = 0; m < values.length; m++) {
+      if (((catalog.genres[m] as number) & genreMask) === 0) values[m] = NaN;
+    }
+  }
+  for (const m of exclude) if (m >= 0 && m < values.length) values[m] = NaN;
+}
+
+/**
+ * The pruning proxy per movie (NaN for ineligible movies): the kernel's SIMD version (mu + b_movie + dot) when it
+ * ranks, else proxy.ts's (b_movie + dot). They differ by the constant mu, which the bound does not see: it only
+ * uses differences of g = rating − proxy within one request, and the spread of g, which a constant leaves alone.
+ */
+function pruningProxy(
+  ctx: RankingContext,
+  vec: Float32Array,
+  genreMask: number,
+  exclude: Int32Array,
+): Float32Array {
+  const { kernel } = ctx.model;
+  if (ctx.plan.executor !== 'wasm-kernel' || kernel === undefined) {
+    return proxyScores(ctx.catalog, ctx.arch, vec, genreMask, exclude);
+  }
+  const proxy = kernel.proxy(vec);
+  markIneligible(proxy, ctx.catalog, genreMask, exclude);
+  return proxy;
+}
+
+/** The eligible (non-NaN) proxy values, in movie order. */
+function eligibleValues(proxy: Float32Array): Float32Array {
+  const out = new Float32Array(proxy.length);
+  let n = 0;
+  for (let m = 0; m < proxy.length; m++) if (proxy[m] === proxy[m]) out[n++] = proxy[m] as number;
+  return out.subarray(0, n);
+}
+
+/** Movies whose proxy is in [lower, upper) (NaN is in no range). */
+function inRange(proxy: Float32Array, lower: number, upper: number): Int32Array {
+  const out = new Int32Array(proxy.length);
+  let n = 0;
+  for (let m = 0; m < proxy.length; m++) {
+    const p = proxy[m] as number;
+    if (p >= lower && p < upper) out[n++] = m;
+  }
+  return out.subarray(0, n);
+}
+
+/** The largest proxy below `upper` (−Infinity when there is none). */
+function largestBelow(proxy: Float32Array, upper: number): number {
+  let best = -Infinity;
+  for (let m = 0; m < proxy.length; m++) {
+    const p = proxy[m] as number;
+    if (p < upper && p > best) best = p;
+  }
+  return best;
 }
 
 /** Dense indices of the eligible (non-NaN) entries. */
@@ -166,9 +230,7 @@ export async function rankMovies(
   const exclude = options.exclude ?? new Int32Array(0);
   const pruned = strategy === 'pruned' && Number.isFinite(ctx.plan.spread);
   // Exhaustive ranking only needs eligibility; the proxy (a matVec for hybrid) is computed when pruning.
-  const proxy = pruned
-    ? proxyScores(catalog, ctx.arch, user.vec, mask, exclude)
-    : eligibilityMask(catalog, mask, exclude);
+  const proxy = pruned ? pruningProxy(ctx, user.vec, mask, exclude) : eligibilityMask(catalog, mask, exclude);
   const full = new Float32Array(catalog.numMovies).fill(NaN);
   let scored = 0;
   const score = async (movies: Int32Array | 'all'): Promise<void> => {
@@ -193,20 +255,25 @@ export async function rankMovies(
     const wasted = catalog.numMovies - candidates.length;
     await score(wasted <= catalog.numMovies * ALL_MOVIES_WASTE ? 'all' : candidates);
   } else {
-    // Visit movies in proxy order, selecting each next batch with a bounded heap rather than sorting all movies:
-    // most users settle within the first batch or two.
+    // Visit movies in decreasing proxy order, one batch at a time. A batch is every eligible movie whose proxy lies
+    // in [lower, upper), lower being the (taken + batch)-th largest eligible proxy (quickselect): the bound needs
+    // the largest proxy left unscored, never the order within a batch, so nothing is sorted. Calibration sizes the
+    // first batch so that most users settle within it.
+    const values = eligibleValues(proxy);
+    const n = values.length;
     let taken = 0;
+    let upper = Infinity;
     let gMin = Infinity;
-    for (let batch = FIRST_BATCH; ; batch *= 2) {
-      const order = topK(proxy, taken + batch + 1).indices;
-      const next = order.subarray(taken, Math.min(order.length, taken + batch));
+    for (let batch = ctx.plan.firstBatch ?? FIRST_BATCH; taken < n; batch *= 2) {
+      const lower = kthLargest(values, Math.min(n, taken + batch));
+      const next = inRange(proxy, lower, upper);
       await score(next);
       for (const m of next) gMin = Math.min(gMin, (full[m] as number) - (proxy[m] as number));
       taken += next.length;
-      if (order.length <= taken) break; // every eligible movie is scored
-      if (taken < options.limit) continue;
+      upper = lower;
+      if (taken >= n || taken < options.limit) continue;
       const nth = topK(full, options.limit).scores[options.limit - 1] as number;
-      if ((proxy[order[taken] as number] as number) + gMin + ctx.plan.spread < nth) break;
+      if (largestBelow(proxy, upper) + gMin + ctx.plan.spread < nth) break;
     }
   }
   const best = topK(full, options.limit);

@@ -4,7 +4,8 @@
  * grow with requests or users. Scoring is synchronous: a call writes the user side, runs the kernel and copies
  * the ratings out before any other request can touch the buffers.
  *
- * Memory layout (byte offsets, each region 64-byte aligned; widths padded to multiples of 8 floats with zeros):
+ * Memory layout (byte offsets, each region 64-byte aligned; widths padded with zeros to multiples of 8 floats, dim
+ * to 16):
  * the plan (see mlp.wat), c_u [H1p], user_vec [dimP], two scratch blocks [4, widest], the whole-catalogue index
  * list 0..M-1 and a candidate index list (each M rounded up to 4), ratings [M rounded up to 4], movie_pre
  * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP].
@@ -15,6 +16,7 @@ import type { MlpWeights } from './mlp-weights.ts';
 interface KernelExports {
   memory: WebAssembly.Memory;
   score(plan: number, movies: number, count: number, out: number): void;
+  proxy(plan: number, count: number, out: number): void;
 }
 
 /** A loaded kernel for one version. */
@@ -30,7 +32,15 @@ export interface MlpKernel {
    * @throws RangeError when `vec` has the wrong length, an index is out of range, or the kernel was released
    */
   score(vec: Float32Array, bias: number, movies?: Int32Array): Float32Array;
-  /** Drops the kernel's memory; score() throws afterwards. */
+  /**
+   * The part of every movie's rating that needs no MLP: mu + b_movie (+ user·movie embedding dot for hybrid).
+   * rating = this + b_user + MLP, so it ranks movies like the proxy of proxy.ts (which leaves mu out).
+   * @param vec [dim] user embedding
+   * @returns a new Float32Array [numMovies]
+   * @throws RangeError when `vec` has the wrong length or the kernel was released
+   */
+  proxy(vec: Float32Array): Float32Array;
+  /** Drops the kernel's memory; score() and proxy() throw afterwards. */
   release(): void;
 }
 
@@ -72,7 +82,7 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
   const { numMovies: m, dim, hidden1 } = w;
   if (w.layers.length === 0) throw new RangeError('the kernel needs at least one layer after the first');
   const h1p = pad(hidden1, 8);
-  const dimP = pad(dim, 4);
+  const dimP = pad(dim, 16);
   const widths = [h1p, ...w.layers.map((l) => pad(l.outSize, 8))];
   const widest = Math.max(...widths);
   const rows = pad(m, 4);
@@ -121,19 +131,22 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
   const userW1 = w.userW1;
   const sums = new Float64Array(hidden1);
   // Everything that references the wasm memory, dropped by release() so the memory can be collected.
-  let live: { run: KernelExports['score']; f32: Float32Array; i32: Int32Array } | undefined = {
-    run: exports.score,
+  let live: { kernel: KernelExports; f32: Float32Array; i32: Int32Array } | undefined = {
+    kernel: exports,
     f32,
     i32,
+  };
+  const open = (vec: Float32Array): NonNullable<typeof live> => {
+    if (live === undefined) throw new RangeError('the kernel was released');
+    if (vec.length !== dim) throw new RangeError(`user vector must have ${dim} values (got ${vec.length})`);
+    return live;
   };
 
   return {
     numMovies: m,
     memoryBytes: pages * PAGE,
     score(vec, userBias, movies) {
-      if (live === undefined) throw new RangeError('the kernel was released');
-      const { run, f32, i32 } = live;
-      if (vec.length !== dim) throw new RangeError(`user vector must have ${dim} values (got ${vec.length})`);
+      const { kernel, f32, i32 } = open(vec);
       const count = movies === undefined ? m : movies.length;
       if (count === 0) return new Float32Array(0);
       sums.fill(0);
@@ -146,7 +159,7 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
       f32.set(vec, uvec / 4);
       f32[p + 8] = userBias;
       if (movies === undefined) {
-        run(plan, allMovies, rows, out);
+        kernel.score(plan, allMovies, rows, out);
         return f32.slice(out / 4, out / 4 + m);
       }
       // Lists longer than the catalogue (repeats) go through the candidate buffer in pieces.
@@ -161,10 +174,16 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
         }
         // The kernel works in blocks of 4: the tail repeats the last movie, whose extra ratings are not read.
         for (let k = n; k < pad(n, 4); k++) i32[base + k] = i32[base + n - 1] as number;
-        run(plan, candidates, pad(n, 4), out);
+        kernel.score(plan, candidates, pad(n, 4), out);
         ratings.set(f32.subarray(out / 4, out / 4 + n), start);
       }
       return ratings;
+    },
+    proxy(vec) {
+      const { kernel, f32 } = open(vec);
+      f32.set(vec, uvec / 4);
+      kernel.proxy(plan, m, out);
+      return f32.slice(out / 4, out / 4 + m);
     },
     release() {
       live = undefined;

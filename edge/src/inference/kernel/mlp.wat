@@ -8,8 +8,8 @@
 ;; Multiply-adds are f32x4.relaxed_madd, which V8 lowers to one FMA instruction where the CPU has FMA.
 ;;
 ;; All pointers are byte offsets into the exported memory; the caller (kernel/mlp-kernel.ts) lays it out.
-;; Every width (H1, each layer's in/out, dim) is padded to a multiple of 8 floats with zero weights, zero biases
-;; and zero inputs, so padded activations stay 0 and padded outputs are never read.
+;; Every width (H1, each layer's in/out) is padded to a multiple of 8 floats, dim to a multiple of 16, with zero
+;; weights, zero biases and zero inputs, so padded activations stay 0 and padded outputs are never read.
 ;;
 ;; The plan (i32 words at $plan, see PLAN_* in mlp-kernel.ts):
 ;;   0 layers (after the first), 1 H1 bytes (padded), 2 movie_pre [M, H1pad], 3 c_u [H1pad],
@@ -116,28 +116,36 @@
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
 
-  ;; user_vec · movie_emb[m] over $dimb bytes (a multiple of 16).
+  ;; user_vec · movie_emb[m] over $dimb bytes (a multiple of 64): four accumulators, so the multiply-adds do not
+  ;; wait on each other.
   (func $dot (param $u i32) (param $e i32) (param $dimb i32) (result f32)
-    (local $k i32) (local $acc v128)
+    (local $k i32) (local $p i32) (local $q i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (loop $lanes
-      (local.set $acc
-        (f32x4.relaxed_madd
-          (v128.load (i32.add (local.get $u) (local.get $k)))
-          (v128.load (i32.add (local.get $e) (local.get $k)))
-          (local.get $acc)))
-      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $p (i32.add (local.get $u) (local.get $k)))
+      (local.set $q (i32.add (local.get $e) (local.get $k)))
+      (local.set $a0
+        (f32x4.relaxed_madd (v128.load (local.get $p)) (v128.load (local.get $q)) (local.get $a0)))
+      (local.set $a1
+        (f32x4.relaxed_madd (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $q))
+          (local.get $a1)))
+      (local.set $a2
+        (f32x4.relaxed_madd (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $q))
+          (local.get $a2)))
+      (local.set $a3
+        (f32x4.relaxed_madd (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $q))
+          (local.get $a3)))
+      (local.set $k (i32.add (local.get $k) (i32.const 64)))
       (br_if $lanes (i32.lt_u (local.get $k) (local.get $dimb))))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
     (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
 
-  ;; The rating of movie $m from the last layer's output for it ($yrow: its unit 0).
-  (func $finish (param $plan i32) (param $m i32) (param $yrow i32) (result f32)
+  ;; movie_bias[m] (+ user_vec · movie_emb[m] for hybrid): the part of a rating that needs no MLP.
+  (func $movie_side (param $plan i32) (param $m i32) (result f32)
     (local $r f32) (local $emb i32) (local $dimb i32)
     (local.set $r
-      (f32.add
-        (f32.add (f32.load (local.get $yrow)) (f32.load offset=32 (local.get $plan)))
-        (f32.load (i32.add (i32.load offset=16 (local.get $plan)) (i32.shl (local.get $m) (i32.const 2))))))
+      (f32.load (i32.add (i32.load offset=16 (local.get $plan)) (i32.shl (local.get $m) (i32.const 2)))))
     (local.set $emb (i32.load offset=20 (local.get $plan)))
     (if (local.get $emb)
       (then
@@ -150,7 +158,24 @@
               (local.get $dimb))))))
     (local.get $r))
 
-;; Ratings of the movies $movies[0..$count) (i32 dense indices) into $out[0..$count) (f32).
+  ;; The rating of movie $m from the last layer's output for it ($yrow: its unit 0).
+  (func $finish (param $plan i32) (param $m i32) (param $yrow i32) (result f32)
+    (f32.add
+      (f32.add (f32.load (local.get $yrow)) (f32.load offset=32 (local.get $plan)))
+      (call $movie_side (local.get $plan) (local.get $m))))
+
+  ;; $out[m] = movie_bias[m] (+ user_vec · movie_emb[m]) for m in 0..$count: the ranking proxy (ranking.ts).
+  (func (export "proxy") (param $plan i32) (param $count i32) (param $out i32)
+    (local $m i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $count)))
+      (loop $movies
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $m) (i32.const 2)))
+          (call $movie_side (local.get $plan) (local.get $m)))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br_if $movies (i32.lt_u (local.get $m) (local.get $count))))))
+
+  ;; Ratings of the movies $movies[0..$count) (i32 dense indices) into $out[0..$count) (f32).
   ;; $count must be a multiple of 4 (the caller pads the list by repeating a valid index).
   (func (export "score") (param $plan i32) (param $movies i32) (param $count i32) (param $out i32)
     (local $k i32) (local $m0 i32) (local $m1 i32) (local $m2 i32) (local $m3 i32)
