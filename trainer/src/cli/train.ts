@@ -157,6 +157,11 @@ export function trainCommand(): Command {
       d.implicit,
     )
     .option(
+      '--side-features',
+      'learn embedding parts for genres and release year (movies), birth year and gender (users) when the data has them (default: on)',
+    )
+    .option('--no-side-features', 'embeddings from ratings only')
+    .option(
       '--lr-schedule <name>',
       `learning-rate schedule: ${LR_SCHEDULES.join(' | ')}`,
       choiceFlag(LR_SCHEDULES),
@@ -218,6 +223,7 @@ Examples:
         l2: flags.l2,
         biasL2: flags.biasL2,
         implicit: flags.implicit,
+        sideFeatures: flags.sideFeatures,
         lrSchedule: flags.lrSchedule,
         patience: flags.patience,
         valFraction: flags.valFraction,

@@ -5,7 +5,7 @@
  * Metadata: { kind: "marquee-checkpoint", epoch, t, schedule, bestEpoch, bestValRmse, stale, history,
  *             current: WeightsMeta, best: WeightsMeta }
  * Arrays: current weights ("current." + name), best weights ("best." + name), Adam moments ("m." / "v." + name,
- * for every trainable array and "mu").
+ * for every trainable array and "mu"), learned side-feature rows ("feature.user", "feature.movie") when used.
  */
 import path from 'node:path';
 import { ArtifactError } from '../../../shared/src/errors.ts';
@@ -30,6 +30,8 @@ interface CheckpointMeta {
   current: WeightsMeta;
   best: WeightsMeta;
   moments: string[];
+  /** Sides with learned feature rows ("user", "movie"); absent in checkpoints of runs without them. */
+  features?: string[];
 }
 
 /** Path of the checkpoint in `dir`. */
@@ -45,6 +47,9 @@ export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<
   for (const [name, { m, v }] of c.optimizer.moments) {
     moments.push({ name: `m.${name}`, array: m }, { name: `v.${name}`, array: v });
   }
+  const features = Object.entries(c.features ?? {}).flatMap(([side, array]) =>
+    array === undefined ? [] : [{ name: `feature.${side}`, array }],
+  );
   const meta: CheckpointMeta = {
     kind: CHECKPOINT_KIND,
     epoch: c.epoch,
@@ -57,8 +62,14 @@ export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<
     current: current.meta,
     best: best.meta,
     moments: [...c.optimizer.moments.keys()],
+    features: features.map((f) => f.name.slice('feature.'.length)),
   };
-  await writeTensorFile(checkpointPath(dir), meta, [...current.arrays, ...best.arrays, ...moments]);
+  await writeTensorFile(checkpointPath(dir), meta, [
+    ...current.arrays,
+    ...best.arrays,
+    ...moments,
+    ...features,
+  ]);
 }
 
 /**
@@ -80,6 +91,14 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
     }
     moments.set(name, { m, v });
   }
+  const features: { user?: Float32Array; movie?: Float32Array } = {};
+  for (const side of meta.features ?? []) {
+    const array = arrays.get(`feature.${side}`);
+    if ((side !== 'user' && side !== 'movie') || !(array instanceof Float32Array)) {
+      throw new ArtifactError(p, `expected learned feature rows feature.${side} (float32)`);
+    }
+    features[side] = array;
+  }
   return {
     epoch: meta.epoch,
     weights: weightsFromArrays(meta.current, arrays, p, 'current.'),
@@ -90,5 +109,6 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
     bestValRmse: meta.bestValRmse,
     stale: meta.stale,
     history: meta.history,
+    features,
   };
 }

@@ -5,12 +5,13 @@
  */
 import { UsageError } from '../../../shared/src/errors.ts';
 import type { RatingsTable } from '../data/types.ts';
-import { countRows, fillColdRows, type RowCounts } from '../model/cold-rows.ts';
+import { countRows, fillColdRows } from '../model/cold-rows.ts';
 import { predictTf } from '../model/infer.ts';
 import { cloneWeights, initWeights } from '../model/init.ts';
 import { modelRng, shuffleInPlace } from '../model/random.ts';
 import type { ModelWeights } from '../model/weights.ts';
-import { implicitOffsets, withUserOffsets } from './implicit.ts';
+import { foldFeatures, movieFeatures, userFeatures } from './features.ts';
+import { implicitOffsets } from './implicit.ts';
 import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
@@ -55,6 +56,8 @@ export interface TrainCheckpoint {
   /** Epochs since the best one. */
   stale: number;
   history: EpochRecord[];
+  /** Learned side-feature rows (features.ts) after the last completed epoch, when the run uses them. */
+  features?: { user?: Float32Array; movie?: Float32Array };
 }
 
 export type StopReason = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
@@ -113,12 +116,6 @@ function checkData(data: TrainData): void {
         `${table.movieIds.length} movie(s)).`,
     );
   }
-}
-
-function bestCopy(weights: ModelWeights, counts: RowCounts): ModelWeights {
-  const best = cloneWeights(weights);
-  fillColdRows(best, counts);
-  return best;
 }
 
 function divergedMessage(
@@ -191,9 +188,28 @@ export async function trainModel(
     valMovies[i] = table.movies[validation[i]!]!;
   }
   const order = new Int32Array(train.length);
+  const dim = options.model.dim;
   const implicit = options.implicit > 0;
-  const offsets = implicit ? new Float32Array(numUsers * options.model.dim) : undefined;
-  const folded = implicit ? new Float32Array(numUsers * options.model.dim) : undefined;
+  const offsets = implicit ? new Float32Array(numUsers * dim) : undefined;
+  step.userFeatures = options.sideFeatures ? userFeatures(table, train, dim) : undefined;
+  step.movieFeatures = options.sideFeatures ? movieFeatures(table, dim) : undefined;
+  restoreFeatures(step.userFeatures?.table, resume?.features?.user, 'user');
+  restoreFeatures(step.movieFeatures?.table, resume?.features?.movie, 'movie');
+  // The model as it predicts: every user / movie embedding with its implicit part and side features folded in.
+  const fold = (w: ModelWeights, users: Float32Array, movies: Float32Array): ModelWeights => {
+    const movieEmb = foldFeatures(step.movieFeatures, w.movieEmb, movies);
+    const userEmb = foldFeatures(step.userFeatures, w.userEmb, users);
+    if (offsets) for (let i = 0; i < userEmb.length; i++) userEmb[i] = userEmb[i]! + offsets[i]!;
+    return { ...w, userEmb, movieEmb };
+  };
+  const effectiveUsers = new Float32Array(numUsers * dim);
+  const effectiveMovies = new Float32Array(numMovies * dim);
+  /** The best weights to keep: cold rows' free parts filled (fillColdRows), then everything folded in. */
+  const bestCopy = (): ModelWeights => {
+    const filled = cloneWeights(weights);
+    fillColdRows(filled, counts);
+    return fold(filled, new Float32Array(numUsers * dim), new Float32Array(numMovies * dim));
+  };
   try {
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
       const started = performance.now();
@@ -201,7 +217,17 @@ export async function trainModel(
       shuffleInPlace(order, modelRng(options.seed, 'shuffle', epoch));
       const dropoutRng = modelRng(options.seed, 'dropout', epoch);
       if (offsets) {
-        implicitOffsets(weights, table.users, table.movies, train, counts.users, options.implicit, offsets);
+        // What a user watched is represented by the movies' whole embeddings (side features included).
+        const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, effectiveMovies);
+        implicitOffsets(
+          { ...weights, movieEmb },
+          table.users,
+          table.movies,
+          train,
+          counts.users,
+          options.implicit,
+          offsets,
+        );
         step.userOffset = offsets;
       }
       const lr = schedule.lr;
@@ -234,10 +260,9 @@ export async function trainModel(
         }
       }
       const trainSeconds = (performance.now() - started) / 1000;
-      // The model as it predicts: user embeddings with the implicit part of this epoch folded in.
-      const effective = offsets && folded ? withUserOffsets(weights, offsets, folded) : weights;
+      const predicting = fold(weights, effectiveUsers, effectiveMovies);
       const val = clippedAccuracy(
-        predictTf(effective, valUsers, valMovies),
+        predictTf(predicting, valUsers, valMovies),
         table.ratings,
         validation,
         table.scale,
@@ -250,7 +275,7 @@ export async function trainModel(
         };
       }
       if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
-        best = bestCopy(effective, counts);
+        best = bestCopy();
         bestEpoch = epoch;
         bestValRmse = val.rmse;
         stale = 0;
@@ -278,6 +303,7 @@ export async function trainModel(
         bestValRmse,
         stale,
         history: [...history],
+        features: { user: step.userFeatures?.table, movie: step.movieFeatures?.table },
       };
       await hooks.onEpochEnd?.(record, checkpoint);
       if (stale >= options.patience) {
@@ -297,6 +323,25 @@ export async function trainModel(
   } finally {
     step.dispose();
   }
+}
+
+/**
+ * Copies a checkpoint's learned feature rows into the run's freshly built table.
+ * @throws UsageError when the checkpoint and the data disagree about the features
+ */
+function restoreFeatures(
+  table: Float32Array | undefined,
+  saved: Float32Array | undefined,
+  side: string,
+): void {
+  if (table === undefined && saved === undefined) return;
+  if (table === undefined || saved === undefined || table.length !== saved.length) {
+    throw new UsageError(
+      `--resume: the checkpoint's ${side} side features do not match the data (${saved?.length ?? 0} values saved, ` +
+        `${table?.length ?? 0} expected); restart the run without --resume.`,
+    );
+  }
+  table.set(saved);
 }
 
 function cloneOptimizer(s: OptimizerState): OptimizerState {

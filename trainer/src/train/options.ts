@@ -27,6 +27,8 @@ export interface TrainOptions {
   biasL2: number;
   /** Weight α of the implicit-feedback part of user embeddings (0 = off; see implicit.ts). */
   implicit: number;
+  /** Side features (genres, release year; birth year, gender) in the embeddings when the data has them. */
+  sideFeatures: boolean;
   lrSchedule: LrScheduleName;
   /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
   patience: number;
@@ -54,6 +56,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   l2: 30,
   biasL2: 5,
   implicit: 1,
+  sideFeatures: true,
   lrSchedule: 'plateau',
   patience: 3,
   valFraction: 0.1,

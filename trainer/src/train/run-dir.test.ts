@@ -158,6 +158,7 @@ describe('run directory', () => {
       bestValRmse: 0.95,
       stale: 1,
       history,
+      features: { movie: Float32Array.of(0.5, -1, 2) },
     };
     await writeCheckpoint(runDir, c);
     expect(await readCheckpoint(runDir)).toEqual(c);

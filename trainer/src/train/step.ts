@@ -13,6 +13,7 @@ import { fillDropoutMask, type Rng } from '../model/random.ts';
 import { adamDense, adamStep, zeroMoments, type AdamConfig, type AdamStep, type Moments } from './adam.ts';
 import { SparseRowGrads, type RowGradsSnapshot } from './sparse-grad.ts';
 import type { RowCounts } from '../model/cold-rows.ts';
+import { accumulateFeatureGrad, addFeatureRow, type FeatureSide } from './features.ts';
 
 /** Regularisation and optimiser settings of a step. */
 export interface OptimizerConfig {
@@ -86,6 +87,14 @@ export class TrainStep {
    * representation (see implicit.ts), recomputed by the loop each epoch. Gradients reach only the free part.
    */
   userOffset: Float32Array | undefined = undefined;
+  /**
+   * Side features added to every gathered user / movie embedding when set (see features.ts); their rows are
+   * trained densely with AdamW (moments "features.user" / "features.movie"), without the L2 prior.
+   */
+  userFeatures: FeatureSide | undefined = undefined;
+  movieFeatures: FeatureSide | undefined = undefined;
+  /** One row's embedding gradients [2·dim] (user, movie), handed to the feature rows. */
+  private readonly rowGrad: Float32Array;
   /** 1 / training ratings per user and movie (the L2 prior is spread over a row's uses). */
   private readonly invUserCount: Float32Array;
   private readonly invMovieCount: Float32Array;
@@ -112,6 +121,7 @@ export class TrainStep {
     this.xIn = this.inMask ? new Float32Array(capacity * inSize) : this.x;
     this.masks = config.dropout > 0 ? weights.hidden.map((l) => new Float32Array(capacity * l.outSize)) : [];
     this.dPred = new Float32Array(capacity);
+    this.rowGrad = new Float32Array(2 * weights.dim);
     this.userGrads = new SparseRowGrads(weights.numUsers, weights.dim, capacity);
     this.movieGrads = new SparseRowGrads(weights.numMovies, weights.dim, capacity);
   }
@@ -145,7 +155,7 @@ export class TrainStep {
     const { x, xIn, xT, inMask } = this;
     const { users, movies, ratings } = cols;
     const { userEmb, movieEmb } = w;
-    const offset = this.userOffset;
+    const { userOffset: offset, userFeatures, movieFeatures } = this;
     for (let i = 0; i < B; i++) {
       const row = order[start + i]!;
       const u = users[row]! * d;
@@ -155,6 +165,8 @@ export class TrainStep {
         x[base + k] = offset ? userEmb[u + k]! + offset[u + k]! : userEmb[u + k]!;
         x[base + d + k] = movieEmb[m + k]!;
       }
+      if (userFeatures) addFeatureRow(userFeatures, users[row]!, x, base);
+      if (movieFeatures) addFeatureRow(movieFeatures, movies[row]!, x, base + d);
     }
     if (inMask) {
       const n = B * inSize;
@@ -214,6 +226,8 @@ export class TrainStep {
       });
       this.userGrads.clear();
       this.movieGrads.clear();
+      this.userFeatures?.grad.fill(0);
+      this.movieFeatures?.grad.fill(0);
       return loss;
     }
     this.state.t += 1;
@@ -242,7 +256,21 @@ export class TrainStep {
       mom('movieBias'),
       biasDecay,
     );
+    this.applyFeatures(step, 'features.user', this.userFeatures);
+    this.applyFeatures(step, 'features.movie', this.movieFeatures);
     return loss;
+  }
+
+  /** Dense AdamW (no decay) on a feature table, then clears its gradient. */
+  private applyFeatures(step: AdamStep, name: string, side: FeatureSide | undefined): void {
+    if (side === undefined) return;
+    let mom = this.state.moments.get(name);
+    if (mom === undefined || mom.m.length !== side.table.length) {
+      mom = zeroMoments(side.table.length);
+      this.state.moments.set(name, mom);
+    }
+    adamDense(this.optimizer.adam, step, 0, side.table, mom, side.grad);
+    side.grad.fill(0);
   }
 
   /** Sums the per-row gradients of the embeddings (MLP input + hybrid dot) and biases; returns dLoss/dmu. */
@@ -265,7 +293,7 @@ export class TrainStep {
     // mean-over-batch losses it equals the gradient of λ·|p|² / N, N the number of training ratings.
     const l2 = (2 * this.optimizer.l2) / B;
     const bl2 = (2 * this.optimizer.biasL2) / B;
-    const { invUserCount, invMovieCount, userOffset } = this;
+    const { invUserCount, invMovieCount, userFeatures, movieFeatures, rowGrad } = this;
     const w2 = this.weights;
     let muGrad = 0;
     for (let i = 0; i < B; i++) {
@@ -284,6 +312,7 @@ export class TrainStep {
       const uo = us * d;
       const mo = ms * d;
       const uRow = u * d;
+      const mRow = m * d;
       // d(e_u · e_m)/de_u = e_m and vice versa, with the embeddings as gathered (before this step's update).
       const gDot = hybrid ? g : 0;
       const mask = this.inMask;
@@ -291,13 +320,16 @@ export class TrainStep {
         const eu = x[base + k]!;
         const em = x[base + d + k]!;
         // Input dropout: the MLP saw e·mask, so its gradient reaches e through the mask.
-        const du = mask ? dX[base + k]! * mask[base + k]! : dX[base + k]!;
-        const dm = mask ? dX[base + d + k]! * mask[base + d + k]! : dX[base + d + k]!;
-        // The prior holds the free part of the user embedding (without the offset) near zero.
-        const free = userOffset ? eu - userOffset[uRow + k]! : eu;
-        ug.grads[uo + k] = ug.grads[uo + k]! + du + gDot * em + lu * free;
-        mg.grads[mo + k] = mg.grads[mo + k]! + dm + gDot * eu + lm * em;
+        const du = (mask ? dX[base + k]! * mask[base + k]! : dX[base + k]!) + gDot * em;
+        const dm = (mask ? dX[base + d + k]! * mask[base + d + k]! : dX[base + d + k]!) + gDot * eu;
+        // The prior holds the free rows (without implicit offsets and side features) near zero.
+        ug.grads[uo + k] = ug.grads[uo + k]! + du + lu * w2.userEmb[uRow + k]!;
+        mg.grads[mo + k] = mg.grads[mo + k]! + dm + lm * w2.movieEmb[mRow + k]!;
+        rowGrad[k] = du;
+        rowGrad[d + k] = dm;
       }
+      if (userFeatures) accumulateFeatureGrad(userFeatures, u, rowGrad, 0);
+      if (movieFeatures) accumulateFeatureGrad(movieFeatures, m, rowGrad, d);
     }
     return muGrad;
   }
