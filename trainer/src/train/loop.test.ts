@@ -98,6 +98,48 @@ describe('trainModel (wasm backend)', () => {
     );
   });
 
+  it('with side features: learns their rows, checkpoints them and resumes exactly', async () => {
+    // Genres follow the planted bump (it depends on m % 3), years and ages are arbitrary but known.
+    const sided: TrainData = {
+      ...data,
+      table: {
+        ...table,
+        movieInfo: {
+          titles: Array.from({ length: 40 }, (_, m) => `m${m}`),
+          genres: Uint32Array.from({ length: 40 }, (_, m) => 1 << (m % 3)),
+          years: Int32Array.from({ length: 40 }, (_, m) => 1950 + m),
+        },
+        userInfo: {
+          ages: Int32Array.from({ length: 60 }, (_, u) => 15 + u),
+          genders: Array.from({ length: 60 }, (_, u) => (u % 2 ? 'F' : 'M')),
+        },
+      },
+    };
+    const options = resolveTrainOptions({ ...SMALL, epochs: 4 });
+    const straight = await trainModel(sided, options);
+    const c = straight.checkpoint!;
+    expect(c.features?.movie?.some((x) => x !== 0)).toBe(true);
+    expect(c.features?.user?.some((x) => x !== 0)).toBe(true);
+    // The kept weights hold the sum: without features the same run ends elsewhere.
+    const plain = await trainModel(sided, resolveTrainOptions({ ...SMALL, epochs: 4, sideFeatures: false }));
+    expect(plain.checkpoint!.features).toEqual({ user: undefined, movie: undefined });
+    expect(Array.from(plain.checkpoint!.best.movieEmb)).not.toEqual(Array.from(c.best.movieEmb));
+    let saved: TrainCheckpoint | undefined;
+    await trainModel(sided, options, {
+      onEpochEnd: (_r, cp) => {
+        if (cp.epoch === 2) saved = structuredClone(cp);
+      },
+      shouldStop: () => saved !== undefined,
+    });
+    const resumed = await trainModel(sided, options, {}, saved);
+    expect(Array.from(resumed.checkpoint!.best.movieEmb)).toEqual(Array.from(c.best.movieEmb));
+    expect(Array.from(resumed.checkpoint!.features!.user!)).toEqual(Array.from(c.features!.user!));
+    // A checkpoint without them does not resume a run that has them.
+    await expect(trainModel(sided, options, {}, { ...saved!, features: {} })).rejects.toThrow(
+      /side features do not match/,
+    );
+  });
+
   it('stops early on a plateau and keeps the best epoch', async () => {
     const result = await trainModel(
       data,

@@ -193,8 +193,10 @@ export async function trainModel(
   const offsets = implicit ? new Float32Array(numUsers * dim) : undefined;
   step.userFeatures = options.sideFeatures ? userFeatures(table, train, dim) : undefined;
   step.movieFeatures = options.sideFeatures ? movieFeatures(table, dim) : undefined;
-  restoreFeatures(step.userFeatures?.table, resume?.features?.user, 'user');
-  restoreFeatures(step.movieFeatures?.table, resume?.features?.movie, 'movie');
+  if (resume) {
+    restoreFeatures(step.userFeatures?.table, resume.features?.user, 'user');
+    restoreFeatures(step.movieFeatures?.table, resume.features?.movie, 'movie');
+  }
   // The model as it predicts: every user / movie embedding with its implicit part and side features folded in.
   const fold = (w: ModelWeights, users: Float32Array, movies: Float32Array): ModelWeights => {
     const movieEmb = foldFeatures(step.movieFeatures, w.movieEmb, movies);
