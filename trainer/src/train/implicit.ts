@@ -5,7 +5,7 @@
  * epoch (a stop-gradient, O(training ratings × dim) per epoch). The L2 prior then pulls e_u towards zero, i.e. a
  * user with few ratings towards "the average of what they watch" instead of towards the average user.
  *
- * The exported weights hold the sum, so ModelWeights and every consumer are unchanged.
+ * The exported weights hold the sum (loop.ts folds it in), so ModelWeights and every consumer are unchanged.
  */
 import type { ModelWeights } from '../model/weights.ts';
 
@@ -36,10 +36,4 @@ export function implicitOffsets(
     const scale = n > 0 ? alpha / n : 0;
     for (let k = 0; k < d; k++) out[u * d + k] = acc[u * d + k]! * scale;
   }
-}
-
-/** `w` with the offsets added to its user embeddings (a shallow copy sharing every other array). */
-export function withUserOffsets(w: ModelWeights, offsets: Float32Array, out: Float32Array): ModelWeights {
-  for (let i = 0; i < out.length; i++) out[i] = w.userEmb[i]! + offsets[i]!;
-  return { ...w, userEmb: out };
 }
