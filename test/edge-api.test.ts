@@ -316,13 +316,18 @@ describe('with a stable dcf version and a hybrid canary', () => {
       status: string;
       arch: string;
       metrics: unknown;
-      ranking: { strategy: string; calibrationUsers: number };
+      ranking: { strategy: string; calibrationUsers: number; executor: string; kernelMaxDiff: number };
     }[];
     expect(models.map((m) => [m.version, m.status, m.arch, m.ranking.strategy])).toEqual([
       ['dcf-1', 'serving', 'dcf', 'exhaustive'],
       ['hybrid-1', 'serving', 'hybrid', 'pruned'],
     ]);
     expect(models[1]?.ranking.calibrationUsers).toBe(8);
+    // Both versions rank with the SIMD kernel, checked against onnxruntime-web at load.
+    for (const m of models) {
+      expect(m.ranking.executor).toBe('wasm-kernel');
+      expect(m.ranking.kernelMaxDiff).toBeLessThanOrEqual(1e-4);
+    }
     expect(models[0]?.metrics).toEqual({ test: { rmse: 0.9 } });
   });
 

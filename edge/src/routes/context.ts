@@ -1,6 +1,7 @@
 /** Glue between a resolved version and the inference functions. */
 import type { RankingContext } from '../inference/ranking.ts';
-import type { ServingVersion } from '../versions/index.ts';
+import type { Context } from 'hono';
+import { keepAliveOf, type KeepAlive, type ServingVersion } from '../versions/index.ts';
 import { ProblemError } from './problem.ts';
 import { MODEL_VERSION_HEADER } from './respond.ts';
 
@@ -51,4 +52,16 @@ export function unknownUsers(version: ServingVersion, userIds: readonly number[]
     // The answer depends on the version (a user may exist in the next one), so it names it like any other.
     { [MODEL_VERSION_HEADER]: version.id },
   );
+}
+
+/** The request's KeepAlive for shared work it starts (see versions/keep-alive.ts). */
+export function requestKeepAlive(c: Context): KeepAlive {
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // Hono throws when the app is called without an execution context; nothing to keep alive then.
+    ctx = undefined;
+  }
+  return keepAliveOf(ctx);
 }

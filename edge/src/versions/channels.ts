@@ -8,6 +8,7 @@ import { CHANNELS_FILE, parseChannels, type Channels } from '../../../shared/src
 import { parseJsonBytes } from '../../../shared/src/schemas/parse.ts';
 import type { ObjectStore } from '../artifacts/r2-store.ts';
 import { ModelUnavailableError } from './errors.ts';
+import type { KeepAlive } from './keep-alive.ts';
 
 export class ChannelsCache {
   private last: { channels: Channels; checkedAt: number } | undefined;
@@ -21,14 +22,18 @@ export class ChannelsCache {
   /**
    * The current pointer.
    * @param now milliseconds since the epoch (injected so tests and the registry agree on time)
+   * @param keepAlive receives a read this call starts (see KeepAlive)
    * @throws ModelUnavailableError when nothing was ever read and channels.json is missing or unreadable
    */
-  current(now: number): Promise<Channels> {
+  current(now: number, keepAlive?: KeepAlive): Promise<Channels> {
     if (this.last !== undefined && now - this.last.checkedAt < this.ttlMs)
       return Promise.resolve(this.last.channels);
-    this.pending ??= this.refresh(now).finally(() => {
-      this.pending = undefined;
-    });
+    if (this.pending === undefined) {
+      this.pending = this.refresh(now).finally(() => {
+        this.pending = undefined;
+      });
+      keepAlive?.(this.pending);
+    }
     return this.pending;
   }
 

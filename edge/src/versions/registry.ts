@@ -4,6 +4,7 @@
  * once instead of re-downloading a corrupt version on every request. Versions no longer wanted are retired and
  * released after a grace period, so requests still running on them finish first.
  */
+import type { KeepAlive } from './keep-alive.ts';
 import type { ServingVersion } from './load-version.ts';
 
 /** How long a retired version stays usable before its memory is released. */
@@ -23,9 +24,10 @@ export class VersionRegistry {
 
   /**
    * The loaded version, loading it on first use.
+   * @param keepAlive receives a load this call starts (see KeepAlive)
    * @throws the load's error (ArtifactError, StorageError), also for `retryMs` after a failure
    */
-  get(version: string, now: number): Promise<ServingVersion> {
+  get(version: string, now: number, keepAlive?: KeepAlive): Promise<ServingVersion> {
     const done = this.ready.get(version);
     if (done !== undefined) return Promise.resolve(done);
     const retired = this.retired.findIndex((r) => r.version.id === version);
@@ -53,6 +55,7 @@ export class VersionRegistry {
       },
     );
     this.loads.set(version, load);
+    keepAlive?.(load);
     return load;
   }
 

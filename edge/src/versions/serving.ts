@@ -10,6 +10,7 @@ import { configOf, type EdgeConfig, type Env } from '../env.ts';
 import { releaseServingModel } from '../inference/index.ts';
 import { ModelUnavailableError } from './errors.ts';
 import { ChannelsCache } from './channels.ts';
+import type { KeepAlive } from './keep-alive.ts';
 import { loadVersion, type ServingVersion } from './load-version.ts';
 import { VersionRegistry } from './registry.ts';
 
@@ -45,11 +46,12 @@ export class EdgeState {
 
   /**
    * The version serving `userId` (stable when no user is involved).
+   * @param keepAlive receives the shared reads and loads this request starts (see KeepAlive)
    * @throws ModelUnavailableError when nothing is published or no candidate version loads
    */
-  async resolve(userId?: number): Promise<Resolved> {
+  async resolve(userId?: number, keepAlive?: KeepAlive): Promise<Resolved> {
     const now = Date.now();
-    const channels = await this.channels.current(now);
+    const channels = await this.channels.current(now, keepAlive);
     const pick =
       userId === undefined
         ? { version: channels.stable, channel: 'stable' as const }
@@ -57,7 +59,7 @@ export class EdgeState {
     let firstError: unknown;
     for (const candidate of this.candidates(channels, pick)) {
       try {
-        const version = await this.registry.get(candidate, now);
+        const version = await this.registry.get(candidate, now, keepAlive);
         if (candidate === pick.version) this.lastGood[pick.channel] = candidate;
         await this.registry.retain(this.keep(channels, candidate), now);
         return { version, channel: pick.channel, wanted: pick.version, fallback: candidate !== pick.version };

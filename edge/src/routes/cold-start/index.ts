@@ -14,7 +14,7 @@ import type { AppEnv } from '../../env.ts';
 import { foldIn } from '../../inference/fold-in.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { edgeState } from '../../versions/index.ts';
-import { rankingContext, unknownMovies } from '../context.ts';
+import { rankingContext, requestKeepAlive, unknownMovies } from '../context.ts';
 import { jsonBody, limitBody, requireJson } from '../json-body.ts';
 import { parseGenres, parseId, parseLimit } from '../params.ts';
 import { invalid } from '../problem.ts';
@@ -57,7 +57,7 @@ export const coldStartRoute = new Hono<AppEnv>().post(
       rating: r.rating,
     }));
     const state = edgeState(c.env);
-    const resolved = await state.resolve();
+    const resolved = await state.resolve(undefined, requestKeepAlive(c));
     const { version } = resolved;
     const { catalog } = version;
     const scale = version.manifest.model.ratingScale;

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { runtimeMemoryBytes } from '../../inference/index.ts';
 import { edgeState, type ServingVersion } from '../../versions/index.ts';
+import { requestKeepAlive } from '../context.ts';
 import { withVersion } from '../respond.ts';
 
 /** Bytes of the typed arrays a version keeps in the isolate (movie tables; users stay in R2). */
@@ -47,6 +48,8 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
       spread: Number.isFinite(v.calibration.spread) ? Math.round(v.calibration.spread * 1e4) / 1e4 : null,
       calibrationUsers: v.calibration.users,
       prunedShare: Math.round(v.calibration.prunedShare * 1e4) / 1e4,
+      executor: v.calibration.executor,
+      kernelMaxDiff: v.calibration.kernelCheck.maxAbsDiff,
     },
     loadMs: v.loadMs,
     tableBytes: tableBytes(v),
@@ -55,9 +58,10 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
 
 export const modelsRoute = new Hono<AppEnv>().get('/v1/models', async (c) => {
   const state = edgeState(c.env);
-  const serving = await state.resolve();
+  const keepAlive = requestKeepAlive(c);
+  const serving = await state.resolve(undefined, keepAlive);
   const now = Date.now();
-  const channels = await state.channels.current(now);
+  const channels = await state.channels.current(now, keepAlive);
   const wanted = new Map<string, string[]>([[channels.stable, ['stable']]]);
   if (channels.canary !== null) {
     const list = wanted.get(channels.canary.version) ?? [];
@@ -66,7 +70,7 @@ export const modelsRoute = new Hono<AppEnv>().get('/v1/models', async (c) => {
   const models = await Promise.all(
     [...wanted].map(async ([id, names]) => {
       try {
-        return summary(await state.registry.get(id, now), names);
+        return summary(await state.registry.get(id, now, keepAlive), names);
       } catch (err) {
         return {
           version: id,

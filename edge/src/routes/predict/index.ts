@@ -10,7 +10,7 @@ import { findUsers } from '../../artifacts/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { toInt64 } from '../../inference/pairs.ts';
 import { edgeState, type Resolved } from '../../versions/index.ts';
-import { unknownMovies, unknownUsers } from '../context.ts';
+import { requestKeepAlive, unknownMovies, unknownUsers } from '../context.ts';
 import { jsonBody, limitBody, requireJson } from '../json-body.ts';
 import { parseId } from '../params.ts';
 import { clip, round4, withVersion } from '../respond.ts';
@@ -49,7 +49,7 @@ export const predictRoute = new Hono<AppEnv>().post(
     for (const [i, p] of pairs.entries()) {
       let resolved = byUser.get(p.userId);
       if (resolved === undefined) {
-        resolved = await state.resolve(p.userId);
+        resolved = await state.resolve(p.userId, requestKeepAlive(c));
         byUser.set(p.userId, resolved);
       }
       const id = resolved.version.id;

@@ -9,7 +9,7 @@ import type { AppEnv } from '../../env.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { genreNames } from '../../../../shared/src/schemas/genres.ts';
 import { edgeState } from '../../versions/index.ts';
-import { rankingContext, unknownUsers } from '../context.ts';
+import { rankingContext, requestKeepAlive, unknownUsers } from '../context.ts';
 import { onlyKnownParams, parseFlag, parseGenres, parseId, parseLimit, single } from '../params.ts';
 import { predictedItems, versionFields, withVersion } from '../respond.ts';
 
@@ -30,7 +30,7 @@ export const recommendationsRoute = new Hono<AppEnv>().get(
     const { userId } = c.req.valid('param');
     const { limit, excludeRated, genreMask } = c.req.valid('query');
     const state = edgeState(c.env);
-    const resolved = await state.resolve(userId);
+    const resolved = await state.resolve(userId, requestKeepAlive(c));
     const { version } = resolved;
     const user = await findUser(version.users, userId);
     if (user === null) throw unknownUsers(version, [userId]);

@@ -11,7 +11,7 @@ import { matVec } from '../../../../shared/src/kernels/vectors.ts';
 import { movieIndex, movieJson, type MovieCatalog } from '../../artifacts/catalog.ts';
 import type { AppEnv } from '../../env.ts';
 import { edgeState } from '../../versions/index.ts';
-import { unknownMovies } from '../context.ts';
+import { requestKeepAlive, unknownMovies } from '../context.ts';
 import { onlyKnownParams, parseId, parseLimit, single } from '../params.ts';
 import { round4, versionFields, withVersion } from '../respond.ts';
 
@@ -49,7 +49,7 @@ export const similarRoute = new Hono<AppEnv>().get(
   async (c) => {
     const { movieId } = c.req.valid('param');
     const { limit } = c.req.valid('query');
-    const resolved = await edgeState(c.env).resolve();
+    const resolved = await edgeState(c.env).resolve(undefined, requestKeepAlive(c));
     const { catalog } = resolved.version;
     const index = movieIndex(catalog, movieId);
     if (index < 0) throw unknownMovies(resolved.version, [movieId]);
