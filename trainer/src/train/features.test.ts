@@ -7,7 +7,14 @@ import { countRows } from '../model/cold-rows.ts';
 import { modelRng } from '../model/random.ts';
 import { tinyColumns, tinyModel } from '../model/test-model.ts';
 import { DEFAULT_ADAM } from './adam.ts';
-import { foldFeatures, movieFeatures, userFeatures, YEAR_GRID, type FeatureSide } from './features.ts';
+import {
+  FEATURE_WIDTH,
+  foldFeatures,
+  movieFeatures,
+  userFeatures,
+  YEAR_GRID,
+  type FeatureSide,
+} from './features.ts';
 import { newOptimizerState, TrainStep } from './step.ts';
 
 const YEAR_SECONDS = 365.25 * 86400;
@@ -66,6 +73,17 @@ describe('side features', () => {
     // No genre, unknown year: no features at all.
     expect(featuresOf(side, 2)).toEqual({});
     expect(side.table.length).toBe(side.names.length * 4);
+  });
+
+  it('writes only the first FEATURE_WIDTH coordinates of wider embeddings', () => {
+    const dim = FEATURE_WIDTH + 8;
+    const side = movieFeatures(sideTable(), dim)!;
+    expect([side.dim, side.stride]).toEqual([FEATURE_WIDTH, dim]);
+    side.table.fill(1);
+    const out = foldFeatures(side, new Float32Array(3 * dim), new Float32Array(3 * dim));
+    // Movie 1 (Comedy, 2000) has two features of weight 1: 2 in its first FEATURE_WIDTH coordinates, 0 after.
+    expect(Array.from(out.subarray(dim, dim + FEATURE_WIDTH))).toEqual(new Array(FEATURE_WIDTH).fill(2));
+    expect(Array.from(out.subarray(dim + FEATURE_WIDTH, 2 * dim))).toEqual(new Array(8).fill(0));
   });
 
   it('dates birth years from the first training rating, falls back to the age, and adds gender', () => {
@@ -128,6 +146,7 @@ describe('training step with side features', () => {
       weight,
       names: ['a', 'b', 'c', 'd'],
       dim,
+      stride: dim,
       table,
       grad: new Float32Array(4 * dim),
     };

@@ -15,6 +15,11 @@ import type { RatingsTable } from '../data/types.ts';
 
 /** Spacing of the year grids (years): finer than the ~5-year structure age × era preferences have. */
 export const YEAR_GRID = 2;
+/**
+ * Features write only the first FEATURE_WIDTH coordinates of an embedding: the gathers and gradient sums they
+ * add to every training row are scalar JS, so their width is what they cost in throughput.
+ */
+export const FEATURE_WIDTH = 16;
 const SECONDS_PER_YEAR = 365.25 * 86400;
 
 /**
@@ -29,8 +34,10 @@ export interface FeatureSide {
   weight: Float32Array;
   /** Feature names (e.g. "genre:Comedy", "year:1994"), one per row of `table`. */
   names: string[];
-  /** Embedding size. */
+  /** Width of a feature row: the first `dim` coordinates of an embedding (min(embedding size, FEATURE_WIDTH)). */
   dim: number;
+  /** Embedding size (the row stride of the embedding tables the features are added to). */
+  stride: number;
   /** [names.length, dim] learned rows (start at zero: the free rows carry the initial randomness). */
   table: Float32Array;
   /** Gradient accumulator of one step, [names.length, dim]. */
@@ -71,8 +78,9 @@ function addOnGrid(b: Builder, e: number, prefix: string, value: number): void {
   if (frac > 0) add(b, e, `${prefix}:${(lo + 1) * YEAR_GRID}`, frac);
 }
 
-function finish(b: Builder, dim: number): FeatureSide | undefined {
+function finish(b: Builder, embeddingDim: number): FeatureSide | undefined {
   if (b.names.length === 0) return undefined;
+  const dim = Math.min(embeddingDim, FEATURE_WIDTH);
   const count = b.perEntity.length;
   const starts = new Int32Array(count + 1);
   for (let e = 0; e < count; e++) starts[e + 1] = starts[e]! + b.perEntity[e]!.index.length;
@@ -90,6 +98,7 @@ function finish(b: Builder, dim: number): FeatureSide | undefined {
     weight,
     names: b.names,
     dim,
+    stride: embeddingDim,
     table: new Float32Array(size),
     grad: new Float32Array(size),
   };
@@ -143,7 +152,7 @@ export function userFeatures(table: RatingsTable, rows: Int32Array, dim: number)
   return finish(b, dim);
 }
 
-/** Adds entity e's feature part to out[0..dim). */
+/** Adds entity e's feature part to out[outOffset .. outOffset + side.dim). */
 export function addFeatureRow(side: FeatureSide, e: number, out: Float32Array, outOffset: number): void {
   const { starts, index, weight, table, dim } = side;
   for (let j = starts[e]!; j < starts[e + 1]!; j++) {
@@ -153,7 +162,7 @@ export function addFeatureRow(side: FeatureSide, e: number, out: Float32Array, o
   }
 }
 
-/** Accumulates the gradient g[gOffset..+dim) of entity e's embedding into its features' rows. */
+/** Accumulates the gradient g[gOffset .. gOffset + side.dim) of entity e's embedding into its features' rows. */
 export function accumulateFeatureGrad(side: FeatureSide, e: number, g: Float32Array, gOffset: number): void {
   const { starts, index, weight, grad, dim } = side;
   for (let j = starts[e]!; j < starts[e + 1]!; j++) {
@@ -163,13 +172,13 @@ export function accumulateFeatureGrad(side: FeatureSide, e: number, g: Float32Ar
   }
 }
 
-/** emb + every entity's feature part, into `out` ([count, dim]). */
+/** emb + every entity's feature part, into `out` ([count, stride]). */
 export function foldFeatures(
   side: FeatureSide | undefined,
   emb: Float32Array,
   out: Float32Array,
 ): Float32Array {
   out.set(emb);
-  if (side !== undefined) for (let e = 0; e < side.count; e++) addFeatureRow(side, e, out, e * side.dim);
+  if (side !== undefined) for (let e = 0; e < side.count; e++) addFeatureRow(side, e, out, e * side.stride);
   return out;
 }

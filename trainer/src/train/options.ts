@@ -50,7 +50,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   epochs: 40,
   batchSize: 1024,
   lr: 5e-3,
-  weightDecay: 0.5,
+  weightDecay: 0.05,
   embeddingDecay: 0,
   biasDecay: 0,
   l2: 30,
