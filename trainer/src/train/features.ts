@@ -172,7 +172,7 @@ export function accumulateFeatureGrad(side: FeatureSide, e: number, g: Float32Ar
   }
 }
 
-/** emb + every entity's feature part, into `out` ([count, stride]). */
+/** emb + every entity's feature part, into `out` ([count, stride]; may be `emb` itself). */
 export function foldFeatures(
   side: FeatureSide | undefined,
   emb: Float32Array,

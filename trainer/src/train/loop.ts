@@ -206,11 +206,11 @@ export async function trainModel(
   };
   const effectiveUsers = new Float32Array(numUsers * dim);
   const effectiveMovies = new Float32Array(numMovies * dim);
-  /** The best weights to keep: cold rows' free parts filled (fillColdRows), then everything folded in. */
+  /** The best weights to keep: cold rows' free parts filled (fillColdRows), then everything folded in (in place). */
   const bestCopy = (): ModelWeights => {
     const filled = cloneWeights(weights);
     fillColdRows(filled, counts);
-    return fold(filled, new Float32Array(numUsers * dim), new Float32Array(numMovies * dim));
+    return fold(filled, filled.userEmb, filled.movieEmb);
   };
   try {
     for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
