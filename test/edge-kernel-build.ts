@@ -5,12 +5,23 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { compileWat } from '../edge/src/inference/kernel/compile-wat.ts';
 
 /** The kernel's text and binary paths. */
 export const KERNEL_DIR = path.resolve(import.meta.dirname, '../edge/src/inference/kernel');
 export const KERNEL_WAT = path.join(KERNEL_DIR, 'mlp.wat');
 export const KERNEL_WASM = path.join(KERNEL_DIR, 'mlp.wasm');
+
+/**
+ * The committed mlp.wasm compiled in Node. Node 20's V8 ships relaxed SIMD behind a flag (workerd's V8 has it on),
+ * read when a module compiles. Beware: Node 20's V8 mis-lowers i32x4.relaxed_dot_i8x16_i7x16_add_s in some register
+ * assignments, so the kernel's approximate pass is only right inside workerd (edge/src/inference/quantized.test.ts).
+ */
+export async function nodeKernelModule(): Promise<WebAssembly.Module> {
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return new WebAssembly.Module(await readFile(KERNEL_WASM));
+}
 
 /** mlp.wat compiled to bytes. */
 export async function compileKernel(): Promise<Uint8Array> {

@@ -10,6 +10,12 @@
  *   proxy(next) + min g(scored) + spread; once that is below the current N-th best rating, the top-N is final.
  *   When the bound does not prune, the remaining movies are scored too, so the result is never worse than
  *   exhaustive for a user whose spread is within the bound.
+ * * `quantized` (kernel only): the kernel's approximate int8 pass (kernel/mlp.wat) rates every eligible movie; with
+ *   `margin` an upper bound of |approximate − exact| (measured at load time, with a safety factor), every movie of
+ *   the exact top-N has an approximate rating ≥ (N-th best approximate) − 2·margin, so exactly those candidates are
+ *   rated by the exact kernel and ranked. The returned ratings are always the exact kernel's. When a candidate's
+ *   exact rating is further than `margin` from its approximate one, the bound does not hold for this user: the
+ *   request falls back to exhaustive scoring (logged) rather than trust the candidates.
  *
  * Either way the movies are scored by the version's executor: the WebAssembly SIMD kernel (kernel/mlp.wat) when
  * calibration verified it against the graph, else onnxruntime-web running the graph itself.
@@ -21,7 +27,7 @@ import { proxyScores } from './proxy.ts';
 import { kthLargest } from './select.ts';
 import type { ServingModel } from './serving-model.ts';
 
-export type Strategy = 'exhaustive' | 'pruned';
+export type Strategy = 'exhaustive' | 'pruned' | 'quantized';
 
 /** What scores movies for ranking: the verified SIMD kernel, or onnxruntime-web on the graph. */
 export type Executor = 'wasm-kernel' | 'onnxruntime';
@@ -34,6 +40,8 @@ export interface RankingPlan {
   spread: number;
   /** Movies the pruned strategy scores in its first batch (each further batch doubles); from calibration. */
   firstBatch?: number;
+  /** Upper bound of |approximate − exact| rating for the quantized strategy (Infinity when unknown). */
+  margin?: number;
 }
 
 /** The part of a loaded version ranking needs. */
@@ -66,7 +74,10 @@ export interface Ranked {
   indices: Int32Array;
   ratings: Float32Array;
   strategy: Strategy;
-  /** Eligible movies the graph scored (ineligible ones scored along with the whole catalogue are not counted). */
+  /**
+   * Eligible movies the graph scored (ineligible ones scored along with the whole catalogue are not counted); for
+   * `quantized`, the candidates rated exactly (every eligible movie was rated approximately).
+   */
   scored: number;
 }
 
@@ -228,6 +239,11 @@ export async function rankMovies(
   const strategy = options.strategy ?? ctx.plan.strategy;
   const mask = options.genreMask ?? 0;
   const exclude = options.exclude ?? new Int32Array(0);
+  if (strategy === 'quantized') {
+    const ranked = rankQuantized(ctx, user, options.limit, eligibilityMask(catalog, mask, exclude));
+    if (ranked !== undefined) return ranked;
+    return rankMovies(ctx, user, { ...options, strategy: 'exhaustive' });
+  }
   const pruned = strategy === 'pruned' && Number.isFinite(ctx.plan.spread);
   // Exhaustive ranking only needs eligibility; the proxy (a matVec for hybrid) is computed when pruning.
   const proxy = pruned ? pruningProxy(ctx, user.vec, mask, exclude) : eligibilityMask(catalog, mask, exclude);
@@ -283,4 +299,67 @@ export async function rankMovies(
     strategy: strategy === 'exhaustive' || !Number.isFinite(ctx.plan.spread) ? 'exhaustive' : 'pruned',
     scored,
   };
+}
+
+/** Fallbacks of the quantized strategy logged so far in this isolate (the first few are logged). */
+let quantizedFallbacks = 0;
+const LOGGED_FALLBACKS = 10;
+
+/**
+ * The quantized strategy (see the file comment), or undefined when it cannot serve this request: no verified
+ * kernel, no finite margin, or a candidate off by more than the margin (then the caller ranks exhaustively).
+ * @param eligibility 0 for eligible movies, NaN for the others
+ */
+function rankQuantized(
+  ctx: RankingContext,
+  user: UserVector,
+  limit: number,
+  eligibility: Float32Array,
+): Ranked | undefined {
+  const { kernel } = ctx.model;
+  const margin = ctx.plan.margin ?? Infinity;
+  if (ctx.plan.executor !== 'wasm-kernel' || kernel === undefined || !Number.isFinite(margin))
+    return undefined;
+  const movies = eligible(eligibility);
+  const n = movies.length;
+  if (n <= limit) return undefined;
+  const whole = ctx.catalog.numMovies - n <= ctx.catalog.numMovies * ALL_MOVIES_WASTE;
+  const approx = whole
+    ? kernel.approximate(user.vec, user.bias)
+    : kernel.approximate(user.vec, user.bias, movies);
+  // approx is indexed by movie (whole catalogue) or by position in `movies`.
+  const at = (k: number): number => (whole ? (approx[movies[k] as number] as number) : (approx[k] as number));
+  const values = new Float32Array(n);
+  for (let k = 0; k < n; k++) values[k] = at(k);
+  const threshold = kthLargest(values, limit) - 2 * margin;
+  const picked = new Int32Array(n);
+  const pickedApprox = new Float32Array(n);
+  let c = 0;
+  for (let k = 0; k < n; k++) {
+    const a = at(k);
+    if (a >= threshold) {
+      picked[c] = movies[k] as number;
+      pickedApprox[c++] = a;
+    }
+  }
+  const candidates = picked.subarray(0, c);
+  const exact = kernel.score(user.vec, user.bias, candidates);
+  let worst = 0;
+  for (let k = 0; k < c; k++) {
+    const diff = Math.abs((exact[k] as number) - (pickedApprox[k] as number));
+    if (!(diff <= worst)) worst = Number.isNaN(diff) ? Infinity : diff;
+  }
+  if (worst > margin) {
+    if (quantizedFallbacks++ < LOGGED_FALLBACKS) {
+      console.warn(
+        `quantized ranking: a candidate's approximate rating is off by ${worst.toExponential(2)}, beyond the ` +
+          `calibrated margin ${margin.toExponential(2)}; ranking this request exhaustively`,
+      );
+    }
+    return undefined;
+  }
+  const full = new Float32Array(ctx.catalog.numMovies).fill(NaN);
+  for (let k = 0; k < c; k++) full[candidates[k] as number] = exact[k] as number;
+  const best = topK(full, limit);
+  return { indices: best.indices, ratings: best.scores, strategy: 'quantized', scored: c };
 }

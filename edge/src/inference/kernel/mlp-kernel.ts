@@ -8,20 +8,26 @@
  * to 16):
  * the plan (see mlp.wat), c_u [H1p], user_vec [dimP], two scratch blocks [4, widest], the whole-catalogue index
  * list 0..M-1 and a candidate index list (each M rounded up to 4), ratings [M rounded up to 4], movie_pre
- * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP].
+ * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP]; then the
+ * approximate pass's quantized plan (4 words), its activation scratch [H1p/4][4 movies][4 bytes], inv [H1p] and the
+ * first layer's int8 weights [H1p · outP bytes] and scales t [outP], all rewritten per request.
  */
 import type { MlpWeights } from './mlp-weights.ts';
+import { firstLayerQuantizer } from './quantize.ts';
 
 /** The kernel's exports (mlp.wat). */
 interface KernelExports {
   memory: WebAssembly.Memory;
   score(plan: number, movies: number, count: number, out: number): void;
+  approx(plan: number, quant: number, movies: number, count: number, out: number): void;
   proxy(plan: number, count: number, out: number): void;
 }
 
 /** A loaded kernel for one version. */
 export interface MlpKernel {
   readonly numMovies: number;
+  /** Multiply-adds per movie of the layers after the first (the work of one exact rating). */
+  readonly workPerMovie: number;
   /** Bytes of this kernel's wasm memory (fixed after creation). */
   readonly memoryBytes: number;
   /**
@@ -32,6 +38,16 @@ export interface MlpKernel {
    * @throws RangeError when `vec` has the wrong length, an index is out of range, or the kernel was released
    */
   score(vec: Float32Array, bias: number, movies?: Int32Array): Float32Array;
+  /**
+   * Approximate ratings, like score() but with the first layer after h1 on 8-bit integers (mlp.wat, "approximate
+   * pass"): about 3× cheaper, off by up to a few hundredths on a random model. Ranking uses them only to pick the
+   * candidates that score() then rates exactly; how far they may be off is measured per version (calibration.ts).
+   * @param vec [dim] user embedding
+   * @param movies dense movie indices in [0, numMovies); every movie when omitted
+   * @returns a new Float32Array [movies.length] (or [numMovies])
+   * @throws RangeError like score()
+   */
+  approximate(vec: Float32Array, bias: number, movies?: Int32Array): Float32Array;
   /**
    * The part of every movie's rating that needs no MLP: mu + b_movie (+ user·movie embedding dot for hybrid).
    * rating = this + b_user + MLP, so it ranks movies like the proxy of proxy.ts (which leaves mu out).
@@ -45,6 +61,11 @@ export interface MlpKernel {
 }
 
 const PAGE = 65536;
+/**
+ * Widest first layer the int8 pass accepts: its i32 sums are bounded by H1p · 127 · 127, below 2^31 up to here
+ * (mlp.wat, "approximate pass").
+ */
+export const MAX_QUANTIZED_INPUTS = Math.floor(0x7fffffff / (127 * 127)) & ~7;
 const pad = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /** Bump allocator over byte offsets, 64-byte aligned; offset 0 stays unused (the plan uses 0 for "absent"). */
@@ -105,6 +126,17 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     w: mem.take((widths[k] as number) * (widths[k + 1] as number)),
     b: mem.take(widths[k + 1] as number),
   }));
+  if (h1p > MAX_QUANTIZED_INPUTS) {
+    throw new RangeError(
+      `the kernel serves at most ${MAX_QUANTIZED_INPUTS} first-layer units (got ${hidden1})`,
+    );
+  }
+  const firstOut = widths[1] as number;
+  const quant = mem.take(4);
+  const xq = mem.take(h1p);
+  const inv = mem.take(h1p);
+  const wq = mem.take((h1p * firstOut) / 4); // bytes, taken as floats
+  const scales = mem.take(firstOut);
 
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as KernelExports;
@@ -126,15 +158,18 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     f32.set(l.b, at.b / 4);
   });
   for (let k = 0; k < rows; k++) i32[allMovies / 4 + k] = Math.min(k, m - 1);
+  i32.set([xq, inv, wq, scales], quant / 4);
+  const quantizer = firstLayerQuantizer(w, h1p, firstOut);
 
   // The user half of the first layer stays in JS: one [dim] × [dim, H1] product per request.
   const userW1 = w.userW1;
   const sums = new Float64Array(hidden1);
   // Everything that references the wasm memory, dropped by release() so the memory can be collected.
-  let live: { kernel: KernelExports; f32: Float32Array; i32: Int32Array } | undefined = {
+  let live: { kernel: KernelExports; f32: Float32Array; i32: Int32Array; i8: Int8Array } | undefined = {
     kernel: exports,
     f32,
     i32,
+    i8: new Int8Array(memory.buffer),
   };
   const open = (vec: Float32Array): NonNullable<typeof live> => {
     if (live === undefined) throw new RangeError('the kernel was released');
@@ -142,42 +177,63 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     return live;
   };
 
+  /** Writes the user side (c_u, user_vec, user_bias) into the plan. */
+  const setUser = (f32: Float32Array, vec: Float32Array, userBias: number): void => {
+    sums.fill(0);
+    for (let i = 0; i < dim; i++) {
+      const v = vec[i] as number;
+      const row = i * hidden1;
+      for (let j = 0; j < hidden1; j++) sums[j] = (sums[j] as number) + v * (userW1[row + j] as number);
+    }
+    for (let j = 0; j < hidden1; j++) f32[cu / 4 + j] = sums[j] as number;
+    f32.set(vec, uvec / 4);
+    f32[p + 8] = userBias;
+  };
+  /** Runs `pass` (the exact or approximate export) over every movie or the given list, in pieces of `rows`. */
+  const run = (
+    state: NonNullable<typeof live>,
+    movies: Int32Array | undefined,
+    pass: (list: number, count: number) => void,
+  ): Float32Array => {
+    const { f32, i32 } = state;
+    const count = movies === undefined ? m : movies.length;
+    if (count === 0) return new Float32Array(0);
+    if (movies === undefined) {
+      pass(allMovies, rows);
+      return f32.slice(out / 4, out / 4 + m);
+    }
+    // Lists longer than the catalogue (repeats) go through the candidate buffer in pieces.
+    const ratings = new Float32Array(count);
+    const base = candidates / 4;
+    for (let start = 0; start < count; start += rows) {
+      const n = Math.min(rows, count - start);
+      for (let k = 0; k < n; k++) {
+        const movie = movies[start + k] as number;
+        if (!(movie >= 0 && movie < m)) throw new RangeError(`movie index ${movie} is outside 0..${m - 1}`);
+        i32[base + k] = movie;
+      }
+      // The kernel works in blocks of 4: the tail repeats the last movie, whose extra ratings are not read.
+      for (let k = n; k < pad(n, 4); k++) i32[base + k] = i32[base + n - 1] as number;
+      pass(candidates, pad(n, 4));
+      ratings.set(f32.subarray(out / 4, out / 4 + n), start);
+    }
+    return ratings;
+  };
+
   return {
     numMovies: m,
+    workPerMovie: w.layers.reduce((sum, l) => sum + l.inSize * l.outSize, 0),
     memoryBytes: pages * PAGE,
     score(vec, userBias, movies) {
-      const { kernel, f32, i32 } = open(vec);
-      const count = movies === undefined ? m : movies.length;
-      if (count === 0) return new Float32Array(0);
-      sums.fill(0);
-      for (let i = 0; i < dim; i++) {
-        const v = vec[i] as number;
-        const row = i * hidden1;
-        for (let j = 0; j < hidden1; j++) sums[j] = (sums[j] as number) + v * (userW1[row + j] as number);
-      }
-      for (let j = 0; j < hidden1; j++) f32[cu / 4 + j] = sums[j] as number;
-      f32.set(vec, uvec / 4);
-      f32[p + 8] = userBias;
-      if (movies === undefined) {
-        kernel.score(plan, allMovies, rows, out);
-        return f32.slice(out / 4, out / 4 + m);
-      }
-      // Lists longer than the catalogue (repeats) go through the candidate buffer in pieces.
-      const ratings = new Float32Array(count);
-      const base = candidates / 4;
-      for (let start = 0; start < count; start += rows) {
-        const n = Math.min(rows, count - start);
-        for (let k = 0; k < n; k++) {
-          const movie = movies[start + k] as number;
-          if (!(movie >= 0 && movie < m)) throw new RangeError(`movie index ${movie} is outside 0..${m - 1}`);
-          i32[base + k] = movie;
-        }
-        // The kernel works in blocks of 4: the tail repeats the last movie, whose extra ratings are not read.
-        for (let k = n; k < pad(n, 4); k++) i32[base + k] = i32[base + n - 1] as number;
-        kernel.score(plan, candidates, pad(n, 4), out);
-        ratings.set(f32.subarray(out / 4, out / 4 + n), start);
-      }
-      return ratings;
+      const state = open(vec);
+      setUser(state.f32, vec, userBias);
+      return run(state, movies, (list, count) => state.kernel.score(plan, list, count, out));
+    },
+    approximate(vec, userBias, movies) {
+      const state = open(vec);
+      setUser(state.f32, vec, userBias);
+      quantizer(state.f32, state.i8, { cu, inv, wq, scales });
+      return run(state, movies, (list, count) => state.kernel.approx(plan, quant, list, count, out));
     },
     proxy(vec) {
       const { kernel, f32 } = open(vec);

@@ -116,6 +116,127 @@
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
 
+  ;; ---- The approximate pass (the `quantized` ranking strategy, ranking.ts) ----
+  ;; The first layer after h1 (128→64 in the default model, 80% of the work) runs on 8-bit integers with
+  ;; i32x4.relaxed_dot_i8x16_i7x16_add_s: lane i of dot(a, b, c) is c[i] + Σ_k a[4i+k]·b[4i+k], a signed bytes (the
+  ;; weights, −127..127), b bytes 0..127 (the activations; post-ReLU, so non-negative). V8 lowers it to vpdpbusd
+  ;; (VNNI) or pmaddubsw + pmaddwd. The caller (mlp-kernel.ts) quantizes per request:
+  ;;   xq[j] = round(h1[j] · inv[j]) with inv[j] = 127 / hi[j], hi[j] an upper bound of h1[j] over every movie
+  ;;     (max_m movie_pre[m][j] + c_u[j]), so xq ∈ 0..127 without clamping;
+  ;;   wq[j][o] = round(W[j][o] / inv[j] / t[o]) ∈ −127..127 with t[o] = max_j |W[j][o] / inv[j]| / 127;
+  ;; and z[o] = t[o] · Σ_j wq[j][o]·xq[j] + b[o] ≈ Σ_j h1[j]·W[j][o] + b[o]. Later layers stay f32 ($dense).
+  ;; No overflow: |Σ_j wq·xq| ≤ H1p · 127 · 127 = 16,129 · H1p < 2^31 for H1p ≤ 133,143 (mlp-kernel.ts refuses wider
+  ;; layers); in the pmaddubsw lowering, each pair sum is ≤ 2 · 127 · 127 = 32,258 < 2^15, so nothing saturates.
+  ;;
+  ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 inv [H1p] f32,
+  ;; 2 wq (per tile of 8 outputs, per group of 4 inputs: 32 bytes, byte 16v + 4i + k = wq[4g+k][8T+4v+i]),
+  ;; 3 t [outP] f32.
+
+  ;; XQ for the block's 4 movies: group g (units 4g..4g+3) at $xq + 16g holds movie 0's 4 bytes, then movie 1's, …
+  (func $first_layer_q
+    (param $pre i32) (param $cu i32) (param $inv i32) (param $h1b i32)
+    (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (param $xq i32)
+    (local $k i32) (local $c v128) (local $s v128) (local $half v128) (local $zero v128)
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $m0 (i32.add (local.get $pre) (i32.mul (local.get $m0) (local.get $h1b))))
+    (local.set $m1 (i32.add (local.get $pre) (i32.mul (local.get $m1) (local.get $h1b))))
+    (local.set $m2 (i32.add (local.get $pre) (i32.mul (local.get $m2) (local.get $h1b))))
+    (local.set $m3 (i32.add (local.get $pre) (i32.mul (local.get $m3) (local.get $h1b))))
+    (loop $units
+      (local.set $c (v128.load (i32.add (local.get $cu) (local.get $k))))
+      (local.set $s (v128.load (i32.add (local.get $inv) (local.get $k))))
+      ;; round(x · inv) as trunc(x · inv + 0.5): x · inv ≤ 127 (up to rounding), so the result is 0..127.
+      (v128.store (i32.add (local.get $xq) (local.get $k))
+        (i8x16.narrow_i16x8_u
+          (i16x8.narrow_i32x4_s
+            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m0) (local.get $k)))))
+              (local.get $s) (local.get $half)))
+            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m1) (local.get $k)))))
+              (local.get $s) (local.get $half))))
+          (i16x8.narrow_i32x4_s
+            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m2) (local.get $k)))))
+              (local.get $s) (local.get $half)))
+            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m3) (local.get $k)))))
+              (local.get $s) (local.get $half))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $units (i32.lt_u (local.get $k) (local.get $h1b)))))
+
+  ;; Y = (t · (XQ·WQ) + b) for the block (ReLU when $relu != 0), Y transposed like $dense's. $h1b: H1p · 4, which is
+  ;; also XQ's size in bytes. Tiles of 4 movies × 8 outputs: per group of 4 inputs, one load of XQ, two of WQ, four
+  ;; lane broadcasts and eight dots (128 multiply-adds).
+  (func $dense_q
+    (param $xq i32) (param $h1b i32) (param $wq i32) (param $t i32) (param $b i32) (param $outb i32) (param $y i32)
+    (param $relu i32)
+    (local $j i32) (local $wp i32) (local $xp i32) (local $end i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $w0 v128) (local $w1 v128) (local $xv v128) (local $s v128) (local $zero v128)
+    (local $scale v128) (local $bias v128)
+    (local.set $end (i32.add (local.get $xq) (local.get $h1b)))
+    (local.set $wp (local.get $wq))
+    (loop $cols
+      (local.set $a0 (local.get $zero))
+      (local.set $a1 (local.get $zero))
+      (local.set $a2 (local.get $zero))
+      (local.set $a3 (local.get $zero))
+      (local.set $a4 (local.get $zero))
+      (local.set $a5 (local.get $zero))
+      (local.set $a6 (local.get $zero))
+      (local.set $a7 (local.get $zero))
+      (local.set $xp (local.get $xq))
+      (loop $groups
+        (local.set $w0 (v128.load (local.get $wp)))
+        (local.set $w1 (v128.load offset=16 (local.get $wp)))
+        (local.set $xv (v128.load (local.get $xp)))
+        (local.set $s (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $xv) (local.get $xv)))
+        (local.set $a0 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w0) (local.get $s) (local.get $a0)))
+        (local.set $a1 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w1) (local.get $s) (local.get $a1)))
+        (local.set $s (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $xv) (local.get $xv)))
+        (local.set $a2 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w0) (local.get $s) (local.get $a2)))
+        (local.set $a3 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w1) (local.get $s) (local.get $a3)))
+        (local.set $s (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $xv) (local.get $xv)))
+        (local.set $a4 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w0) (local.get $s) (local.get $a4)))
+        (local.set $a5 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w1) (local.get $s) (local.get $a5)))
+        (local.set $s (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $xv) (local.get $xv)))
+        (local.set $a6 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w0) (local.get $s) (local.get $a6)))
+        (local.set $a7 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $w1) (local.get $s) (local.get $a7)))
+        (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+        (br_if $groups (i32.lt_u (local.get $xp) (local.get $end))))
+      ;; Back to f32: z = t · acc + b, outputs j..j+3 in (a0 a2 a4 a6), j+4..j+7 in (a1 a3 a5 a7).
+      (local.set $scale (v128.load (i32.add (local.get $t) (local.get $j))))
+      (local.set $bias (v128.load (i32.add (local.get $b) (local.get $j))))
+      (local.set $a0 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a0)) (local.get $scale) (local.get $bias)))
+      (local.set $a2 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a2)) (local.get $scale) (local.get $bias)))
+      (local.set $a4 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a4)) (local.get $scale) (local.get $bias)))
+      (local.set $a6 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a6)) (local.get $scale) (local.get $bias)))
+      (local.set $scale (v128.load offset=16 (i32.add (local.get $t) (local.get $j))))
+      (local.set $bias (v128.load offset=16 (i32.add (local.get $b) (local.get $j))))
+      (local.set $a1 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a1)) (local.get $scale) (local.get $bias)))
+      (local.set $a3 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a3)) (local.get $scale) (local.get $bias)))
+      (local.set $a5 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a5)) (local.get $scale) (local.get $bias)))
+      (local.set $a7 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a7)) (local.get $scale) (local.get $bias)))
+      (if (local.get $relu)
+        (then
+          (local.set $a0 (f32x4.pmax (local.get $zero) (local.get $a0)))
+          (local.set $a1 (f32x4.pmax (local.get $zero) (local.get $a1)))
+          (local.set $a2 (f32x4.pmax (local.get $zero) (local.get $a2)))
+          (local.set $a3 (f32x4.pmax (local.get $zero) (local.get $a3)))
+          (local.set $a4 (f32x4.pmax (local.get $zero) (local.get $a4)))
+          (local.set $a5 (f32x4.pmax (local.get $zero) (local.get $a5)))
+          (local.set $a6 (f32x4.pmax (local.get $zero) (local.get $a6)))
+          (local.set $a7 (f32x4.pmax (local.get $zero) (local.get $a7)))))
+      (local.set $xp (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
+      (call $store_transposed (local.get $xp) (local.get $a0) (local.get $a2) (local.get $a4) (local.get $a6))
+      (call $store_transposed (i32.add (local.get $xp) (i32.const 64))
+        (local.get $a1) (local.get $a3) (local.get $a5) (local.get $a7))
+      (local.set $j (i32.add (local.get $j) (i32.const 32)))
+      (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
+
   ;; user_vec · movie_emb[m] over $dimb bytes (a multiple of 64): four accumulators, so the multiply-adds do not
   ;; wait on each other.
   (func $dot (param $u i32) (param $e i32) (param $dimb i32) (result f32)
@@ -174,6 +295,61 @@
           (call $movie_side (local.get $plan) (local.get $m)))
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br_if $movies (i32.lt_u (local.get $m) (local.get $count))))))
+
+  ;; Approximate ratings of $movies[0..$count) into $out[0..$count): like "score", with the first layer after h1 on
+  ;; 8-bit integers (see the quantized plan $q above). $count must be a multiple of 4.
+  (func (export "approx") (param $plan i32) (param $q i32) (param $movies i32) (param $count i32) (param $out i32)
+    (local $k i32) (local $m0 i32) (local $m1 i32) (local $m2 i32) (local $m3 i32)
+    (local $layers i32) (local $l i32) (local $desc i32) (local $x i32) (local $y i32) (local $t i32)
+    (local $inb i32) (local $outb i32) (local $mp i32) (local $xq i32)
+    (local.set $layers (i32.load (local.get $plan)))
+    (local.set $xq (i32.load (local.get $q)))
+    (loop $blocks
+      (local.set $mp (i32.add (local.get $movies) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $m0 (i32.load (local.get $mp)))
+      (local.set $m1 (i32.load offset=4 (local.get $mp)))
+      (local.set $m2 (i32.load offset=8 (local.get $mp)))
+      (local.set $m3 (i32.load offset=12 (local.get $mp)))
+      (local.set $x (i32.load offset=36 (local.get $plan)))
+      (local.set $y (i32.load offset=40 (local.get $plan)))
+      (local.set $desc (i32.add (local.get $plan) (i32.const 44)))
+      (call $first_layer_q
+        (i32.load offset=8 (local.get $plan)) (i32.load offset=12 (local.get $plan)) (i32.load offset=4 (local.get $q))
+        (i32.load offset=4 (local.get $plan))
+        (local.get $m0) (local.get $m1) (local.get $m2) (local.get $m3) (local.get $xq))
+      (call $dense_q
+        (local.get $xq) (i32.load offset=4 (local.get $plan))
+        (i32.load offset=8 (local.get $q)) (i32.load offset=12 (local.get $q)) (i32.load offset=12 (local.get $desc))
+        (i32.load offset=4 (local.get $desc)) (local.get $x)
+        (i32.gt_u (local.get $layers) (i32.const 1)))
+      (local.set $l (i32.const 1))
+      (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
+      (block $stack_done
+        (br_if $stack_done (i32.ge_u (local.get $l) (local.get $layers)))
+        (loop $dense_layers
+          (local.set $inb (i32.load (local.get $desc)))
+          (local.set $outb (i32.load offset=4 (local.get $desc)))
+          (local.set $l (i32.add (local.get $l) (i32.const 1)))
+          (call $dense
+            (local.get $x) (local.get $inb)
+            (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+            (local.get $outb) (local.get $y)
+            (i32.lt_u (local.get $l) (local.get $layers)))
+          (local.set $t (local.get $x))
+          (local.set $x (local.get $y))
+          (local.set $y (local.get $t))
+          (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
+          (br_if $dense_layers (i32.lt_u (local.get $l) (local.get $layers)))))
+      (local.set $t (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))))
+      (f32.store (local.get $t) (call $finish (local.get $plan) (local.get $m0) (local.get $x)))
+      (f32.store offset=4 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m1) (i32.add (local.get $x) (i32.const 4))))
+      (f32.store offset=8 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m2) (i32.add (local.get $x) (i32.const 8))))
+      (f32.store offset=12 (local.get $t)
+        (call $finish (local.get $plan) (local.get $m3) (i32.add (local.get $x) (i32.const 12))))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $blocks (i32.lt_u (local.get $k) (local.get $count)))))
 
   ;; Ratings of the movies $movies[0..$count) (i32 dense indices) into $out[0..$count) (f32).
   ;; $count must be a multiple of 4 (the caller pads the list by repeating a valid index).

@@ -1,0 +1,90 @@
+/**
+ * Per-request int8 quantization of the first dense layer after h1 for the kernel's approximate pass (mlp.wat,
+ * "approximate pass"). h1[j] = relu(movie_pre[m][j] + c_u[j]) is bounded over every movie by
+ * hi[j] = max(0, max_m movie_pre[m][j] + c_u[j]) (the max is taken once, when the version loads), so with
+ * inv[j] = 127 / hi[j] the kernel's xq[j] = round(h1[j] · inv[j]) lies in 0..127 without clamping. The layer's
+ * weights absorb the activation scales, W'[j][o] = W[j][o] / inv[j], and are quantized per output column:
+ * wq[j][o] = round(W'[j][o] / t[o]) with t[o] = max_j |W'[j][o]| / 127. Then t[o] · Σ_j wq[j][o] · xq[j] ≈ h1 · W.
+ * Cost per request: two passes over the H1 × out weights (8k for the default model).
+ */
+import type { MlpWeights } from './mlp-weights.ts';
+
+/** Where the quantized plan's per-request arrays sit in the kernel's memory (byte offsets). */
+export interface QuantizedPlanOffsets {
+  /** c_u [H1p] f32, already written for the request. */
+  cu: number;
+  /** inv [H1p] f32 (written). */
+  inv: number;
+  /** wq [tiles of 8 outputs][H1p/4 groups][32 bytes] (written). */
+  wq: number;
+  /** t [outP] f32 (written). */
+  scales: number;
+}
+
+/** Writes one request's quantized plan, given its c_u. */
+export type FirstLayerQuantizer = (f32: Float32Array, i8: Int8Array, at: QuantizedPlanOffsets) => void;
+
+/**
+ * Byte offset within wq of weight (j, o) in the kernel's tile order: tile T = o / 8 (stride H1p · 8 bytes), group
+ * g = j / 4 (32 bytes), then 16 bytes per half tile (v = (o / 4) mod 2), 4 per output (i = o mod 4), input k = j mod 4.
+ */
+export function packedOffset(j: number, o: number, h1p: number): number {
+  return (o >> 3) * h1p * 8 + (j >> 2) * 32 + ((o >> 2) & 1) * 16 + (o & 3) * 4 + (j & 3);
+}
+
+/**
+ * The quantizer of one version: precomputes max_m movie_pre[m][j] and the packed positions of the weights.
+ * @param h1p H1 padded as in the kernel (multiple of 8)
+ * @param outP the layer's output width padded as in the kernel (multiple of 8)
+ */
+export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): FirstLayerQuantizer {
+  const { hidden1: h1, numMovies, moviePre } = w;
+  const layer = w.layers[0];
+  if (layer === undefined) throw new RangeError('the approximate pass needs a layer after the first');
+  const out = layer.outSize;
+  if (h1p < h1 || h1p % 8 !== 0 || outP < out || outP % 8 !== 0) {
+    throw new RangeError(`padded widths ${h1p} × ${outP} do not fit the layer's ${h1} × ${out}`);
+  }
+  const preMax = new Float32Array(h1).fill(-Infinity);
+  for (let m = 0; m < numMovies; m++) {
+    for (let j = 0; j < h1; j++) {
+      const v = moviePre[m * h1 + j] as number;
+      if (v > (preMax[j] as number)) preMax[j] = v;
+    }
+  }
+  const packed = new Int32Array(h1 * out);
+  for (let j = 0; j < h1; j++) for (let o = 0; o < out; o++) packed[j * out + o] = packedOffset(j, o, h1p);
+  const W = layer.W;
+  const scaled = new Float64Array(h1 * out);
+  const colMax = new Float64Array(out);
+  const recip = new Float64Array(out);
+  return (f32, i8, at) => {
+    colMax.fill(0);
+    for (let j = 0; j < h1; j++) {
+      // Rounding is monotone, so the kernel's f32 sum movie_pre[m][j] + c_u[j] never exceeds this one.
+      const hi = Math.fround((preMax[j] as number) + (f32[at.cu / 4 + j] as number));
+      const inv = hi > 0 ? Math.fround(127 / hi) : 0;
+      f32[at.inv / 4 + j] = inv;
+      const s = inv > 0 ? 1 / inv : 0;
+      const row = j * out;
+      for (let o = 0; o < out; o++) {
+        const v = (W[row + o] as number) * s;
+        scaled[row + o] = v;
+        const a = Math.abs(v);
+        if (a > (colMax[o] as number)) colMax[o] = a;
+      }
+    }
+    for (let o = 0; o < out; o++) {
+      const t = (colMax[o] as number) / 127;
+      f32[at.scales / 4 + o] = t;
+      recip[o] = t > 0 ? 1 / t : 0;
+    }
+    for (let j = 0; j < h1; j++) {
+      const row = j * out;
+      for (let o = 0; o < out; o++) {
+        const q = Math.round((scaled[row + o] as number) * (recip[o] as number));
+        i8[at.wq + (packed[row + o] as number)] = q > 127 ? 127 : q < -127 ? -127 : q;
+      }
+    }
+  };
+}
