@@ -2,6 +2,7 @@
  * The Worker's bindings (wrangler.toml) and the configuration read from its [vars], with defaults. Vars arrive
  * as strings; a malformed value falls back to the default rather than failing every request.
  */
+import { DEFAULT_PAGE_CACHE_BYTES } from './artifacts/user-pages.ts';
 
 export interface Env {
   /** The model bucket (R2), filled by `marquee publish`. */
@@ -12,6 +13,8 @@ export interface Env {
   CHANNELS_TTL_SECONDS?: string;
   /** Seconds before a version that failed to load is tried again (default 30). */
   LOAD_RETRY_SECONDS?: string;
+  /** KiB of users.bin id pages cached per loaded version (default 2048; 0 = no cache). */
+  USER_PAGE_CACHE_KIB?: string;
 }
 
 /** Hono's environment type for this app. */
@@ -24,6 +27,8 @@ export interface EdgeConfig {
   prefix: string;
   channelsTtlMs: number;
   loadRetryMs: number;
+  /** Byte cap of each loaded version's id-page cache (artifacts/user-pages.ts). */
+  pageCacheBytes: number;
 }
 
 function number(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -37,5 +42,6 @@ export function configOf(env: Env): EdgeConfig {
     prefix: env.MODELS_PREFIX ?? '',
     channelsTtlMs: number(env.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
     loadRetryMs: number(env.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
+    pageCacheBytes: number(env.USER_PAGE_CACHE_KIB, DEFAULT_PAGE_CACHE_BYTES / 1024, 0, 64 * 1024) * 1024,
   };
 }

@@ -1,14 +1,17 @@
 /**
  * The user side of a version, read per request with R2 range reads so isolate memory does not grow with the
- * number of users: only users.bin's header and fence (every 256th id) and seen.bin's header are kept.
+ * number of users: only users.bin's header and fence (every 256th id), seen.bin's header and a bounded cache of id
+ * pages (user-pages.ts) are kept.
  */
+import { ArtifactError } from '../../../shared/src/errors.ts';
 import {
   fenceLookup,
   findInPage,
-  lookupUser,
   openUsersIndex,
   parseUserRecord,
   recordRange,
+  USERS_BIN,
+  type UserPage,
   type UserRecord,
   type UsersHeader,
 } from '../../../shared/src/formats/users-bin.ts';
@@ -21,6 +24,7 @@ import {
 } from '../../../shared/src/formats/seen-bin.ts';
 import type { ObjectStore } from './r2-store.ts';
 import { coalesceRanges, sliceOf } from './ranges.ts';
+import { DEFAULT_PAGE_CACHE_BYTES, indexOfId, PageCache, type CachedPage } from './user-pages.ts';
 
 export type { UserRecord };
 
@@ -32,7 +36,15 @@ export interface UserIndex {
   header: UsersHeader;
   fence: Int32Array;
   seen: SeenHeader;
+  /** Id pages (and their users' seen pointers) read so far, within a byte cap. */
+  pages: PageCache;
 }
+
+/**
+ * A page's records are read whole (to learn every seen pointer of the page) only while they are at most this
+ * long: 256 records of dim 64 are 68 KB; dim 240 would pass 256 KiB, and such versions read one record instead.
+ */
+export const MAX_PAGE_RECORDS_BYTES = 256 * 1024;
 
 /** Reads of a batch are merged when at most this many bytes apart ... */
 const MAX_GAP = 16 * 1024;
@@ -48,6 +60,7 @@ export async function openUserIndex(
   store: ObjectStore,
   keys: { users: string; seen: string },
   sizes: { users: number; seen: number },
+  pageCacheBytes: number = DEFAULT_PAGE_CACHE_BYTES,
 ): Promise<UserIndex> {
   const [{ header, fence }, seenBytes] = await Promise.all([
     openUsersIndex((offset, length) => store.range(keys.users, offset, length), sizes.users),
@@ -60,25 +73,124 @@ export async function openUserIndex(
     header,
     fence,
     seen: parseSeenHeader(seenBytes, sizes.seen),
+    pages: new PageCache(pageCacheBytes),
   };
 }
 
-/**
- * One user's record (two range reads: an id page, then the record).
- * @returns null when the version does not know the user
- * @throws ArtifactError on corrupt pages or records; StorageError
- */
-export async function findUser(index: UserIndex, userId: number): Promise<UserRecord | null> {
-  const found = await lookupUser(
-    index,
-    (offset, length) => index.store.range(index.usersKey, offset, length),
-    userId,
-  );
-  return found === null ? null : found.record;
+/** A known user as a top-N request needs them. */
+export interface FoundUser {
+  record: UserRecord;
+  /** The movies they rated in training (dense indices, ascending); undefined unless asked for. */
+  seen: Int32Array | undefined;
 }
 
 /**
- * Records of many users with coalesced range reads (one pass over id pages, one over records).
+ * One user's record and, when `options.seen`, their training movies. With the user's id page cached the record
+ * and the list are read concurrently (one round trip), and an id the page does not hold costs no read; otherwise
+ * the id page and the page's records are read concurrently, the page is cached, and the list follows (two round
+ * trips; three when the page's records are too long to read whole, see MAX_PAGE_RECORDS_BYTES).
+ * @param options.numMovies the version's movie count, which bounds the seen list's entries
+ * @returns null when the version does not know the user
+ * @throws ArtifactError on corrupt pages, records or lists, or when users.bin and seen.bin disagree; StorageError
+ */
+export async function readUser(
+  index: UserIndex,
+  userId: number,
+  options: { seen: boolean; numMovies: number },
+): Promise<FoundUser | null> {
+  const page = fenceLookup(index.header, index.fence, userId);
+  if (page === null) return null;
+  const cached = index.pages.get(page.firstIndex);
+  if (cached === undefined) return readThroughPage(index, page, userId, options);
+  const at = indexOfId(cached.ids, userId);
+  if (at < 0) return null;
+  const recordBytes = readRecordBytes(index, page.firstIndex + at);
+  if (!options.seen) return { record: parseUserRecord(index.header, await recordBytes), seen: undefined };
+  if (cached.seen === undefined) {
+    const record = parseUserRecord(index.header, await recordBytes);
+    return { record, seen: await seenMovies(index, record, options.numMovies) };
+  }
+  const seenOffset = cached.seen[2 * at] as number;
+  const seenCount = cached.seen[2 * at + 1] as number;
+  const [bytes, seen] = await Promise.all([
+    recordBytes,
+    seenMovies(index, { seenOffset, seenCount }, options.numMovies),
+  ]);
+  const record = parseUserRecord(index.header, bytes);
+  if (record.seenOffset !== seenOffset || record.seenCount !== seenCount) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `user ${userId}: record says seen list ${record.seenOffset}+${record.seenCount}, the page read earlier ` +
+        `said ${seenOffset}+${seenCount}`,
+    );
+  }
+  return { record, seen };
+}
+
+function readRecordBytes(index: UserIndex, at: number): Promise<Uint8Array> {
+  const range = recordRange(index.header, at);
+  return index.store.range(index.usersKey, range.offset, range.length);
+}
+
+/** readUser for a page not in the cache: reads it (with its records when short enough) and caches it. */
+async function readThroughPage(
+  index: UserIndex,
+  page: UserPage,
+  userId: number,
+  options: { seen: boolean; numMovies: number },
+): Promise<FoundUser | null> {
+  const { header, store, usersKey } = index;
+  const recordsLength = page.count * header.recordBytes;
+  const wholePage = recordsLength <= MAX_PAGE_RECORDS_BYTES;
+  const [pageBytes, records] = await Promise.all([
+    store.range(usersKey, page.offset, page.length),
+    wholePage
+      ? store.range(usersKey, header.records.offset + page.firstIndex * header.recordBytes, recordsLength)
+      : undefined,
+  ]);
+  const at = findInPage(page, pageBytes, userId);
+  index.pages.set(page.firstIndex, cachedPage(header, page, pageBytes, records));
+  if (at < 0) return null;
+  let record: UserRecord;
+  if (records === undefined) {
+    record = parseUserRecord(header, await readRecordBytes(index, at));
+  } else {
+    const start = (at - page.firstIndex) * header.recordBytes;
+    record = parseUserRecord(header, records.subarray(start, start + header.recordBytes));
+  }
+  const seen = options.seen ? await seenMovies(index, record, options.numMovies) : undefined;
+  return { record, seen };
+}
+
+/**
+ * A page as the cache keeps it: copies, so the read buffers (68 KB of records) are not kept alive by views.
+ * @param pageBytes the id page, already checked by findInPage
+ * @param records the page's records, when read
+ */
+function cachedPage(
+  header: UsersHeader,
+  page: UserPage,
+  pageBytes: Uint8Array,
+  records: Uint8Array | undefined,
+): CachedPage {
+  const view = new DataView(pageBytes.buffer, pageBytes.byteOffset, pageBytes.byteLength);
+  const ids = new Int32Array(page.count);
+  for (let i = 0; i < page.count; i++) ids[i] = view.getInt32(4 * i, true);
+  if (records === undefined) return { ids, seen: undefined };
+  const rv = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const pointer = 4 + 4 * header.dim;
+  const seen = new Uint32Array(2 * page.count);
+  for (let i = 0; i < page.count; i++) {
+    const at = i * header.recordBytes + pointer;
+    seen[2 * i] = rv.getUint32(at, true);
+    seen[2 * i + 1] = rv.getUint32(at + 4, true);
+  }
+  return { ids, seen };
+}
+
+/**
+ * Records of many users with coalesced range reads (one pass over the id pages not in the page cache, one over
+ * records). Pages read here are not added to the cache: they come without their seen pointers.
  * @returns a map from user id to record; unknown users are absent
  * @throws ArtifactError on corrupt pages or records; StorageError
  */
@@ -87,12 +199,19 @@ export async function findUsers(
   userIds: readonly number[],
 ): Promise<Map<number, UserRecord>> {
   const { header, fence, store, usersKey } = index;
-  const wanted = userIds.map((id) => ({ id, page: fenceLookup(header, fence, id) }));
-  const paged = wanted.filter((w) => w.page !== null) as {
-    id: number;
-    page: NonNullable<(typeof wanted)[0]['page']>;
-  }[];
   const positions = new Map<number, number>();
+  const paged: { id: number; page: UserPage }[] = [];
+  for (const id of userIds) {
+    const page = fenceLookup(header, fence, id);
+    if (page === null) continue;
+    const cached = index.pages.get(page.firstIndex);
+    if (cached === undefined) {
+      paged.push({ id, page });
+    } else {
+      const at = indexOfId(cached.ids, id);
+      if (at >= 0) positions.set(id, page.firstIndex + at);
+    }
+  }
   const pageReads = coalesceRanges(
     paged.map((w) => w.page),
     MAX_GAP,
@@ -127,7 +246,7 @@ export async function findUsers(
  */
 export async function seenMovies(
   index: UserIndex,
-  record: UserRecord,
+  record: Pick<UserRecord, 'seenOffset' | 'seenCount'>,
   numMovies: number,
 ): Promise<Int32Array> {
   const range = seenRange(index.seen, record.seenOffset, record.seenCount);

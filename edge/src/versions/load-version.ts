@@ -2,7 +2,8 @@
  * Loading one model version into the isolate: manifest first (a version without a valid manifest does not
  * exist), then every movie-side file in parallel, each checked against the manifest's size and SHA-256, then the
  * ONNX session. users.bin and seen.bin stay in R2: only their headers (and the users fence) are read, and their
- * sizes are checked against the manifest (hashing them would mean reading every user into the isolate).
+ * sizes are checked against the manifest (hashing them would mean reading every user into the isolate); id pages
+ * are then cached as requests read them, within a byte cap (artifacts/user-pages.ts).
  */
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { readMoviesBin } from '../../../shared/src/formats/movies-bin.ts';
@@ -48,9 +49,14 @@ function entry(manifest: Manifest, file: string, key: string): { bytes: number; 
 
 /**
  * Loads and verifies a version.
+ * @param options.pageCacheBytes cap of the version's users.bin id-page cache (artifacts/user-pages.ts)
  * @throws ArtifactError when a file is missing, corrupt or inconsistent; StorageError when R2 fails
  */
-export async function loadVersion(store: ObjectStore, version: string): Promise<ServingVersion> {
+export async function loadVersion(
+  store: ObjectStore,
+  version: string,
+  options: { pageCacheBytes?: number } = {},
+): Promise<ServingVersion> {
   const started = Date.now();
   const manifestKey = versionKey(version, MANIFEST_FILE);
   const manifestBytes = await store.get(manifestKey);
@@ -91,6 +97,7 @@ export async function loadVersion(store: ObjectStore, version: string): Promise<
           users: entry(manifest, ARTIFACT_FILES.users, usersKey).bytes,
           seen: entry(manifest, ARTIFACT_FILES.seen, seenKey).bytes,
         },
+        options.pageCacheBytes,
       ),
       servingModel(version, { arch: manifest.model.arch, dim, numMovies }, async () => ({
         file: store.prefix + versionKey(version, ARTIFACT_FILES.onnx),

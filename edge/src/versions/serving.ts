@@ -38,7 +38,7 @@ export class EdgeState {
     const store = r2Store(env.MODELS, this.config.prefix);
     this.channels = new ChannelsCache(store, this.config.channelsTtlMs);
     this.registry = new VersionRegistry(
-      (id) => loadVersion(store, id),
+      (id) => loadVersion(store, id, { pageCacheBytes: this.config.pageCacheBytes }),
       (v) => releaseServingModel(v.id),
       this.config.loadRetryMs,
     );

@@ -1,10 +1,11 @@
 /**
  * GET /v1/users/:userId/recommendations?limit=10&exclude_rated=true&genres=Comedy,Drama — top-N for a known
- * user. The user's vector, bias and rated movies are range-read from R2; the version follows the user's channel.
+ * user. The user's vector, bias and rated movies are range-read from R2 (artifacts/users.ts: one round trip once
+ * the user's id page is cached); the version follows the user's channel.
  */
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import { findUser, seenMovies } from '../../artifacts/users.ts';
+import { readUser } from '../../artifacts/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { genreNames } from '../../../../shared/src/schemas/genres.ts';
@@ -32,12 +33,16 @@ export const recommendationsRoute = new Hono<AppEnv>().get(
     const state = edgeState(c.env);
     const resolved = await state.resolve(userId, requestKeepAlive(c));
     const { version } = resolved;
-    const user = await findUser(version.users, userId);
+    const user = await readUser(version.users, userId, {
+      seen: excludeRated,
+      numMovies: version.catalog.numMovies,
+    });
     if (user === null) throw unknownUsers(version, [userId]);
-    const exclude = excludeRated
-      ? await seenMovies(version.users, user, version.catalog.numMovies)
-      : undefined;
-    const ranked = await rankMovies(rankingContext(version), user, { limit, exclude, genreMask });
+    const ranked = await rankMovies(rankingContext(version), user.record, {
+      limit,
+      exclude: user.seen,
+      genreMask,
+    });
     return withVersion(c, version.id, {
       userId,
       ...versionFields(resolved),
