@@ -168,6 +168,18 @@ export function trainCommand(): Command {
       d.lrSchedule,
     )
     .option(
+      '--average-from <epoch>',
+      'average the weights from this epoch on and keep the average (stochastic weight averaging; 0 = off)',
+      intFlag(0, 100_000),
+      d.averageFrom,
+    )
+    .option(
+      '--average-snapshots <n>',
+      'snapshots of the weights added to the average per epoch',
+      intFlag(1, 1000),
+      d.averageSnapshots,
+    )
+    .option(
       '--patience <n>',
       'epochs without validation improvement before stopping',
       intFlag(1, 100_000),
@@ -225,6 +237,8 @@ Examples:
         implicit: flags.implicit,
         sideFeatures: flags.sideFeatures,
         lrSchedule: flags.lrSchedule,
+        averageFrom: flags.averageFrom,
+        averageSnapshots: flags.averageSnapshots,
         patience: flags.patience,
         valFraction: flags.valFraction,
         seed: flags.seed,

@@ -3,9 +3,10 @@
  * write), so `--resume` continues exactly where the run stopped.
  *
  * Metadata: { kind: "marquee-checkpoint", epoch, t, schedule, bestEpoch, bestValRmse, stale, history,
- *             current: WeightsMeta, best: WeightsMeta }
+ *             current: WeightsMeta, best: WeightsMeta, average?: WeightsMeta, averageCount? }
  * Arrays: current weights ("current." + name), best weights ("best." + name), Adam moments ("m." / "v." + name,
- * for every trainable array and "mu"), learned side-feature rows ("feature.user", "feature.movie") when used.
+ * for every trainable array and "mu"), learned side-feature rows ("feature.user", "feature.movie") when used, the
+ * running weight average ("average." + name) once averaging has started.
  */
 import path from 'node:path';
 import { ArtifactError } from '../../../shared/src/errors.ts';
@@ -32,6 +33,9 @@ interface CheckpointMeta {
   moments: string[];
   /** Sides with learned feature rows ("user", "movie"); absent in checkpoints of runs without them. */
   features?: string[];
+  /** The weight average's arrays and snapshot count; absent before averaging starts. */
+  average?: WeightsMeta;
+  averageCount?: number;
 }
 
 /** Path of the checkpoint in `dir`. */
@@ -43,6 +47,7 @@ export function checkpointPath(dir: string): string {
 export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<void> {
   const current = weightsToArrays(c.weights, 'current.');
   const best = weightsToArrays(c.best, 'best.');
+  const average = c.average && weightsToArrays(c.average.weights, 'average.');
   const moments: { name: string; array: TensorArray }[] = [];
   for (const [name, { m, v }] of c.optimizer.moments) {
     moments.push({ name: `m.${name}`, array: m }, { name: `v.${name}`, array: v });
@@ -63,12 +68,14 @@ export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<
     best: best.meta,
     moments: [...c.optimizer.moments.keys()],
     features: features.map((f) => f.name.slice('feature.'.length)),
+    ...(average && c.average ? { average: average.meta, averageCount: c.average.count } : {}),
   };
   await writeTensorFile(checkpointPath(dir), meta, [
     ...current.arrays,
     ...best.arrays,
     ...moments,
     ...features,
+    ...(average?.arrays ?? []),
   ]);
 }
 
@@ -99,6 +106,14 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
     }
     features[side] = array;
   }
+  let average: TrainCheckpoint['average'];
+  if (meta.average !== undefined) {
+    const count = meta.averageCount;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+      throw new ArtifactError(p, `expected averageCount, a whole number ≥ 1, with the weight average`);
+    }
+    average = { weights: weightsFromArrays(meta.average, arrays, p, 'average.'), count };
+  }
   return {
     epoch: meta.epoch,
     weights: weightsFromArrays(meta.current, arrays, p, 'current.'),
@@ -110,5 +125,6 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
     stale: meta.stale,
     history: meta.history,
     features,
+    ...(average ? { average } : {}),
   };
 }

@@ -31,6 +31,13 @@ function testRmse(w: ModelWeights): number {
   return clippedAccuracy(predictTf(w, users, movies), table.ratings, split.test, table.scale).rmse;
 }
 
+function valPairs(): [Int32Array, Int32Array] {
+  return [
+    Int32Array.from(data.validation, (r) => table.users[r]!),
+    Int32Array.from(data.validation, (r) => table.movies[r]!),
+  ];
+}
+
 function meanBaselineRmse(): number {
   let s = 0;
   for (const r of split.train) s += table.ratings[r]!;
@@ -96,6 +103,52 @@ describe('trainModel (wasm backend)', () => {
     expect(resumed.checkpoint!.history.map((h) => h.valRmse)).toEqual(
       straight.checkpoint!.history.map((h) => h.valRmse),
     );
+  });
+
+  it('weight averaging: the kept model is the mean of the snapshots, and a resumed run carries the average', async () => {
+    // No side features or implicit part, so a snapshot is the raw weights (cold rows aside, which the MLP lacks).
+    const options = resolveTrainOptions({
+      ...SMALL,
+      epochs: 4,
+      implicit: 0,
+      averageFrom: 2,
+      averageSnapshots: 1,
+      patience: 30,
+    });
+    const raw: ModelWeights[] = [];
+    let saved: TrainCheckpoint | undefined;
+    const straight = await trainModel(data, options, {
+      onEpochEnd: (_r, c) => {
+        raw.push(structuredClone(c.weights));
+        if (c.epoch === 3) saved = structuredClone(c);
+      },
+    });
+    const c = straight.checkpoint!;
+    expect(c.history.map((h) => h.averaged)).toEqual([undefined, 1, 2, 3]);
+    expect(c.average!.count).toBe(3);
+    const mean = (k: number): number => (raw[1]!.out.W[k]! + raw[2]!.out.W[k]! + raw[3]!.out.W[k]!) / 3;
+    c.average!.weights.out.W.forEach((x, k) => expect(x).toBeCloseTo(mean(k), 5));
+    expect(Array.from(c.average!.weights.out.W)).not.toEqual(Array.from(raw[3]!.out.W));
+    // What is validated is the average: its RMSE is the recorded one.
+    const val = clippedAccuracy(
+      predictTf(c.average!.weights, ...valPairs()),
+      table.ratings,
+      data.validation,
+      table.scale,
+    );
+    expect(c.history[3]!.valRmse).toBeCloseTo(val.rmse, 6);
+    // Resuming after epoch 3 (average of 2 snapshots) ends exactly where the straight run did.
+    expect(saved!.average!.count).toBe(2);
+    const resumed = await trainModel(data, options, {}, saved);
+    expect(resumed.checkpoint!.average!.count).toBe(3);
+    expect(Array.from(resumed.checkpoint!.average!.weights.userEmb)).toEqual(
+      Array.from(c.average!.weights.userEmb),
+    );
+    expect(Array.from(resumed.checkpoint!.best.out.W)).toEqual(Array.from(c.best.out.W));
+    // Averaging off: nothing is averaged, and the kept model is a snapshot.
+    const plain = await trainModel(data, { ...options, averageFrom: 0 });
+    expect(plain.checkpoint!.average).toBeUndefined();
+    expect(plain.checkpoint!.history.every((h) => h.averaged === undefined)).toBe(true);
   });
 
   it('with side features: learns their rows, checkpoints them and resumes exactly', async () => {

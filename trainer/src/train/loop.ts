@@ -10,6 +10,7 @@ import { predictTf } from '../model/infer.ts';
 import { cloneWeights, initWeights } from '../model/init.ts';
 import { modelRng, shuffleInPlace } from '../model/random.ts';
 import type { ModelWeights } from '../model/weights.ts';
+import { addSnapshot, type WeightAverage } from './average.ts';
 import { foldFeatures, movieFeatures, userFeatures } from './features.ts';
 import { implicitOffsets } from './implicit.ts';
 import { clippedAccuracy } from './metrics.ts';
@@ -30,9 +31,14 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training-batch MSE of the epoch (training mode: dropout on). */
   trainLoss: number;
-  /** Validation RMSE / MAE, predictions clipped to the rating scale. */
+  /**
+   * Validation RMSE / MAE of the model as it would be kept (the weight average once averaging has started),
+   * predictions clipped to the rating scale.
+   */
   valRmse: number;
   valMae: number;
+  /** Snapshots in the weight average after this epoch (absent before averaging starts; see average.ts). */
+  averaged?: number;
   /** Learning rate used during the epoch. */
   lr: number;
   /** Training ratings per second (optimisation steps only). */
@@ -58,6 +64,8 @@ export interface TrainCheckpoint {
   history: EpochRecord[];
   /** Learned side-feature rows (features.ts) after the last completed epoch, when the run uses them. */
   features?: { user?: Float32Array; movie?: Float32Array };
+  /** The running weight average (average.ts) after the last completed epoch, once averaging has started. */
+  average?: WeightAverage;
 }
 
 export type StopReason = 'early-stopping' | 'max-epochs' | 'interrupted' | 'diverged';
@@ -163,6 +171,14 @@ export async function trainModel(
   let bestValRmse = resume?.bestValRmse ?? Infinity;
   let stale = resume?.stale ?? 0;
   const history = [...(resume?.history ?? [])];
+  // Checkpoints hold the average by reference and the loop adds to it in place, so a resumed one is copied.
+  let average = resume?.average && {
+    weights: cloneWeights(resume.average.weights),
+    count: resume.average.count,
+  };
+  // Runs recorded before averaging existed have no averageFrom: they resume without it.
+  const averageFrom = options.averageFrom > 0 ? options.averageFrom : Infinity;
+  const snapshots = Math.max(1, options.averageSnapshots);
 
   const B = Math.min(options.batchSize, train.length);
   const batches = Math.floor(train.length / B);
@@ -233,6 +249,7 @@ export async function trainModel(
         step.userOffset = offsets;
       }
       const lr = schedule.lr;
+      const averaging = epoch >= averageFrom;
       hooks.onEpochStart?.(epoch, batches, lr);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
@@ -242,6 +259,13 @@ export async function trainModel(
           return { stop: 'diverged', message: divergedMessage(epoch, what, lr, checkpoint), checkpoint };
         }
         lossSum += loss;
+        // `snapshots` evenly spaced snapshots per epoch, the last after its final batch.
+        if (
+          averaging &&
+          Math.floor(((b + 1) * snapshots) / batches) > Math.floor((b * snapshots) / batches)
+        ) {
+          average = addSnapshot(average, bestCopy());
+        }
         const seconds = (performance.now() - started) / 1000;
         hooks.onBatch?.({
           epoch,
@@ -262,7 +286,8 @@ export async function trainModel(
         }
       }
       const trainSeconds = (performance.now() - started) / 1000;
-      const predicting = fold(weights, effectiveUsers, effectiveMovies);
+      // Once averaging has started, the average is the model validated and kept.
+      const predicting = average?.weights ?? fold(weights, effectiveUsers, effectiveMovies);
       const val = clippedAccuracy(
         predictTf(predicting, valUsers, valMovies),
         table.ratings,
@@ -277,7 +302,7 @@ export async function trainModel(
         };
       }
       if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
-        best = bestCopy();
+        best = average ? cloneWeights(average.weights) : bestCopy();
         bestEpoch = epoch;
         bestValRmse = val.rmse;
         stale = 0;
@@ -293,6 +318,7 @@ export async function trainModel(
         lr,
         samplesPerSec: (batches * B) / trainSeconds,
         seconds: (performance.now() - started) / 1000,
+        ...(average ? { averaged: average.count } : {}),
       };
       history.push(record);
       checkpoint = {
@@ -306,6 +332,7 @@ export async function trainModel(
         stale,
         history: [...history],
         features: { user: step.userFeatures?.table, movie: step.movieFeatures?.table },
+        ...(average ? { average } : {}),
       };
       await hooks.onEpochEnd?.(record, checkpoint);
       if (stale >= options.patience) {

@@ -30,6 +30,13 @@ export interface TrainOptions {
   /** Side features (genres, release year; birth year, gender) in the embeddings when the data has them. */
   sideFeatures: boolean;
   lrSchedule: LrScheduleName;
+  /**
+   * First epoch whose weights join the weight average (average.ts), which from then on is the model validated and
+   * kept; 0 = no averaging.
+   */
+  averageFrom: number;
+  /** Snapshots of the weights added to the average per epoch (evenly spaced, the last at the epoch's end). */
+  averageSnapshots: number;
   /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
   patience: number;
   /** Share of each user's training ratings held out for validation. */
@@ -57,7 +64,9 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   biasL2: 5,
   implicit: 1,
   sideFeatures: true,
-  lrSchedule: 'plateau',
+  lrSchedule: 'none',
+  averageFrom: 3,
+  averageSnapshots: 4,
   patience: 3,
   valFraction: 0.1,
   seed: 42,
@@ -99,6 +108,18 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
     '--lr-schedule',
     `one of ${LR_SCHEDULES.join(', ')}`,
     o.lrSchedule,
+  );
+  check(
+    isWhole(o.averageFrom, 0, 100_000),
+    '--average-from',
+    'a whole number from 0 to 100000',
+    o.averageFrom,
+  );
+  check(
+    isWhole(o.averageSnapshots, 1, 1000),
+    '--average-snapshots',
+    'a whole number from 1 to 1000',
+    o.averageSnapshots,
   );
   check(isWhole(o.patience, 1, 100_000), '--patience', 'a whole number from 1 to 100000', o.patience);
   check(

@@ -162,6 +162,10 @@ describe('run directory', () => {
     };
     await writeCheckpoint(runDir, c);
     expect(await readCheckpoint(runDir)).toEqual(c);
+    // With a weight average (after averaging has started).
+    const averaged: TrainCheckpoint = { ...c, average: { weights: tinyModel(config, 4, 5, 7), count: 9 } };
+    await writeCheckpoint(runDir, averaged);
+    expect(await readCheckpoint(runDir)).toEqual(averaged);
   });
 
   it('loadRunData re-applies the recorded split and notices changed data', async () => {
