@@ -58,6 +58,8 @@ function percentile(sorted: number[], p: number): number {
 interface Scenario {
   name: string;
   method?: 'GET' | 'POST';
+  /** The status a successful response has (default: any 2xx). */
+  status?: number;
   /** The i-th request's path (and JSON body for POST). */
   request: (i: number) => { path: string; body?: string };
 }
@@ -128,8 +130,9 @@ async function drive(
     ],
   });
   instance.on('response', (_client, status, _bytes, ms) => {
-    if (status >= 200 && status < 300) latencies.push(ms);
-    else failures++;
+    if (scenario.status === undefined ? status >= 200 && status < 300 : status === scenario.status) {
+      latencies.push(ms);
+    } else failures++;
   });
   const result = await instance;
   const cpuAfter = await cpuMillis(edge.pid);
@@ -195,34 +198,238 @@ const topN = (users: number[]) => (i: number) => ({
   path: `/v1/users/${userIdOf(users[i % users.length] as number)}/recommendations?limit=10`,
 });
 
-async function main(): Promise<void> {
+/** What to run: everything (the table), or one part quickly. */
+const PARTS = ['all', 'fixed', 'top10'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Args {
+  only: Part;
+  /** Repetitions of the measured section of `fixed` / `top10` (medians printed at the end). */
+  runs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { only: 'all', runs: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--only') {
+      const part = value();
+      if (!(PARTS as readonly string[]).includes(part)) {
+        throw new Error(`--only must be one of ${PARTS.join(', ')} (got ${part})`);
+      }
+      args.only = part as Part;
+    } else if (flag === '--runs') {
+      const runs = Number(value());
+      if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
+        throw new Error(`--runs must be a whole number from 1 to 20 (got ${argv[i]})`);
+      }
+      args.runs = runs;
+    } else throw new Error(`unknown flag ${flag} (expected --only ${PARTS.join('|')}, --runs N)`);
+  }
+  if (args.only === 'all' && args.runs > 1) throw new Error('--runs needs --only fixed or --only top10');
+  return args;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+type RowFn = (key: string, value: string) => void;
+
+const reportOf =
+  (row: RowFn) =>
+  (name: string, r: Run): void =>
+    row(
+      `${name}: p50 / p99 ms (c=1, n=${r.count}); CPU ms/request`,
+      `${fmt(r.p50)} / ${fmt(r.p99)}; ${fmt(r.cpuPerRequest, 1)}${r.failures ? ` (${r.failures} failed)` : ''}`,
+    );
+
+/** Prints the median p50 / p99 of each named series over the runs (when there was more than one). */
+function reportMedians(row: RowFn, series: Map<string, Run[]>): void {
+  for (const [name, runs] of series) {
+    if (runs.length < 2) continue;
+    row(
+      `${name}: median over ${runs.length} runs of p50 / p99 ms`,
+      `${fmt(median(runs.map((r) => r.p50)))} / ${fmt(median(runs.map((r) => r.p99)))} (p50s: ${runs
+        .map((r) => fmt(r.p50))
+        .join(', ')})`,
+    );
+  }
+}
+
+const FIXED_NAME = 'top-10 of 100 movies (fixed cost: R2 reads, HTTP)';
+
+/**
+ * The fixed cost of a top-10 request, against the 100-movie version (which must be the stable one), and its
+ * parts by subtraction: the HTTP path alone (/healthz), a request that resolves the version and finds no user on
+ * an id page already cached (no R2 read, a 404 problem body), one that reads the record only
+ * (exclude_rated=false), and the full request (record and seen list, read concurrently).
+ */
+async function fixedCost(edge: Edge, users: number[], row: RowFn, runs: number): Promise<void> {
+  const report = reportOf(row);
+  const health: Scenario = { name: 'GET /healthz (HTTP floor)', request: () => ({ path: '/healthz' }) };
+  const fixed: Scenario = { name: FIXED_NAME, request: topN(users) };
+  const unknown: Scenario = {
+    name: 'unknown user on a cached id page (404, no R2 read)',
+    status: 404,
+    // userIdOf(u) + 1 is no user's id (ids are 1 + 3i), and it lies on u's id page.
+    request: (i) => ({
+      path: `/v1/users/${userIdOf(users[i % users.length] as number) + 1}/recommendations?limit=10`,
+    }),
+  };
+  const recordOnly: Scenario = {
+    name: 'top-10 of 100 movies, exclude_rated=false (record read only)',
+    request: (i) => ({ path: `${topN(users)(i).path}&exclude_rated=false` }),
+  };
+  const parts = [health, fixed, unknown, recordOnly];
+  for (const s of parts) await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
+  const series = new Map(parts.map((s) => [s.name, [] as Run[]]));
+  for (let r = 0; r < runs; r++) {
+    for (const s of parts) {
+      const run = await drive(
+        edge,
+        s,
+        { connections: 1, amount: LATENCY_REQUESTS },
+        30 + r * LATENCY_REQUESTS,
+      );
+      series.get(s.name)?.push(run);
+      report(s.name, run);
+    }
+  }
+  reportMedians(row, series);
+}
+
+/** The top-10 latency of the dcf stable and the hybrid canary, in alternating chunks, `runs` times. */
+async function top10Latency(
+  edge: Edge,
+  users: { stable: number[]; canary: number[] },
+  row: RowFn,
+  runs: number,
+): Promise<void> {
+  const report = reportOf(row);
+  // The two top-10 scenarios take turns in chunks, so that drift hits both alike: whichever ran first right after
+  // the loads measured 3–7 ms slower per request (CPU too) than when it ran second, and other jobs on the
+  // machine come and go.
+  const turns: Scenario[] = [
+    { name: 'top-10 dcf', request: topN(users.stable) },
+    { name: 'top-10 hybrid', request: topN(users.canary) },
+  ];
+  for (const s of turns) await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
+  const series = new Map(turns.map((s) => [s.name, [] as Run[]]));
+  const chunk = LATENCY_REQUESTS / LATENCY_CHUNKS;
+  for (let r = 0; r < runs; r++) {
+    const parts = turns.map((): Run[] => []);
+    for (let c = 0; c < LATENCY_CHUNKS; c++) {
+      for (const [k, s] of turns.entries()) {
+        parts[k]?.push(
+          await drive(edge, s, { connections: 1, amount: chunk }, 30 + r * LATENCY_REQUESTS + c * chunk),
+        );
+      }
+    }
+    turns.forEach((s, k) => {
+      const run = merge(parts[k] ?? []);
+      series.get(s.name)?.push(run);
+      report(s.name, run);
+    });
+  }
+  reportMedians(row, series);
+}
+
+/** The 100-movie version: the same users, so a top-10 costs what it does besides scoring. */
+const floorFixture = () =>
+  buildFixture({
+    version: 'bench-floor',
+    arch: 'dcf',
+    seed: 303,
+    ...SHAPE,
+    numMovies: 100,
+    seenPerUser: 5,
+  });
+
+/** `--only fixed` / `--only top10`: one part in a fresh isolate, `runs` times. */
+async function onePart(args: Args, out: (line: string) => void, row: RowFn): Promise<void> {
+  const fixed = args.only === 'fixed';
+  const [fixtures, buildMs] = await timed((): Promise<Fixture[]> =>
+    fixed
+      ? Promise.all([floorFixture()])
+      : Promise.all([
+          buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
+          buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
+        ]),
+  );
+  out(
+    `built ${fixtures.length} version(s) in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`,
+  );
+  const persist = await makeTempDir('marquee-edge-bench-');
+  try {
+    const edge = await startEdge({ r2Persist: persist });
+    try {
+      for (const f of fixtures) await publishFixture(edge.bucket, f);
+      const stable = usersOf('stable', 1000);
+      const canary = usersOf('canary', 1000);
+      if (fixed) {
+        await setChannelsJson(edge.bucket, { stable: 'bench-floor' });
+        await edge.fetch(topN(stable)(0).path).then((r) => r.text());
+        await fixedCost(edge, stable, row, args.runs);
+      } else {
+        await setChannelsJson(edge.bucket, {
+          stable: 'bench-dcf',
+          canary: { version: 'bench-hybrid', percent: CANARY_PERCENT },
+        });
+        await edge.fetch(topN(stable)(0).path).then((r) => r.text());
+        await edge.fetch(topN(canary)(0).path).then((r) => r.text());
+        await top10Latency(edge, { stable, canary }, row, args.runs);
+      }
+    } finally {
+      await edge.dispose();
+    }
+  } finally {
+    await removeDir(persist);
+  }
+  row('load average at the end', fmt(await loadAverage()));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
-    `edge benchmark: ${SHAPE.numMovies} movies × ${SHAPE.dim}, hidden ${SHAPE.hidden.join('-')}, ${SHAPE.numUsers} users`,
+    `edge benchmark${args.only === 'all' ? '' : ` (--only ${args.only})`}: ${SHAPE.numMovies} movies × ${SHAPE.dim}, ` +
+      `hidden ${SHAPE.hidden.join('-')}, ${SHAPE.numUsers} users`,
   );
+  const rows: [string, string][] = [];
+  const row = (k: string, v: string) => {
+    rows.push([k, v]);
+    out(`  ${k}: ${v}`);
+  };
+  if (args.only !== 'all') await onePart(args, out, row);
+  else await everything(out, row);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  out('');
+  for (const [k, v] of rows) out(`${k.padEnd(width)}  ${v}`);
+}
+
+/** The whole table. */
+async function everything(out: (line: string) => void, row: RowFn): Promise<void> {
   const [[dcf, hybrid, dotHybrid, floor], buildMs] = await timed(() =>
     Promise.all([
       buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
       buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
       buildFixture({ version: 'bench-hybrid-dot', arch: 'hybrid', seed: 202, embeddingScale: 4, ...SHAPE }),
       // The same users over 100 movies: what a top-10 request costs besides scoring (R2 reads, HTTP, JSON).
-      buildFixture({
-        version: 'bench-floor',
-        arch: 'dcf',
-        seed: 303,
-        ...SHAPE,
-        numMovies: 100,
-        seenPerUser: 5,
-      }),
+      floorFixture(),
     ]),
   );
   out(`built 4 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`);
   const persist = await makeTempDir('marquee-edge-bench-');
-  const rows: [string, string][] = [];
-  const row = (k: string, v: string) => {
-    rows.push([k, v]);
-    out(`  ${k}: ${v}`);
-  };
   try {
     // channels.json is re-read every second so the canary can be switched between phases.
     const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' }, inspect: true });
@@ -242,9 +449,8 @@ async function main(): Promise<void> {
     row('first request, new isolate: ORT start + dcf version load + calibration', `${fmt(firstDcfMs, 0)} ms`);
     row('first request to the hybrid version (its load + calibration)', `${fmt(firstHybridMs, 0)} ms`);
 
+    const dcfScenario: Scenario = { name: 'top-10 dcf', request: topN(stableUsers) };
     const scenarios: Scenario[] = [
-      { name: 'top-10 dcf', request: topN(stableUsers) },
-      { name: 'top-10 hybrid', request: topN(canaryUsers) },
       {
         name: 'similar movies (scan 10k × 64)',
         request: (i) => ({ path: `/v1/movies/${movieIdOf((i * 37) % SHAPE.numMovies)}/similar?limit=10` }),
@@ -276,29 +482,13 @@ async function main(): Promise<void> {
         }),
       },
     ];
-    const report = (name: string, r: Run) =>
-      row(
-        `${name}: p50 / p99 ms (c=1, n=${r.count}); CPU ms/request`,
-        `${fmt(r.p50)} / ${fmt(r.p99)}; ${fmt(r.cpuPerRequest, 1)}${r.failures ? ` (${r.failures} failed)` : ''}`,
-      );
-    // The two top-10 scenarios take turns in chunks, so that drift hits both alike: whichever ran first right after
-    // the loads measured 3–7 ms slower per request (CPU too) than when it ran second, and other jobs on the
-    // machine come and go.
-    const turns = scenarios.slice(0, 2);
-    for (const s of turns) await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
-    const parts = turns.map((): Run[] => []);
-    const chunk = LATENCY_REQUESTS / LATENCY_CHUNKS;
-    for (let c = 0; c < LATENCY_CHUNKS; c++) {
-      for (const [k, s] of turns.entries()) {
-        parts[k]?.push(await drive(edge, s, { connections: 1, amount: chunk }, 30 + c * chunk));
-      }
-    }
-    turns.forEach((s, k) => report(s.name, merge(parts[k] ?? [])));
-    for (const s of scenarios.slice(2)) {
+    const report = reportOf(row);
+    await top10Latency(edge, { stable: stableUsers, canary: canaryUsers }, row, 1);
+    for (const s of scenarios) {
       await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
       report(s.name, await drive(edge, s, { connections: 1, amount: LATENCY_REQUESTS }));
     }
-    const rps = await drive(edge, scenarios[0] as Scenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
+    const rps = await drive(edge, dcfScenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
     row(
       `top-10 dcf: requests/s at concurrency 8 (${THROUGHPUT_REQUESTS} requests)`,
       `${fmt(rps.rps, 0)} (p50 ${fmt(rps.p50)} ms, p99 ${fmt(rps.p99)} ms)`,
@@ -360,15 +550,7 @@ async function main(): Promise<void> {
     // Phase 3: the 100-movie version as stable, for the fixed cost of a top-10 request.
     await setChannelsJson(edge.bucket, { stable: 'bench-floor' });
     await new Promise((r) => setTimeout(r, 1100));
-    const floorScenario = {
-      name: 'top-10 of 100 movies (fixed cost: R2 reads, HTTP)',
-      request: topN(stableUsers),
-    };
-    await drive(edge, floorScenario, { connections: 1, amount: 30 });
-    report(
-      floorScenario.name,
-      await drive(edge, floorScenario, { connections: 1, amount: LATENCY_REQUESTS }),
-    );
+    await fixedCost(edge, stableUsers, row, 1);
     // Back to the dcf stable, which the fresh isolate below loads on its first request.
     await setChannelsJson(edge.bucket, {
       stable: 'bench-dcf',
@@ -395,9 +577,6 @@ async function main(): Promise<void> {
   } finally {
     await removeDir(persist);
   }
-  const width = Math.max(...rows.map(([k]) => k.length));
-  out('');
-  for (const [k, v] of rows) out(`${k.padEnd(width)}  ${v}`);
 }
 
-await main();
+await main(process.argv.slice(2));
