@@ -53,6 +53,12 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
     },
     loadMs: v.loadMs,
     tableBytes: tableBytes(v),
+    // The bounded cache of users.bin id pages (artifacts/user-pages.ts): what it holds and its cap.
+    userPages: {
+      pages: v.users.pages.size,
+      bytes: v.users.pages.usedBytes,
+      maxBytes: v.users.pages.maxBytes,
+    },
   };
 }
 
