@@ -3,7 +3,7 @@
  * imports the .wasm because workerd cannot compile WebAssembly at run time). test/edge-kernel.test.ts fails when
  * the committed binary is not a fresh compile of the text.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { compileWat } from '../edge/src/inference/kernel/compile-wat.ts';
@@ -21,6 +21,24 @@ export const KERNEL_WASM = path.join(KERNEL_DIR, 'mlp.wasm');
 export async function nodeKernelModule(): Promise<WebAssembly.Module> {
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return new WebAssembly.Module(await readFile(KERNEL_WASM));
+}
+
+/**
+ * CPU time (user + system, ms, in 10 ms ticks) of the workerd processes this Node process started (Linux /proc),
+ * for edge/bench/kernel.ts: unlike wall time it does not grow when other jobs compete for the cores.
+ */
+export async function workerdCpuMillis(): Promise<number> {
+  let ticks = 0;
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match?.[1] !== 'workerd' || Number(match[2]) !== process.pid) continue;
+    // After the command: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
 }
 
 /** mlp.wat compiled to bytes. */

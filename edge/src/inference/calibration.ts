@@ -40,7 +40,7 @@ export const QUANTIZED_MARGIN = 2;
  * Cost of the approximate pass per movie relative to the exact pass: measured inside workerd with
  * edge/bench/kernel.ts (10k movies, 128-64-32), rounded up.
  */
-export const APPROXIMATE_COST = 0.55;
+export const APPROXIMATE_COST = 0.45;
 /** Smallest exact pass (movies × multiply-adds per movie after the first layer) worth approximating. */
 export const MIN_QUANTIZED_WORK = 10_000_000;
 

@@ -358,8 +358,8 @@ function rankQuantized(
     }
     return undefined;
   }
-  const full = new Float32Array(ctx.catalog.numMovies).fill(NaN);
-  for (let k = 0; k < c; k++) full[candidates[k] as number] = exact[k] as number;
-  const best = topK(full, limit);
-  return { indices: best.indices, ratings: best.scores, strategy: 'quantized', scored: c };
+  // Candidates are in ascending movie order, so topK's tie rule (lower index first) orders ties as over all movies.
+  const best = topK(exact, limit);
+  const indices = best.indices.map((k) => candidates[k] as number);
+  return { indices, ratings: best.scores, strategy: 'quantized', scored: c };
 }

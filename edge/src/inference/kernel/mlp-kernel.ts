@@ -9,11 +9,12 @@
  * the plan (see mlp.wat), c_u [H1p], user_vec [dimP], two scratch blocks [4, widest], the whole-catalogue index
  * list 0..M-1 and a candidate index list (each M rounded up to 4), ratings [M rounded up to 4], movie_pre
  * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP]; then the
- * approximate pass's quantized plan (4 words), its activation scratch [H1p/4][4 movies][4 bytes], inv [H1p] and the
- * first layer's int8 weights [H1p · outP bytes] and scales t [outP], all rewritten per request.
+ * approximate pass's quantized plan (8 words), its activation scratch [H1p/4][4 movies][4 bytes], inv [H1p] and the
+ * first layer's int8 weights [H1p · outP bytes] and scales t [outP], all rewritten per request, and when the second
+ * layer is hidden, its activation scratch, int8 weights and scales (written once).
  */
-import type { MlpWeights } from './mlp-weights.ts';
-import { firstLayerQuantizer } from './quantize.ts';
+import type { DenseLayer, MlpWeights } from './mlp-weights.ts';
+import { firstLayerQuantizer, quantizeColumns } from './quantize.ts';
 
 /** The kernel's exports (mlp.wat). */
 interface KernelExports {
@@ -132,11 +133,16 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     );
   }
   const firstOut = widths[1] as number;
-  const quant = mem.take(4);
+  const quant = mem.take(8);
   const xq = mem.take(h1p);
   const inv = mem.take(h1p);
   const wq = mem.take((h1p * firstOut) / 4); // bytes, taken as floats
   const scales = mem.take(firstOut);
+  // The second layer after h1 runs on 8 bits too when it is hidden (not the output layer).
+  const second = w.layers.length >= 3 ? layers[1] : undefined;
+  const xq2 = second === undefined ? 0 : mem.take(second.inP);
+  const wq2 = second === undefined ? 0 : mem.take((second.inP * second.outP) / 4); // bytes, taken as floats
+  const scales2 = second === undefined ? 0 : mem.take(second.outP);
 
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as KernelExports;
@@ -158,7 +164,12 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     f32.set(l.b, at.b / 4);
   });
   for (let k = 0; k < rows; k++) i32[allMovies / 4 + k] = Math.min(k, m - 1);
-  i32.set([xq, inv, wq, scales], quant / 4);
+  i32.set([xq, inv, wq, scales, second === undefined ? 0 : 1, xq2, wq2, scales2], quant / 4);
+  if (second !== undefined) {
+    const { t, q } = quantizeColumns(w.layers[1] as DenseLayer, second.inP);
+    f32.set(t, scales2 / 4);
+    new Int8Array(memory.buffer, wq2, q.length).set(q);
+  }
   const quantizer = firstLayerQuantizer(w, h1p, firstOut);
 
   // The user half of the first layer stays in JS: one [dim] × [dim, H1] product per request.

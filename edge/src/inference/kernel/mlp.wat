@@ -130,7 +130,9 @@
   ;;
   ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 inv [H1p] f32,
   ;; 2 wq (per tile of 8 outputs, per group of 4 inputs: 32 bytes, byte 16v + 4i + k = wq[4g+k][8T+4v+i]),
-  ;; 3 t [outP] f32.
+  ;; 3 t [outP] f32; 4 whether the next layer runs on 8 bits too (when it is not the output layer), 5 its xq
+  ;; scratch, 6 its wq and 7 its t, quantized once per version (t[o] = max_j |W[j][o]| / 127), its activations
+  ;; per movie by $requantize (the same overflow bound holds: inputs ≤ 127, weights ≤ 127 in magnitude).
 
   ;; XQ for the block's 4 movies: group g (units 4g..4g+3) at $xq + 16g holds movie 0's 4 bytes, then movie 1's, …
   (func $first_layer_q
@@ -170,7 +172,7 @@
   ;; lane broadcasts and eight dots (128 multiply-adds).
   (func $dense_q
     (param $xq i32) (param $h1b i32) (param $wq i32) (param $t i32) (param $b i32) (param $outb i32) (param $y i32)
-    (param $relu i32)
+    (param $relu i32) (param $ms v128)
     (local $j i32) (local $wp i32) (local $xp i32) (local $end i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
@@ -207,19 +209,28 @@
         (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
         (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
         (br_if $groups (i32.lt_u (local.get $xp) (local.get $end))))
-      ;; Back to f32: z = t · acc + b, outputs j..j+3 in (a0 a2 a4 a6), j+4..j+7 in (a1 a3 a5 a7).
+      ;; Back to f32: z = ms[r] · t · acc + b (ms: per-movie scales, 1 for the first layer), outputs j..j+3 in
+      ;; (a0 a2 a4 a6), j+4..j+7 in (a1 a3 a5 a7).
       (local.set $scale (v128.load (i32.add (local.get $t) (local.get $j))))
       (local.set $bias (v128.load (i32.add (local.get $b) (local.get $j))))
-      (local.set $a0 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a0)) (local.get $scale) (local.get $bias)))
-      (local.set $a2 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a2)) (local.get $scale) (local.get $bias)))
-      (local.set $a4 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a4)) (local.get $scale) (local.get $bias)))
-      (local.set $a6 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a6)) (local.get $scale) (local.get $bias)))
+      (local.set $a0 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a0))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a2 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a2))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a4 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a4))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a6 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a6))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $ms) (local.get $ms))) (local.get $bias)))
       (local.set $scale (v128.load offset=16 (i32.add (local.get $t) (local.get $j))))
       (local.set $bias (v128.load offset=16 (i32.add (local.get $b) (local.get $j))))
-      (local.set $a1 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a1)) (local.get $scale) (local.get $bias)))
-      (local.set $a3 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a3)) (local.get $scale) (local.get $bias)))
-      (local.set $a5 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a5)) (local.get $scale) (local.get $bias)))
-      (local.set $a7 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a7)) (local.get $scale) (local.get $bias)))
+      (local.set $a1 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a1))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a3 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a3))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a5 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a5))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $ms) (local.get $ms))) (local.get $bias)))
+      (local.set $a7 (f32x4.relaxed_madd (f32x4.convert_i32x4_s (local.get $a7))
+        (f32x4.mul (local.get $scale) (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $ms) (local.get $ms))) (local.get $bias)))
       (if (local.get $relu)
         (then
           (local.set $a0 (f32x4.pmax (local.get $zero) (local.get $a0)))
@@ -236,6 +247,30 @@
         (local.get $a1) (local.get $a3) (local.get $a5) (local.get $a7))
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
+
+  ;; The output layer (width 1, padded to 8 in W's rows of 32 bytes, no ReLU) for a block: Y[0][r] = b[0] + X[·][r] · W[·][0].
+  ;; One multiply-add per input unit for the 4 movies at once (instead of $dense's 8, 7 of them on padding), in 4
+  ;; chains so they do not wait on each other; $inb is a multiple of 32 bytes (8 units).
+  (func $dense_last (param $x i32) (param $inb i32) (param $w i32) (param $b i32) (param $y i32)
+    (local $end i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $inb) (i32.const 2))))
+    (loop $units
+      (local.set $a0 (f32x4.relaxed_madd (v128.load (local.get $x)) (v128.load32_splat (local.get $w)) (local.get $a0)))
+      (local.set $a1
+        (f32x4.relaxed_madd (v128.load offset=16 (local.get $x)) (v128.load32_splat offset=32 (local.get $w))
+          (local.get $a1)))
+      (local.set $a2
+        (f32x4.relaxed_madd (v128.load offset=32 (local.get $x)) (v128.load32_splat offset=64 (local.get $w))
+          (local.get $a2)))
+      (local.set $a3
+        (f32x4.relaxed_madd (v128.load offset=48 (local.get $x)) (v128.load32_splat offset=96 (local.get $w))
+          (local.get $a3)))
+      (local.set $x (i32.add (local.get $x) (i32.const 64)))
+      (local.set $w (i32.add (local.get $w) (i32.const 128)))
+      (br_if $units (i32.lt_u (local.get $x) (local.get $end))))
+    (v128.store (local.get $y)
+      (f32x4.add (v128.load32_splat (local.get $b))
+        (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))))
 
   ;; user_vec · movie_emb[m] over $dimb bytes (a multiple of 64): four accumulators, so the multiply-adds do not
   ;; wait on each other.
@@ -296,6 +331,43 @@
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br_if $movies (i32.lt_u (local.get $m) (local.get $count))))))
 
+  ;; Quantizes a block's f32 activations X ([units][4 movies], $inb = units · 4 bytes, non-negative: post-ReLU) to
+  ;; XQ bytes laid out like $first_layer_q's, with one scale per movie: xq = round(x · 127 / max_units x), so 0..127
+  ;; without clamping. Returns the 4 movies' scales max_units x / 127 (x ≈ xq · scale).
+  (func $requantize (param $x i32) (param $inb i32) (param $xq i32) (result v128)
+    (local $p i32) (local $end i32) (local $mx v128) (local $inv v128) (local $half v128) (local $zero v128)
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $inb) (i32.const 2))))
+    (local.set $p (local.get $x))
+    (loop $max
+      (local.set $mx (f32x4.pmax (local.get $mx) (v128.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br_if $max (i32.lt_u (local.get $p) (local.get $end))))
+    ;; 127 / max, or 0 for a movie whose activations are all 0 (instead of 0 · ∞).
+    (local.set $inv
+      (v128.and (f32x4.div (f32x4.splat (f32.const 127)) (local.get $mx)) (f32x4.gt (local.get $mx) (local.get $zero))))
+    (local.set $p (local.get $x))
+    (loop $groups
+      ;; Four units of the 4 movies, unit-major after the narrowing; the shuffle makes them movie-major.
+      (v128.store (local.get $xq)
+        (i8x16.shuffle 0 4 8 12 1 5 9 13 2 6 10 14 3 7 11 15
+          (i8x16.narrow_i16x8_u
+            (i16x8.narrow_i32x4_s
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load (local.get $p)) (local.get $inv) (local.get $half)))
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load offset=16 (local.get $p)) (local.get $inv) (local.get $half))))
+            (i16x8.narrow_i32x4_s
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load offset=32 (local.get $p)) (local.get $inv) (local.get $half)))
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load offset=48 (local.get $p)) (local.get $inv) (local.get $half)))))
+          (local.get $zero)))
+      (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br_if $groups (i32.lt_u (local.get $p) (local.get $end))))
+    (f32x4.mul (local.get $mx) (f32x4.splat (f32.const 0x1.020408p-7))))
+
   ;; Approximate ratings of $movies[0..$count) into $out[0..$count): like "score", with the first layer after h1 on
   ;; 8-bit integers (see the quantized plan $q above). $count must be a multiple of 4.
   (func (export "approx") (param $plan i32) (param $q i32) (param $movies i32) (param $count i32) (param $out i32)
@@ -321,20 +393,39 @@
         (local.get $xq) (i32.load offset=4 (local.get $plan))
         (i32.load offset=8 (local.get $q)) (i32.load offset=12 (local.get $q)) (i32.load offset=12 (local.get $desc))
         (i32.load offset=4 (local.get $desc)) (local.get $x)
-        (i32.gt_u (local.get $layers) (i32.const 1)))
+        (i32.gt_u (local.get $layers) (i32.const 1)) (f32x4.splat (f32.const 1)))
       (local.set $l (i32.const 1))
       (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
+      ;; The second layer on 8 bits too when it is hidden (q word 4), its weights quantized once per version.
+      (if (i32.load offset=16 (local.get $q))
+        (then
+          (local.set $inb (i32.load (local.get $desc)))
+          (call $dense_q
+            (i32.load offset=20 (local.get $q)) (local.get $inb)
+            (i32.load offset=24 (local.get $q)) (i32.load offset=28 (local.get $q)) (i32.load offset=12 (local.get $desc))
+            (i32.load offset=4 (local.get $desc)) (local.get $y) (i32.const 1)
+            (call $requantize (local.get $x) (local.get $inb) (i32.load offset=20 (local.get $q))))
+          (local.set $t (local.get $x))
+          (local.set $x (local.get $y))
+          (local.set $y (local.get $t))
+          (local.set $l (i32.const 2))
+          (local.set $desc (i32.add (local.get $desc) (i32.const 16)))))
       (block $stack_done
         (br_if $stack_done (i32.ge_u (local.get $l) (local.get $layers)))
         (loop $dense_layers
           (local.set $inb (i32.load (local.get $desc)))
           (local.set $outb (i32.load offset=4 (local.get $desc)))
           (local.set $l (i32.add (local.get $l) (i32.const 1)))
-          (call $dense
-            (local.get $x) (local.get $inb)
-            (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
-            (local.get $outb) (local.get $y)
-            (i32.lt_u (local.get $l) (local.get $layers)))
+          (if (i32.lt_u (local.get $l) (local.get $layers))
+            (then
+              (call $dense
+                (local.get $x) (local.get $inb)
+                (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+                (local.get $outb) (local.get $y) (i32.const 1)))
+            (else
+              (call $dense_last
+                (local.get $x) (local.get $inb)
+                (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc)) (local.get $y))))
           (local.set $t (local.get $x))
           (local.set $x (local.get $y))
           (local.set $y (local.get $t))
@@ -378,11 +469,16 @@
           (local.set $inb (i32.load (local.get $desc)))
           (local.set $outb (i32.load offset=4 (local.get $desc)))
           (local.set $l (i32.add (local.get $l) (i32.const 1)))
-          (call $dense
-            (local.get $x) (local.get $inb)
-            (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
-            (local.get $outb) (local.get $y)
-            (i32.lt_u (local.get $l) (local.get $layers)))
+          (if (i32.lt_u (local.get $l) (local.get $layers))
+            (then
+              (call $dense
+                (local.get $x) (local.get $inb)
+                (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc))
+                (local.get $outb) (local.get $y) (i32.const 1)))
+            (else
+              (call $dense_last
+                (local.get $x) (local.get $inb)
+                (i32.load offset=8 (local.get $desc)) (i32.load offset=12 (local.get $desc)) (local.get $y))))
           (local.set $t (local.get $x))
           (local.set $x (local.get $y))
           (local.set $y (local.get $t))

@@ -7,7 +7,7 @@
  * wq[j][o] = round(W'[j][o] / t[o]) with t[o] = max_j |W'[j][o]| / 127. Then t[o] · Σ_j wq[j][o] · xq[j] ≈ h1 · W.
  * Cost per request: two passes over the H1 × out weights (8k for the default model).
  */
-import type { MlpWeights } from './mlp-weights.ts';
+import type { DenseLayer, MlpWeights } from './mlp-weights.ts';
 
 /** Where the quantized plan's per-request arrays sit in the kernel's memory (byte offsets). */
 export interface QuantizedPlanOffsets {
@@ -87,4 +87,30 @@ export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): F
       }
     }
   };
+}
+
+/**
+ * A layer's weights quantized per output column once per version, for the kernel's second int8 layer:
+ * q[j][o] = round(W[j][o] / t[o]) with t[o] = max_j |W[j][o]| / 127, packed in the kernel's tile order.
+ * @param inP the layer's input width padded as in the kernel (multiple of 8)
+ * @returns t [outP] and the packed bytes [inP · outP], outP = outSize padded to 8
+ */
+export function quantizeColumns(layer: DenseLayer, inP: number): { t: Float32Array; q: Int8Array } {
+  const { inSize, outSize, W } = layer;
+  const outP = Math.ceil(outSize / 8) * 8;
+  if (inP < inSize || inP % 8 !== 0)
+    throw new RangeError(`padded width ${inP} does not fit ${inSize} inputs`);
+  const t = new Float32Array(outP);
+  const q = new Int8Array(inP * outP);
+  for (let o = 0; o < outSize; o++) {
+    let max = 0;
+    for (let j = 0; j < inSize; j++) max = Math.max(max, Math.abs(W[j * outSize + o] as number));
+    t[o] = max / 127;
+    const recip = max > 0 ? 127 / max : 0;
+    for (let j = 0; j < inSize; j++) {
+      const v = Math.round((W[j * outSize + o] as number) * recip);
+      q[packedOffset(j, o, inP)] = v > 127 ? 127 : v < -127 ? -127 : v;
+    }
+  }
+  return { t, q };
 }
