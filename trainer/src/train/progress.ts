@@ -15,7 +15,8 @@ export function formatEpochLine(r: EpochRecord, maxEpochs: number, isBest: boole
   return (
     `epoch ${r.epoch}/${maxEpochs}  loss ${r.trainLoss.toFixed(4)}  val RMSE ${r.valRmse.toFixed(4)}` +
     `${isBest ? ' *' : '  '}  val MAE ${r.valMae.toFixed(4)}  lr ${r.lr.toPrecision(3)}  ` +
-    `${formatRate(r.samplesPerSec)} ratings/s  ${r.seconds.toFixed(1)} s`
+    `${formatRate(r.samplesPerSec)} ratings/s  ${r.seconds.toFixed(1)} s` +
+    (r.averaged === undefined ? '' : `  (average of ${r.averaged} snapshots)`)
   );
 }
 
