@@ -320,28 +320,35 @@ function rankQuantized(
   const margin = ctx.plan.margin ?? Infinity;
   if (ctx.plan.executor !== 'wasm-kernel' || kernel === undefined || !Number.isFinite(margin))
     return undefined;
-  const movies = eligible(eligibility);
-  const n = movies.length;
+  const { numMovies } = ctx.catalog;
+  let n = 0;
+  for (let m = 0; m < numMovies; m++) if (eligibility[m] === 0) n++;
   if (n <= limit) return undefined;
-  const whole = ctx.catalog.numMovies - n <= ctx.catalog.numMovies * ALL_MOVIES_WASTE;
-  const approx = whole
-    ? kernel.approximate(user.vec, user.bias)
-    : kernel.approximate(user.vec, user.bias, movies);
-  // approx is indexed by movie (whole catalogue) or by position in `movies`.
-  const at = (k: number): number => (whole ? (approx[movies[k] as number] as number) : (approx[k] as number));
-  const values = new Float32Array(n);
-  for (let k = 0; k < n; k++) values[k] = at(k);
-  const threshold = kthLargest(values, limit) - 2 * margin;
+  // Approximate ratings by movie, NaN for ineligible ones (x + NaN is NaN): the whole catalogue when few movies are
+  // ineligible (as for exhaustive ranking), else only the eligible ones.
+  let approx: Float32Array;
+  if (numMovies - n <= numMovies * ALL_MOVIES_WASTE) {
+    approx = kernel.approximate(user.vec, user.bias);
+    for (let m = 0; m < numMovies; m++) approx[m] = (approx[m] as number) + (eligibility[m] as number);
+  } else {
+    const movies = eligible(eligibility);
+    const some = kernel.approximate(user.vec, user.bias, movies);
+    approx = eligibility.slice();
+    for (let k = 0; k < n; k++) approx[movies[k] as number] = some[k] as number;
+  }
+  const threshold = (topK(approx, limit).scores[limit - 1] as number) - 2 * margin;
   const picked = new Int32Array(n);
   const pickedApprox = new Float32Array(n);
   let c = 0;
-  for (let k = 0; k < n; k++) {
-    const a = at(k);
+  for (let m = 0; m < numMovies; m++) {
+    const a = approx[m] as number;
     if (a >= threshold) {
-      picked[c] = movies[k] as number;
+      picked[c] = m;
       pickedApprox[c++] = a;
     }
   }
+  // Fewer than `limit` candidates means NaN approximations (a broken pass): nothing here can be trusted.
+  if (c < limit) return undefined;
   const candidates = picked.subarray(0, c);
   const exact = kernel.score(user.vec, user.bias, candidates);
   let worst = 0;

@@ -127,9 +127,10 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     w: mem.take((widths[k] as number) * (widths[k + 1] as number)),
     b: mem.take(widths[k + 1] as number),
   }));
-  if (h1p > MAX_QUANTIZED_INPUTS) {
+  // The int8 layers take H1 and the next width as inputs; both must keep their sums below 2^31.
+  if (Math.max(h1p, widths[1] as number) > MAX_QUANTIZED_INPUTS) {
     throw new RangeError(
-      `the kernel serves at most ${MAX_QUANTIZED_INPUTS} first-layer units (got ${hidden1})`,
+      `the kernel serves layers of at most ${MAX_QUANTIZED_INPUTS} units (got ${hidden1} and ${w.layers[0]?.outSize})`,
     );
   }
   const firstOut = widths[1] as number;
