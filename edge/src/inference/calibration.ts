@@ -159,7 +159,7 @@ export async function calibrate(
 /**
  * The int8 pass against the exact ratings of the sample users: the margin (largest |difference| ×
  * QUANTIZED_MARGIN) and the median share of movies within 2·margin of the 10th best approximate rating. Undefined
- * when there is no kernel or the pass fails (a NaN difference counts as a failure).
+ * when there is no kernel or no user, or the pass fails (a NaN difference counts as a failure).
  * @param exact [users × numMovies] exact ratings by the kernel
  */
 export function measureApproximation(
@@ -169,7 +169,7 @@ export function measureApproximation(
   numMovies: number,
 ): { margin: number; maxDiff: number; share: number } | undefined {
   const { kernel } = model;
-  if (kernel === undefined) return undefined;
+  if (kernel === undefined || users.length === 0) return undefined;
   const limit = Math.min(10, numMovies);
   const approx: Float32Array[] = [];
   let maxDiff = 0;
