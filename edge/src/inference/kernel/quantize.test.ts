@@ -1,0 +1,77 @@
+// The per-request quantization of the kernel's int8 pass, in plain JS (the pass itself is tested inside workerd:
+// ../quantized.test.ts): the packing order is a bijection onto the kernel's buffer, activations scale to at most 127,
+// every weight is within half a step of its quantized value, and each column uses the full ±127 range.
+import { describe, expect, it } from 'vitest';
+import { firstLayerQuantizer, packedOffset, quantizeColumns } from './quantize.ts';
+import { randomMlpWeights, randomUser } from './random-mlp.ts';
+
+describe('packedOffset', () => {
+  it('maps every (input, output) of a padded layer to its own byte', () => {
+    for (const [h1p, outP] of [
+      [8, 8],
+      [16, 24],
+      [128, 64],
+    ] as const) {
+      const seen = new Set<number>();
+      for (let j = 0; j < h1p; j++) for (let o = 0; o < outP; o++) seen.add(packedOffset(j, o, h1p));
+      expect(seen.size).toBe(h1p * outP);
+      expect(Math.min(...seen)).toBe(0);
+      expect(Math.max(...seen)).toBe(h1p * outP - 1);
+    }
+  });
+});
+
+describe('firstLayerQuantizer', () => {
+  const w = randomMlpWeights({ arch: 'dcf', numMovies: 300, dim: 8, hidden: [20, 12, 5], seed: 3 });
+  const h1p = 24;
+  const outP = 16;
+  const at = { cu: 0, inv: 4 * h1p, scales: 8 * h1p, wq: 8 * h1p + 4 * outP };
+  const f32 = new Float32Array(at.wq / 4 + (h1p * outP) / 4);
+  const i8 = new Int8Array(f32.buffer);
+  const user = randomUser(8, 9);
+  const cu = new Float32Array(w.hidden1);
+  for (let i = 0; i < 8; i++) {
+    for (let j = 0; j < w.hidden1; j++)
+      cu[j] = (cu[j] as number) + (user.vec[i] as number) * (w.userW1[i * w.hidden1 + j] as number);
+  }
+  f32.set(cu, 0);
+  firstLayerQuantizer(w, h1p, outP)(f32, i8, at);
+  const inv = f32.subarray(at.inv / 4, at.inv / 4 + w.hidden1);
+  const layer = w.layers[0]!;
+
+  it('scales every movie’s first-layer activations into 0..127', () => {
+    for (let m = 0; m < w.numMovies; m++) {
+      for (let j = 0; j < w.hidden1; j++) {
+        const x = Math.max(0, Math.fround((w.moviePre[m * w.hidden1 + j] as number) + (cu[j] as number)));
+        expect(Math.trunc(x * (inv[j] as number) + 0.5)).toBeLessThanOrEqual(127);
+      }
+    }
+    expect(Math.max(...inv)).toBeGreaterThan(0);
+  });
+
+  it('quantizes each weight to within half a step, using the full range per column', () => {
+    for (let o = 0; o < layer.outSize; o++) {
+      const t = f32[at.scales / 4 + o] as number;
+      let widest = 0;
+      for (let j = 0; j < w.hidden1; j++) {
+        const q = i8[at.wq + packedOffset(j, o, h1p)] as number;
+        widest = Math.max(widest, Math.abs(q));
+        // A unit no movie activates (inv 0) contributes nothing, so its weights are folded to 0.
+        const folded = inv[j] === 0 ? 0 : (layer.W[j * layer.outSize + o] as number) / (inv[j] as number);
+        expect(Math.abs(folded - q * t)).toBeLessThanOrEqual(t / 2 + 1e-9);
+      }
+      expect(widest).toBe(127);
+    }
+  });
+});
+
+describe('quantizeColumns', () => {
+  it('quantizes a fixed layer per column, zero columns to zero', () => {
+    const W = Float32Array.from([1, 0, -0.5, 0, 0.25, 0]); // [3 inputs, 2 outputs]
+    const { t, q } = quantizeColumns({ inSize: 3, outSize: 2, W, b: new Float32Array(2) }, 8);
+    expect(t[0]).toBeCloseTo(1 / 127, 7);
+    expect(t[1]).toBe(0);
+    expect([0, 1, 2].map((j) => q[packedOffset(j, 0, 8)])).toEqual([127, -63, 32]); // Math.round: ties towards +∞
+    expect([0, 1, 2].map((j) => q[packedOffset(j, 1, 8)])).toEqual([0, 0, 0]);
+  });
+});
