@@ -316,7 +316,15 @@ describe('with a stable dcf version and a hybrid canary', () => {
       status: string;
       arch: string;
       metrics: unknown;
-      ranking: { strategy: string; calibrationUsers: number; executor: string; kernelMaxDiff: number };
+      ranking: {
+        strategy: string;
+        calibrationUsers: number;
+        executor: string;
+        kernelMaxDiff: number;
+        approximateMaxDiff: number | null;
+        margin: number | null;
+        quantizedShare: number;
+      };
     }[];
     expect(models.map((m) => [m.version, m.status, m.arch, m.ranking.strategy])).toEqual([
       ['dcf-1', 'serving', 'dcf', 'exhaustive'],
@@ -327,6 +335,11 @@ describe('with a stable dcf version and a hybrid canary', () => {
     for (const m of models) {
       expect(m.ranking.executor).toBe('wasm-kernel');
       expect(m.ranking.kernelMaxDiff).toBeLessThanOrEqual(1e-4);
+      // The int8 pass was measured too (these small versions do not use it: too little work to pay off).
+      expect(m.ranking.approximateMaxDiff).toBeGreaterThan(0);
+      expect(m.ranking.margin).toBeGreaterThan(m.ranking.approximateMaxDiff!);
+      expect(m.ranking.quantizedShare).toBeGreaterThan(0);
+      expect(m.ranking.quantizedShare).toBeLessThanOrEqual(1);
     }
     expect(models[0]?.metrics).toEqual({ test: { rmse: 0.9 } });
   });

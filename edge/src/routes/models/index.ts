@@ -50,6 +50,11 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
       prunedShare: Math.round(v.calibration.prunedShare * 1e4) / 1e4,
       executor: v.calibration.executor,
       kernelMaxDiff: v.calibration.kernelCheck.maxAbsDiff,
+      // The int8 pass (strategy `quantized`): its largest error on the sample users, the margin the strategy uses
+      // (that error × a safety factor; null when not measured) and the share of movies it would rate exactly.
+      approximateMaxDiff: v.calibration.approximateMaxDiff,
+      margin: Number.isFinite(v.calibration.margin) ? v.calibration.margin : null,
+      quantizedShare: Math.round(v.calibration.quantizedShare * 1e4) / 1e4,
     },
     loadMs: v.loadMs,
     tableBytes: tableBytes(v),
