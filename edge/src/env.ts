@@ -13,7 +13,7 @@ export interface Env {
   CHANNELS_TTL_SECONDS?: string;
   /** Seconds before a version that failed to load is tried again (default 30). */
   LOAD_RETRY_SECONDS?: string;
-  /** KiB of users.bin id pages cached per loaded version (default 2048; 0 = no cache). */
+  /** KiB of users.bin id pages cached per loaded version (default 2048, at most 8192; 0 = no cache). */
   USER_PAGE_CACHE_KIB?: string;
 }
 
@@ -36,12 +36,17 @@ function number(value: string | undefined, fallback: number, min: number, max: n
   return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
 }
 
+/** Largest USER_PAGE_CACHE_KIB honoured (larger or invalid values fall back to the default). */
+export const MAX_PAGE_CACHE_KIB = 8192;
+
 /** Reads the configuration from the bindings. */
 export function configOf(env: Env): EdgeConfig {
   return {
     prefix: env.MODELS_PREFIX ?? '',
     channelsTtlMs: number(env.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
     loadRetryMs: number(env.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
-    pageCacheBytes: number(env.USER_PAGE_CACHE_KIB, DEFAULT_PAGE_CACHE_BYTES / 1024, 0, 64 * 1024) * 1024,
+    // At most 8 MiB per version: an isolate holds a handful of versions within its 128 MB (edge/README.md).
+    pageCacheBytes:
+      number(env.USER_PAGE_CACHE_KIB, DEFAULT_PAGE_CACHE_BYTES / 1024, 0, MAX_PAGE_CACHE_KIB) * 1024,
   };
 }

@@ -179,7 +179,7 @@ export function measureApproximation(
       approx.push(a);
       for (let m = 0; m < numMovies; m++) {
         const diff = Math.abs((a[m] as number) - (exact[k * numMovies + m] as number));
-        if (!(diff <= maxDiff)) maxDiff = diff;
+        if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
       }
     }
   } catch (err) {

@@ -6,8 +6,8 @@
  * features and implicit offsets folded in, cold rows filled), so the mean is a ModelWeights like any other and the
  * export and the edge need nothing new.
  *
- * With batch norm the running statistics are averaged like the other arrays, an approximation; the loop only keeps
- * an average whose validation RMSE is better, so it is never worse than the snapshots.
+ * With batch norm the running statistics are averaged like the other arrays, an approximation; the loop keeps the
+ * average only while its validation RMSE improves on the best kept so far, like any epoch's weights.
  */
 import type { DenseWeights, ModelWeights } from '../model/weights.ts';
 import { cloneWeights } from '../model/init.ts';

@@ -117,12 +117,19 @@ describe('trainModel (wasm backend)', () => {
     });
     const raw: ModelWeights[] = [];
     let saved: TrainCheckpoint | undefined;
+    let handedOut: TrainCheckpoint | undefined;
     const straight = await trainModel(data, options, {
       onEpochEnd: (_r, c) => {
         raw.push(structuredClone(c.weights));
-        if (c.epoch === 3) saved = structuredClone(c);
+        if (c.epoch === 3) {
+          saved = structuredClone(c);
+          handedOut = c;
+        }
       },
     });
+    // The average in a checkpoint stays that epoch's, though training went on adding to its own.
+    expect(handedOut!.average!.count).toBe(2);
+    expect(Array.from(handedOut!.average!.weights.out.W)).toEqual(Array.from(saved!.average!.weights.out.W));
     const c = straight.checkpoint!;
     expect(c.history.map((h) => h.averaged)).toEqual([undefined, 1, 2, 3]);
     expect(c.average!.count).toBe(3);

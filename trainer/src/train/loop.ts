@@ -332,7 +332,8 @@ export async function trainModel(
         stale,
         history: [...history],
         features: { user: step.userFeatures?.table, movie: step.movieFeatures?.table },
-        ...(average ? { average } : {}),
+        // A copy: the loop keeps adding to `average` in place, and a checkpoint must stay its epoch's state.
+        ...(average ? { average: { weights: cloneWeights(average.weights), count: average.count } } : {}),
       };
       await hooks.onEpochEnd?.(record, checkpoint);
       if (stale >= options.patience) {
