@@ -148,6 +148,7 @@ export async function calibrate(
     spread,
     firstBatch,
     margin: quantized?.margin ?? Infinity,
+    marginScale: quantized?.marginScale ?? 0,
     users: u,
     prunedShare,
     kernelCheck,
@@ -167,15 +168,18 @@ export function measureApproximation(
   users: readonly UserVector[],
   exact: Float32Array,
   numMovies: number,
-): { margin: number; maxDiff: number; share: number } | undefined {
+): { margin: number; maxDiff: number; share: number; marginScale: number } | undefined {
   const { kernel } = model;
   if (kernel === undefined || users.length === 0) return undefined;
   const limit = Math.min(10, numMovies);
   const approx: Float32Array[] = [];
   let maxDiff = 0;
+  // The largest error scale among the sample users: a request's margin grows with its own scale above this.
+  let marginScale = 0;
   try {
     for (const [k, user] of users.entries()) {
       const a = kernel.approximate(user.vec, user.bias);
+      if (kernel.approximationScale > marginScale) marginScale = kernel.approximationScale;
       approx.push(a);
       for (let m = 0; m < numMovies; m++) {
         const diff = Math.abs((a[m] as number) - (exact[k * numMovies + m] as number));
@@ -196,5 +200,5 @@ export function measureApproximation(
       return c;
     })
     .sort((x, y) => x - y);
-  return { margin, maxDiff, share: (counts[counts.length >> 1] as number) / numMovies };
+  return { margin, maxDiff, share: (counts[counts.length >> 1] as number) / numMovies, marginScale };
 }

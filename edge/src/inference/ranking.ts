@@ -42,6 +42,11 @@ export interface RankingPlan {
   firstBatch?: number;
   /** Upper bound of |approximate − exact| rating for the quantized strategy (Infinity when unknown). */
   margin?: number;
+  /**
+   * The largest error scale (MlpKernel.approximationScale) among the users `margin` was measured on: a user whose
+   * scale is k times larger gets a k times larger margin (0 or absent: no scaling).
+   */
+  marginScale?: number;
 }
 
 /** The part of a loaded version ranking needs. */
@@ -317,8 +322,8 @@ function rankQuantized(
   eligibility: Float32Array,
 ): Ranked | undefined {
   const { kernel } = ctx.model;
-  const margin = ctx.plan.margin ?? Infinity;
-  if (ctx.plan.executor !== 'wasm-kernel' || kernel === undefined || !Number.isFinite(margin))
+  const calibrated = ctx.plan.margin ?? Infinity;
+  if (ctx.plan.executor !== 'wasm-kernel' || kernel === undefined || !Number.isFinite(calibrated))
     return undefined;
   const { numMovies } = ctx.catalog;
   let n = 0;
@@ -336,6 +341,10 @@ function rankQuantized(
     approx = eligibility.slice();
     for (let k = 0; k < n; k++) approx[movies[k] as number] = some[k] as number;
   }
+  // The int8 pass's errors grow with the user's error scale: beyond the calibration users' largest, so does the
+  // margin (a candidate check alone would not see a movie left out by a too-small margin).
+  const reference = ctx.plan.marginScale ?? 0;
+  const margin = reference > 0 ? calibrated * Math.max(1, kernel.approximationScale / reference) : calibrated;
   const threshold = (topK(approx, limit).scores[limit - 1] as number) - 2 * margin;
   const picked = new Int32Array(n);
   const pickedApprox = new Float32Array(n);

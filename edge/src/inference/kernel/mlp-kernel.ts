@@ -50,6 +50,11 @@ export interface MlpKernel {
    */
   approximate(vec: Float32Array, bias: number, movies?: Int32Array): Float32Array;
   /**
+   * The error scale of the last approximate() call's user (see FirstLayerQuantizer): its errors grow with it, so
+   * ranking scales the margin calibrated on sample users by this against theirs. 0 before the first call.
+   */
+  readonly approximationScale: number;
+  /**
    * The part of every movie's rating that needs no MLP: mu + b_movie (+ user·movie embedding dot for hybrid).
    * rating = this + b_user + MLP, so it ranks movies like the proxy of proxy.ts (which leaves mu out).
    * @param vec [dim] user embedding
@@ -232,8 +237,12 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     return ratings;
   };
 
+  let approximationScale = 0;
   return {
     numMovies: m,
+    get approximationScale() {
+      return approximationScale;
+    },
     workPerMovie: w.layers.reduce((sum, l) => sum + l.inSize * l.outSize, 0),
     memoryBytes: pages * PAGE,
     score(vec, userBias, movies) {
@@ -244,7 +253,7 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     approximate(vec, userBias, movies) {
       const state = open(vec);
       setUser(state.f32, vec, userBias);
-      quantizer(state.f32, state.i8, { cu, inv, wq, scales });
+      approximationScale = quantizer(state.f32, state.i8, { cu, inv, wq, scales });
       return run(state, movies, (list, count) => state.kernel.approx(plan, quant, list, count, out));
     },
     proxy(vec) {

@@ -35,9 +35,24 @@ describe('firstLayerQuantizer', () => {
       cu[j] = (cu[j] as number) + (user.vec[i] as number) * (w.userW1[i * w.hidden1 + j] as number);
   }
   f32.set(cu, 0);
-  firstLayerQuantizer(w, h1p, outP)(f32, i8, at);
+  const errorScale = firstLayerQuantizer(w, h1p, outP)(f32, i8, at);
   const inv = f32.subarray(at.inv / 4, at.inv / 4 + w.hidden1);
   const layer = w.layers[0]!;
+
+  it('returns the user’s error scale: Σ_j hi[j] · max_o |W[j][o]| over the units that can be active', () => {
+    let want = 0;
+    for (let j = 0; j < w.hidden1; j++) {
+      let pre = -Infinity;
+      for (let m = 0; m < w.numMovies; m++) pre = Math.max(pre, w.moviePre[m * w.hidden1 + j] as number);
+      const hi = pre + (cu[j] as number);
+      let rowMax = 0;
+      for (let o = 0; o < layer.outSize; o++)
+        rowMax = Math.max(rowMax, Math.abs(layer.W[j * layer.outSize + o] as number));
+      if (hi > 0) want += hi * rowMax;
+    }
+    expect(errorScale).toBeGreaterThan(0);
+    expect(errorScale).toBeCloseTo(want, 4);
+  });
 
   it('scales every movie’s first-layer activations into 0..127', () => {
     for (let m = 0; m < w.numMovies; m++) {

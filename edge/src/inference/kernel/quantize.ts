@@ -21,8 +21,12 @@ export interface QuantizedPlanOffsets {
   scales: number;
 }
 
-/** Writes one request's quantized plan, given its c_u. */
-export type FirstLayerQuantizer = (f32: Float32Array, i8: Int8Array, at: QuantizedPlanOffsets) => void;
+/**
+ * Writes one request's quantized plan, given its c_u, and returns the request's error scale: Σ_j hi[j] · max_o |W[j][o]|,
+ * the largest the layer's pre-activations can be for this user. The int8 pass's rounding errors grow with it (the
+ * activation step is hi[j] / 127), so the quantized strategy scales its calibrated margin by it (ranking.ts).
+ */
+export type FirstLayerQuantizer = (f32: Float32Array, i8: Int8Array, at: QuantizedPlanOffsets) => number;
 
 /**
  * Byte offset within wq of weight (j, o) in the kernel's tile order: tile T = o / 8 (stride H1p · 8 bytes), group
@@ -55,15 +59,22 @@ export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): F
   const packed = new Int32Array(h1 * out);
   for (let j = 0; j < h1; j++) for (let o = 0; o < out; o++) packed[j * out + o] = packedOffset(j, o, h1p);
   const W = layer.W;
+  const rowAbsMax = new Float64Array(h1);
+  for (let j = 0; j < h1; j++) {
+    for (let o = 0; o < out; o++)
+      rowAbsMax[j] = Math.max(rowAbsMax[j] as number, Math.abs(W[j * out + o] as number));
+  }
   const scaled = new Float64Array(h1 * out);
   const colMax = new Float64Array(out);
   const recip = new Float64Array(out);
   return (f32, i8, at) => {
     colMax.fill(0);
+    let errorScale = 0;
     for (let j = 0; j < h1; j++) {
       // Rounding is monotone, so the kernel's f32 sum movie_pre[m][j] + c_u[j] never exceeds this one.
       const hi = Math.fround((preMax[j] as number) + (f32[at.cu / 4 + j] as number));
       const inv = hi > 0 ? Math.fround(127 / hi) : 0;
+      if (hi > 0) errorScale += hi * (rowAbsMax[j] as number);
       f32[at.inv / 4 + j] = inv;
       const s = inv > 0 ? 1 / inv : 0;
       const row = j * out;
@@ -86,6 +97,7 @@ export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): F
         i8[at.wq + (packed[row + o] as number)] = q > 127 ? 127 : q < -127 ? -127 : q;
       }
     }
+    return errorScale;
   };
 }
 
