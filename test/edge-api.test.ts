@@ -411,6 +411,30 @@ describe('with a stable dcf version and a hybrid canary', () => {
       expect(typeof res.body.detail).toBe('string');
     });
 
+    it('413 for a chunked body over 64 KB (no Content-Length), and the next request is served', async () => {
+      const chunk = new TextEncoder().encode(' '.repeat(4096));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 70_000) controller.close();
+          else {
+            controller.enqueue(chunk);
+            sent += chunk.byteLength;
+          }
+        },
+      });
+      const res = await getJson('/v1/recommendations', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      // Under wrangler dev, cancelling the rest mid-stream stalled the next request (edge-dev-body.test.ts).
+      const next = await getJson('/healthz', { signal: AbortSignal.timeout(10_000) });
+      expect(next.status).toBe(200);
+    });
+
     it('lists the valid genres when one is unknown', async () => {
       const res = await getJson(`/v1/users/${user()}/recommendations?genres=Cartoons`);
       expect(res.body.validGenres).toEqual([...GENRES]);

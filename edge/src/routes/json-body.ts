@@ -20,9 +20,18 @@ function tooLarge(): ProblemError {
 }
 
 /**
+ * Bytes of an oversized streamed body read and dropped before answering 413; only past this is the rest cancelled.
+ * Cancelling a chunked body midway left local workerd (`wrangler dev`) stalling the next request for 30–60 s;
+ * reading it to its end does not. Dropped bytes are not kept, so memory stays bounded; Cloudflare itself refuses
+ * request bodies over 100 MB (plan-dependent), so this is that size.
+ */
+export const DRAIN_BYTES = 100 * 1024 * 1024;
+
+/**
  * Rejects bodies over MAX_BODY_BYTES with 413: at once when Content-Length says so, else while streaming. The
- * rest of an oversized body is cancelled rather than left unread, so the client gets the 413 instead of a reset
- * connection. (hono's bodyLimit keeps the stream locked when it gives up, which makes cancelling impossible.)
+ * rest of an oversized streamed body is read and dropped (up to DRAIN_BYTES, then cancelled) rather than left
+ * unread, so the client gets the 413 instead of a reset connection. (hono's bodyLimit keeps the stream locked when
+ * it gives up, which makes this impossible.)
  */
 export const limitBody: MiddlewareHandler = async function limitBody(c, next) {
   const body = c.req.raw.body;
@@ -40,7 +49,7 @@ export const limitBody: MiddlewareHandler = async function limitBody(c, next) {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
+      await drain(reader, size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -54,6 +63,20 @@ export const limitBody: MiddlewareHandler = async function limitBody(c, next) {
   c.req.raw = new Request(c.req.raw, { body: bytes });
   return next();
 };
+
+/** Reads and drops the rest of a body (`read` bytes so far) up to DRAIN_BYTES; cancels what is left beyond. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, read: number): Promise<void> {
+  try {
+    while (read <= DRAIN_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // A client that went away: nothing left to answer.
+  }
+}
 
 /** Rejects requests whose Content-Type is not JSON with 415. */
 export const requireJson: MiddlewareHandler = async function requireJson(c, next) {

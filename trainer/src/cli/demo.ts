@@ -85,7 +85,7 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'seed of every random choice', intFlag(0, 2 ** 32 - 1), 42)
     .option(
       '--store <uri>',
-      'where to publish (default: the local R2 of `npm run dev`)',
+      'where to publish (the local R2 bucket that `npm run dev` serves)',
       'r2-local://marquee-models',
     )
     .action(async (flags: DemoFlags) => {
@@ -108,8 +108,8 @@ export function demoCommand(): Command {
           'Done. What to look at next:',
           `  report:  ${join(dir, 'report', 'index.html')} (open it in a browser; it needs no network)`,
           '  serve:   npm run dev     (the Worker serves the version just published to the local R2)',
-          '  query:   curl localhost:8787/v1/users/1/recommendations?limit=5',
-          '           curl localhost:8787/v1/movies/1/similar?limit=5',
+          "  query:   curl 'localhost:8787/v1/users/1/recommendations?limit=5'",
+          "           curl 'localhost:8787/v1/movies/1/similar?limit=5'",
           '',
         ].join('\n'),
       );

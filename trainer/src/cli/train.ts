@@ -210,7 +210,8 @@ export function trainCommand(): Command {
     .addHelpText(
       'after',
       `
-Defaults are tuned for MovieLens-sized data; early stopping keeps the best epoch's weights.
+Defaults were tuned on synthetic data of MovieLens size (README "Training"); early stopping keeps the best
+epoch's weights (from epoch 3 on, the weight average).
 Backends: auto tries gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm → cpu.
 Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch and --resume continues it.
 
