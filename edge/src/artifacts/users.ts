@@ -10,6 +10,7 @@ import {
   openUsersIndex,
   parseUserRecord,
   recordRange,
+  seenPointerAt,
   USERS_BIN,
   type UserPage,
   type UserRecord,
@@ -178,12 +179,11 @@ function cachedPage(
   for (let i = 0; i < page.count; i++) ids[i] = view.getInt32(4 * i, true);
   if (records === undefined) return { ids, seen: undefined };
   const rv = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const pointer = 4 + 4 * header.dim;
   const seen = new Uint32Array(2 * page.count);
   for (let i = 0; i < page.count; i++) {
-    const at = i * header.recordBytes + pointer;
-    seen[2 * i] = rv.getUint32(at, true);
-    seen[2 * i + 1] = rv.getUint32(at + 4, true);
+    const pointer = seenPointerAt(header, rv, i * header.recordBytes);
+    seen[2 * i] = pointer.offset;
+    seen[2 * i + 1] = pointer.count;
   }
   return { ids, seen };
 }

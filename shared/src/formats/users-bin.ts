@@ -249,6 +249,19 @@ export function recordRange(header: UsersHeader, index: number): ByteRange {
 }
 
 /**
+ * The seen-list pointer of the record starting at byte `at` of `view` (records are laid out as in the file), without
+ * reading or checking the rest of the record.
+ */
+export function seenPointerAt(
+  header: UsersHeader,
+  view: DataView,
+  at: number,
+): { offset: number; count: number } {
+  const pointer = at + 4 + 4 * header.dim;
+  return { offset: view.getUint32(pointer, true), count: view.getUint32(pointer + 4, true) };
+}
+
+/**
  * Decodes one record fetched with `recordRange`.
  * @throws ArtifactError when the length is wrong or the bias/vector is not finite
  */
@@ -266,12 +279,8 @@ export function parseUserRecord(header: UsersHeader, bytes: Uint8Array): UserRec
   const bias = view.getFloat32(0, true);
   assertFinite(USERS_BIN, 'user record', vec);
   if (!Number.isFinite(bias)) throw new ArtifactError(USERS_BIN, `user record: bias is ${bias}`);
-  return {
-    bias,
-    vec,
-    seenOffset: view.getUint32(4 + 4 * dim, true),
-    seenCount: view.getUint32(8 + 4 * dim, true),
-  };
+  const seen = seenPointerAt(header, view, 0);
+  return { bias, vec, seenOffset: seen.offset, seenCount: seen.count };
 }
 
 /**

@@ -171,7 +171,7 @@ export async function trainModel(
   let bestValRmse = resume?.bestValRmse ?? Infinity;
   let stale = resume?.stale ?? 0;
   const history = [...(resume?.history ?? [])];
-  // Checkpoints hold the average by reference and the loop adds to it in place, so a resumed one is copied.
+  // The loop adds to the average in place, so a checkpoint's (its epoch's state) is copied before it goes on.
   let average = resume?.average && {
     weights: cloneWeights(resume.average.weights),
     count: resume.average.count,
@@ -286,8 +286,10 @@ export async function trainModel(
         }
       }
       const trainSeconds = (performance.now() - started) / 1000;
-      // Once averaging has started, the average is the model validated and kept.
-      const predicting = average?.weights ?? fold(weights, effectiveUsers, effectiveMovies);
+      // Once averaging has started, the average is the model validated and kept. Its copy for this epoch serves
+      // both the checkpoint and, when the epoch is the best, `best` (neither is written to afterwards).
+      const averageNow = average && { weights: cloneWeights(average.weights), count: average.count };
+      const predicting = averageNow?.weights ?? fold(weights, effectiveUsers, effectiveMovies);
       const val = clippedAccuracy(
         predictTf(predicting, valUsers, valMovies),
         table.ratings,
@@ -302,7 +304,7 @@ export async function trainModel(
         };
       }
       if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
-        best = average ? cloneWeights(average.weights) : bestCopy();
+        best = averageNow?.weights ?? bestCopy();
         bestEpoch = epoch;
         bestValRmse = val.rmse;
         stale = 0;
@@ -318,7 +320,7 @@ export async function trainModel(
         lr,
         samplesPerSec: (batches * B) / trainSeconds,
         seconds: (performance.now() - started) / 1000,
-        ...(average ? { averaged: average.count } : {}),
+        ...(averageNow ? { averaged: averageNow.count } : {}),
       };
       history.push(record);
       checkpoint = {
@@ -332,8 +334,7 @@ export async function trainModel(
         stale,
         history: [...history],
         features: { user: step.userFeatures?.table, movie: step.movieFeatures?.table },
-        // A copy: the loop keeps adding to `average` in place, and a checkpoint must stay its epoch's state.
-        ...(average ? { average: { weights: cloneWeights(average.weights), count: average.count } } : {}),
+        ...(averageNow ? { average: averageNow } : {}),
       };
       await hooks.onEpochEnd?.(record, checkpoint);
       if (stale >= options.patience) {

@@ -5,6 +5,7 @@
  * The first layer is split like the serving graph's: movie_pre = e_movie · W1[dim:] (+ b1), user_w1 = W1[:dim].
  */
 import { mulberry32 } from '../../../../shared/src/kernels/prng.ts';
+import type { MlpKernel } from './mlp-kernel.ts';
 import type { MlpWeights } from './mlp-weights.ts';
 
 /** Shape and seed of random kernel weights. */
@@ -74,4 +75,25 @@ export function randomMlpWeights(options: RandomMlpOptions): MlpWeights {
 export function randomUser(dim: number, seed: number): { vec: Float32Array; bias: number } {
   const rand = mulberry32(seed);
   return { vec: Float32Array.from({ length: dim }, () => -0.3 + 0.6 * rand()), bias: -0.5 + rand() };
+}
+
+/**
+ * The largest |approximate − exact| rating over every movie, for the random users of the given seeds (how far the
+ * kernel's int8 pass is off; benchmarks and tests).
+ */
+export function largestApproximationError(
+  kernel: Pick<MlpKernel, 'score' | 'approximate'>,
+  dim: number,
+  seeds: readonly number[],
+): number {
+  let maxDiff = 0;
+  for (const seed of seeds) {
+    const user = randomUser(dim, seed);
+    const exact = kernel.score(user.vec, user.bias);
+    const approx = kernel.approximate(user.vec, user.bias);
+    for (let m = 0; m < exact.length; m++) {
+      maxDiff = Math.max(maxDiff, Math.abs((exact[m] as number) - (approx[m] as number)));
+    }
+  }
+  return maxDiff;
 }
