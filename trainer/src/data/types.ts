@@ -27,6 +27,13 @@ export interface UserTable {
   ages: Int32Array;
   /** 'M' | 'F' | '' per user. */
   genders: string[];
+  /**
+   * Genres the user declared as favourites (bit g = GENRES[g]; 0 when none or unknown), e.g. picked at sign-up.
+   * Only `users.csv` with a `favoriteGenres` column has them; MovieLens' own user files do not.
+   */
+  likedGenres: Uint32Array;
+  /** Genres the user declared they dislike (same encoding; `users.csv` column `dislikedGenre(s)`). */
+  dislikedGenres: Uint32Array;
 }
 
 /** Ratings in columnar form. All rating columns have length `count`. */

@@ -27,6 +27,8 @@ function syntheticInputs(arch: 'dcf' | 'hybrid'): ReportInputs {
   table.userInfo = {
     ages: Int32Array.from({ length: 80 }, (_, u) => (u % 4 === 0 ? 0 : 18 + (u % 40))),
     genders: Array.from({ length: 80 }, () => ''),
+    likedGenres: new Uint32Array(80),
+    dislikedGenres: new Uint32Array(80),
   };
   const weights = randomWeights({ arch, numUsers: 80, numMovies: 40, dim: 8, hidden: [16, 8], seed: 5 });
   weights.mu = 3.5;

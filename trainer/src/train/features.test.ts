@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { genreMask } from '../../../shared/src/schemas/genres.ts';
+import { GENRES, genreMask } from '../../../shared/src/schemas/genres.ts';
 import type { RatingsTable } from '../data/types.ts';
 import { selectBackend } from '../model/backend.ts';
 import { resolveModelConfig } from '../model/config.ts';
@@ -46,7 +46,12 @@ function sideTable(): RatingsTable {
       genres: Uint32Array.of(genreMask(['Comedy', 'Drama']), genreMask(['Comedy']), 0),
       years: Int32Array.of(1995, 2000, 0),
     },
-    userInfo: { ages: Int32Array.of(20, 30, 0), genders: ['M', 'F', ''] },
+    userInfo: {
+      ages: Int32Array.of(20, 30, 0),
+      genders: ['M', 'F', ''],
+      likedGenres: Uint32Array.of(0b101, 0, 0),
+      dislikedGenres: Uint32Array.of(0, 0b10, 0),
+    },
   };
 }
 
@@ -94,9 +99,12 @@ describe('side features', () => {
     expect(u0['born:1980']).toBeCloseTo(0.75, 3);
     expect(u0['born:1982']).toBeCloseTo(0.25, 3);
     expect(u0['gender:M']).toBe(1);
-    // User 1 has no timestamps: the age itself, on the grid.
-    expect(featuresOf(side, 1)).toEqual({ 'age:30': 1, 'gender:F': 1 });
-    // User 2: no age, no gender.
+    // User 0 declared two favourite genres (bits 0 and 2): 1/√2 each.
+    expect(u0[`likes:${GENRES[0]}`]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(u0[`likes:${GENRES[2]}`]).toBeCloseTo(Math.SQRT1_2, 6);
+    // User 1 has no timestamps: the age itself, on the grid; and one disliked genre (bit 1).
+    expect(featuresOf(side, 1)).toEqual({ 'age:30': 1, 'gender:F': 1, [`dislikes:${GENRES[1]}`]: 1 });
+    // User 2: no age, no gender, no declared genres.
     expect(featuresOf(side, 2)).toEqual({});
     // Only training rows date a user: without row 0, user 0's first rating is 2001.0 → born 1981.
     const later = featuresOf(userFeatures(t, Int32Array.of(1, 2, 3, 4), 4)!, 0);

@@ -78,6 +78,12 @@ function addOnGrid(b: Builder, e: number, prefix: string, value: number): void {
   if (frac > 0) add(b, e, `${prefix}:${(lo + 1) * YEAR_GRID}`, frac);
 }
 
+/** Adds each genre of `mask` as `prefix:Genre`, weight 1/√genres (the same scale however many there are). */
+function addGenres(b: Builder, e: number, prefix: string, mask: number): void {
+  const genres = GENRES.filter((_, g) => (mask >>> g) & 1);
+  for (const g of genres) add(b, e, `${prefix}:${g}`, 1 / Math.sqrt(genres.length));
+}
+
 function finish(b: Builder, embeddingDim: number): FeatureSide | undefined {
   if (b.names.length === 0) return undefined;
   const dim = Math.min(embeddingDim, FEATURE_WIDTH);
@@ -113,9 +119,7 @@ export function movieFeatures(table: RatingsTable, dim: number): FeatureSide | u
   if (info === undefined) return undefined;
   const b = builder(table.movieIds.length);
   for (let m = 0; m < table.movieIds.length; m++) {
-    const mask = info.genres[m]!;
-    const genres = GENRES.filter((_, g) => (mask >>> g) & 1);
-    for (const g of genres) add(b, m, `genre:${g}`, 1 / Math.sqrt(genres.length));
+    addGenres(b, m, 'genre', info.genres[m]!);
     const year = info.years[m]!;
     if (year > 0) addOnGrid(b, m, 'year', year);
   }
@@ -148,6 +152,8 @@ export function userFeatures(table: RatingsTable, rows: Int32Array, dim: number)
     }
     const gender = info.genders[u];
     if (gender) add(b, u, `gender:${gender}`, 1);
+    addGenres(b, u, 'likes', info.likedGenres[u] ?? 0);
+    addGenres(b, u, 'dislikes', info.dislikedGenres[u] ?? 0);
   }
   return finish(b, dim);
 }

@@ -71,6 +71,31 @@ describe('MovieLens latest / 20M / 25M', () => {
     const { table } = await loadRatings(dir);
     expect(Array.from(table.userInfo!.ages)).toEqual([19, 31]);
     expect(table.userInfo!.genders).toEqual(['M', 'F']);
+    // Declared favourites (no disliked column here): user 3 likes Action, user 4 Drama and Comedy.
+    expect(Array.from(table.userInfo!.likedGenres)).toEqual([
+      genreMask(['Action']),
+      genreMask(['Drama', 'Comedy']),
+    ]);
+    expect(Array.from(table.userInfo!.dislikedGenres)).toEqual([0, 0]);
+  });
+
+  it('reads declared disliked genres, empty cells and unknown genre names as none', async () => {
+    const dir = await writeFixtures({
+      'ratings.csv': 'userId,movieId,rating\n1,1,4\n2,1,2\n3,1,5\n',
+      'users.csv':
+        'userId,age,gender,favoriteGenres,dislikedGenre\n1,20,M,,Horror\n2,30,F,Comedy|Spaghetti,\n3,40,M,Sci-Fi,War\n',
+    });
+    const { table } = await loadRatings(dir);
+    expect(Array.from(table.userInfo!.likedGenres)).toEqual([
+      0,
+      genreMask(['Comedy']),
+      genreMask(['Sci-Fi']),
+    ]);
+    expect(Array.from(table.userInfo!.dislikedGenres)).toEqual([
+      genreMask(['Horror']),
+      0,
+      genreMask(['War']),
+    ]);
   });
 
   it('detects a ratings CSV by its header whatever the file is called', async () => {

@@ -84,14 +84,25 @@ export async function readMlCsvMovies(
   return out.finish(file, ctx.report);
 }
 
-/** Reads users.csv (userId, age, gender; other columns ignored) for the rated `userIds` (ascending). */
+/**
+ * Reads users.csv (userId, age, gender and, when present, the declared genre preferences favoriteGenres and
+ * dislikedGenre(s), "|"-separated; other columns ignored) for the rated `userIds` (ascending).
+ */
 export async function readMlCsvUsers(
   file: string,
   userIds: Int32Array,
   ctx: SideContext,
 ): Promise<UserTable> {
   const records = csvTextRecords(await readText(file, 'utf8'), file);
-  const [id, age, gender] = header(records, file, ['userId', 'age', 'gender'], 1);
+  const [id, age, gender, liked, disliked, dislikedPlural] = header(
+    records,
+    file,
+    ['userId', 'age', 'gender', 'favoriteGenres', 'dislikedGenre', 'dislikedGenres'],
+    1,
+  );
+  const dislikedCol = disliked! >= 0 ? disliked! : dislikedPlural!;
+  const mask = (col: number, fields: string[]): number =>
+    col >= 0 && fields[col] ? genreMask(fields[col].split('|')) : 0;
   const out = new UserTableBuilder(userIds);
   for (const { fields, line } of records) {
     const userId = parseId(fields[id!] ?? '');
@@ -100,7 +111,13 @@ export async function readMlCsvUsers(
       continue;
     }
     const years = age! >= 0 ? parseId(fields[age!] ?? '') : 0;
-    out.set(userId, Number.isNaN(years) ? 0 : years, gender! >= 0 ? (fields[gender!] ?? '') : '');
+    out.set(
+      userId,
+      Number.isNaN(years) ? 0 : years,
+      gender! >= 0 ? (fields[gender!] ?? '') : '',
+      mask(liked!, fields),
+      mask(dislikedCol, fields),
+    );
   }
   return out.finish(file, ctx.report);
 }

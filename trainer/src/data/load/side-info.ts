@@ -60,17 +60,27 @@ export class UserTableBuilder {
 
   constructor(private readonly userIds: Int32Array) {
     const n = userIds.length;
-    this.table = { ages: new Int32Array(n), genders: new Array<string>(n).fill('') };
+    this.table = {
+      ages: new Int32Array(n),
+      genders: new Array<string>(n).fill(''),
+      likedGenres: new Uint32Array(n),
+      dislikedGenres: new Uint32Array(n),
+    };
     this.filled = new Uint8Array(n);
   }
 
-  /** Records one user; ignored when the user has no ratings. `gender` is normalised to 'M' | 'F' | ''. */
-  set(userId: number, age: number, gender: string): void {
+  /**
+   * Records one user; ignored when the user has no ratings. `gender` is normalised to 'M' | 'F' | ''; `liked` and
+   * `disliked` are declared genre masks (0 = none).
+   */
+  set(userId: number, age: number, gender: string, liked = 0, disliked = 0): void {
     const i = denseIndexOf(this.userIds, userId);
     if (i < 0) return;
     this.table.ages[i] = age;
     const g = gender.trim().toUpperCase();
     this.table.genders[i] = g === 'M' || g === 'F' ? g : '';
+    this.table.likedGenres[i] = liked;
+    this.table.dislikedGenres[i] = disliked;
     this.filled[i] = 1;
   }
 

@@ -67,6 +67,8 @@ describe('combineTrainTest', () => {
       t.userInfo = {
         ages: Int32Array.from(t.userIds, (id) => id + 1),
         genders: Array.from(t.userIds, () => tag),
+        likedGenres: Uint32Array.from(t.userIds, (id) => id % 7),
+        dislikedGenres: new Uint32Array(t.userIds.length),
       };
     };
     info(a, 'A');
