@@ -27,6 +27,8 @@ export interface UserTable {
   ages: Int32Array;
   /** 'M' | 'F' | '' per user. */
   genders: string[];
+  /** Occupation per user as the source names it ('' when unknown; MovieLens 1M: the occupation code). */
+  occupations: string[];
   /**
    * Genres the user declared as favourites (bit g = GENRES[g]; 0 when none or unknown), e.g. picked at sign-up.
    * Only `users.csv` with a `favoriteGenres` column has them; MovieLens' own user files do not.

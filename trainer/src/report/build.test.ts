@@ -27,6 +27,7 @@ function syntheticInputs(arch: 'dcf' | 'hybrid'): ReportInputs {
   table.userInfo = {
     ages: Int32Array.from({ length: 80 }, (_, u) => (u % 4 === 0 ? 0 : 18 + (u % 40))),
     genders: Array.from({ length: 80 }, () => ''),
+    occupations: new Array<string>(80).fill(''),
     likedGenres: new Uint32Array(80),
     dislikedGenres: new Uint32Array(80),
   };

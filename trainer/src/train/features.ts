@@ -152,6 +152,8 @@ export function userFeatures(table: RatingsTable, rows: Int32Array, dim: number)
     }
     const gender = info.genders[u];
     if (gender) add(b, u, `gender:${gender}`, 1);
+    const occupation = info.occupations[u];
+    if (occupation) add(b, u, `occupation:${occupation}`, 1);
     addGenres(b, u, 'likes', info.likedGenres[u] ?? 0);
     addGenres(b, u, 'dislikes', info.dislikedGenres[u] ?? 0);
   }

@@ -172,6 +172,7 @@ describe('trainModel (wasm backend)', () => {
         userInfo: {
           ages: Int32Array.from({ length: 60 }, (_, u) => 15 + u),
           genders: Array.from({ length: 60 }, (_, u) => (u % 2 ? 'F' : 'M')),
+          occupations: new Array<string>(60).fill(''),
           likedGenres: new Uint32Array(60),
           dislikedGenres: new Uint32Array(60),
         },

@@ -53,22 +53,22 @@ export async function forEachDelimitedRow(
 }
 
 /**
- * Reads a delimited users file for the rated `userIds` (ascending), taking the age and gender from the given
- * fields. The age is a whole number (years in 100K, a group code in 1M).
+ * Reads a delimited users file for the rated `userIds` (ascending), taking the age, gender and occupation from the
+ * given fields. The age is a whole number (years in 100K, a group code in 1M).
  * @throws DataError as `forEachDelimitedRow`, and for an age that is not a whole number.
  */
 export async function readDelimitedUsers(
   file: string,
   userIds: Int32Array,
   ctx: SideContext,
-  layout: Omit<DelimitedSideLayout, 'id'> & { age: number; gender: number },
+  layout: Omit<DelimitedSideLayout, 'id'> & { age: number; gender: number; occupation: number },
 ): Promise<UserTable> {
   const out = new UserTableBuilder(userIds);
   await forEachDelimitedRow(file, { ...layout, id: 'user' }, ctx, (id, f, line) => {
     const age = parseId(f[layout.age]!);
     if (Number.isNaN(age))
       return rejectSideLine(ctx, file, line, `age "${f[layout.age]}" is not a whole number.`);
-    out.set(id, age, f[layout.gender]!);
+    out.set(id, age, f[layout.gender]!, { occupation: f[layout.occupation]! });
   });
   return out.finish(file, ctx.report);
 }

@@ -61,10 +61,11 @@ describe('MovieLens 100K', () => {
     expect(table.movieInfo?.titles).toHaveLength(3); // movie 999 has no ratings
   });
 
-  it('reads ages and genders from u.user', async () => {
+  it('reads ages, genders and occupations from u.user', async () => {
     const { table } = await loadRatings(await ml100k());
     expect(Array.from(table.userInfo!.ages)).toEqual([25, 39, 49]);
     expect(table.userInfo!.genders).toEqual(['M', 'F', 'M']);
+    expect(table.userInfo!.occupations).toEqual(['writer', 'executive', 'writer']);
   });
 
   it('loads a single split file such as u1.base with the side files beside it', async () => {

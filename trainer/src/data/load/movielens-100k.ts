@@ -59,5 +59,11 @@ export async function readMl100kMovies(
 
 /** Reads u.user ("id|age|gender|occupation|zip") for the rated `userIds` (ascending). */
 export function readMl100kUsers(file: string, userIds: Int32Array, ctx: SideContext): Promise<UserTable> {
-  return readDelimitedUsers(file, userIds, ctx, { delimiter: '|', fields: 5, age: 1, gender: 2 });
+  return readDelimitedUsers(file, userIds, ctx, {
+    delimiter: '|',
+    fields: 5,
+    age: 1,
+    gender: 2,
+    occupation: 3,
+  });
 }

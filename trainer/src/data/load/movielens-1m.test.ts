@@ -40,6 +40,7 @@ describe('MovieLens 1M', () => {
     // users.dat: id::gender::age-group::occupation::zip
     expect(Array.from(table.userInfo!.ages)).toEqual([1, 56, 35]);
     expect(table.userInfo!.genders).toEqual(['F', 'M', 'F']);
+    expect(table.userInfo!.occupations).toEqual(['10', '16', '1']);
     expect(report.warnings).toEqual([]);
   });
 

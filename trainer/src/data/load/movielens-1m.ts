@@ -35,5 +35,11 @@ export async function readMl1mMovies(
 
 /** Reads users.dat ("UserID::Gender::Age::Occupation::Zip") for the rated `userIds` (ascending). */
 export function readMl1mUsers(file: string, userIds: Int32Array, ctx: SideContext): Promise<UserTable> {
-  return readDelimitedUsers(file, userIds, ctx, { delimiter: '::', fields: 5, age: 2, gender: 1 });
+  return readDelimitedUsers(file, userIds, ctx, {
+    delimiter: '::',
+    fields: 5,
+    age: 2,
+    gender: 1,
+    occupation: 3,
+  });
 }

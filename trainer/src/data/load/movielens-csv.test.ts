@@ -83,7 +83,7 @@ describe('MovieLens latest / 20M / 25M', () => {
     const dir = await writeFixtures({
       'ratings.csv': 'userId,movieId,rating\n1,1,4\n2,1,2\n3,1,5\n',
       'users.csv':
-        'userId,age,gender,favoriteGenres,dislikedGenre\n1,20,M,,Horror\n2,30,F,Comedy|Spaghetti,\n3,40,M,Sci-Fi,War\n',
+        'userId,age,gender,favoriteGenres,dislikedGenre,occupation\n1,20,M,,Horror,Nurse\n2,30,F,Comedy|Spaghetti,,\n3,40,M,Sci-Fi,War, nurse\n',
     });
     const { table } = await loadRatings(dir);
     expect(Array.from(table.userInfo!.likedGenres)).toEqual([
@@ -91,6 +91,7 @@ describe('MovieLens latest / 20M / 25M', () => {
       genreMask(['Comedy']),
       genreMask(['Sci-Fi']),
     ]);
+    expect(table.userInfo!.occupations).toEqual(['nurse', '', 'nurse']);
     expect(Array.from(table.userInfo!.dislikedGenres)).toEqual([
       genreMask(['Horror']),
       0,

@@ -85,8 +85,8 @@ export async function readMlCsvMovies(
 }
 
 /**
- * Reads users.csv (userId, age, gender and, when present, the declared genre preferences favoriteGenres and
- * dislikedGenre(s), "|"-separated; other columns ignored) for the rated `userIds` (ascending).
+ * Reads users.csv (userId; when present age, gender, occupation and the declared genre preferences favoriteGenres
+ * and dislikedGenre(s), "|"-separated; other columns ignored) for the rated `userIds` (ascending).
  */
 export async function readMlCsvUsers(
   file: string,
@@ -94,10 +94,10 @@ export async function readMlCsvUsers(
   ctx: SideContext,
 ): Promise<UserTable> {
   const records = csvTextRecords(await readText(file, 'utf8'), file);
-  const [id, age, gender, liked, disliked, dislikedPlural] = header(
+  const [id, age, gender, occupation, liked, disliked, dislikedPlural] = header(
     records,
     file,
-    ['userId', 'age', 'gender', 'favoriteGenres', 'dislikedGenre', 'dislikedGenres'],
+    ['userId', 'age', 'gender', 'occupation', 'favoriteGenres', 'dislikedGenre', 'dislikedGenres'],
     1,
   );
   const dislikedCol = disliked! >= 0 ? disliked! : dislikedPlural!;
@@ -111,13 +111,11 @@ export async function readMlCsvUsers(
       continue;
     }
     const years = age! >= 0 ? parseId(fields[age!] ?? '') : 0;
-    out.set(
-      userId,
-      Number.isNaN(years) ? 0 : years,
-      gender! >= 0 ? (fields[gender!] ?? '') : '',
-      mask(liked!, fields),
-      mask(dislikedCol, fields),
-    );
+    out.set(userId, Number.isNaN(years) ? 0 : years, gender! >= 0 ? (fields[gender!] ?? '') : '', {
+      occupation: occupation! >= 0 ? (fields[occupation!] ?? '') : '',
+      liked: mask(liked!, fields),
+      disliked: mask(dislikedCol, fields),
+    });
   }
   return out.finish(file, ctx.report);
 }

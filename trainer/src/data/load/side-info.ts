@@ -53,6 +53,13 @@ export class MovieTableBuilder {
   }
 }
 
+/** The user attributes beyond age and gender that some sources have. */
+export interface UserExtras {
+  occupation?: string;
+  liked?: number;
+  disliked?: number;
+}
+
 /** Collects a UserTable for the users `userIds` (ascending external ids). */
 export class UserTableBuilder {
   private readonly table: UserTable;
@@ -63,6 +70,7 @@ export class UserTableBuilder {
     this.table = {
       ages: new Int32Array(n),
       genders: new Array<string>(n).fill(''),
+      occupations: new Array<string>(n).fill(''),
       likedGenres: new Uint32Array(n),
       dislikedGenres: new Uint32Array(n),
     };
@@ -70,17 +78,18 @@ export class UserTableBuilder {
   }
 
   /**
-   * Records one user; ignored when the user has no ratings. `gender` is normalised to 'M' | 'F' | ''; `liked` and
-   * `disliked` are declared genre masks (0 = none).
+   * Records one user; ignored when the user has no ratings. `gender` is normalised to 'M' | 'F' | ''; `occupation`
+   * is trimmed and lower-cased; `liked` and `disliked` are declared genre masks (0 = none).
    */
-  set(userId: number, age: number, gender: string, liked = 0, disliked = 0): void {
+  set(userId: number, age: number, gender: string, extra: UserExtras = {}): void {
     const i = denseIndexOf(this.userIds, userId);
     if (i < 0) return;
     this.table.ages[i] = age;
     const g = gender.trim().toUpperCase();
     this.table.genders[i] = g === 'M' || g === 'F' ? g : '';
-    this.table.likedGenres[i] = liked;
-    this.table.dislikedGenres[i] = disliked;
+    this.table.occupations[i] = (extra.occupation ?? '').trim().toLowerCase();
+    this.table.likedGenres[i] = extra.liked ?? 0;
+    this.table.dislikedGenres[i] = extra.disliked ?? 0;
     this.filled[i] = 1;
   }
 

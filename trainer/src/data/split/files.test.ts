@@ -67,6 +67,7 @@ describe('combineTrainTest', () => {
       t.userInfo = {
         ages: Int32Array.from(t.userIds, (id) => id + 1),
         genders: Array.from(t.userIds, () => tag),
+        occupations: Array.from(t.userIds, () => ''),
         likedGenres: Uint32Array.from(t.userIds, (id) => id % 7),
         dislikedGenres: new Uint32Array(t.userIds.length),
       };

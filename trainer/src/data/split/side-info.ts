@@ -46,16 +46,18 @@ function buildMovies(pick: (merged: number) => { from: MovieTable; index: number
 function buildUsers(pick: (merged: number) => { from: UserTable; index: number }, n: number): UserTable {
   const ages = new Int32Array(n);
   const genders: string[] = new Array<string>(n);
+  const occupations: string[] = new Array<string>(n);
   const likedGenres = new Uint32Array(n);
   const dislikedGenres = new Uint32Array(n);
   for (let u = 0; u < n; u++) {
     const { from, index } = pick(u);
     ages[u] = from.ages[index] ?? 0;
     genders[u] = from.genders[index] ?? '';
+    occupations[u] = from.occupations[index] ?? '';
     likedGenres[u] = from.likedGenres[index] ?? 0;
     dislikedGenres[u] = from.dislikedGenres[index] ?? 0;
   }
-  return { ages, genders, likedGenres, dislikedGenres };
+  return { ages, genders, occupations, likedGenres, dislikedGenres };
 }
 
 /**
