@@ -1,5 +1,6 @@
 /**
- * `npm run bench:train [-- --preset standard] [--backend wasm] [--data DIR] [--keep] [--epochs N] [extra train flags]`
+ * `npm run bench:train [-- --preset standard] [--backend wasm] [--data DIR] [--keep] [--epochs N] [--arch A]
+ *   [--batch-size B] [--no-refit]`
  *
  * 1. Generates the synthetic preset with `marquee generate` (a child process) unless --data names an existing one.
  * 2. Trains the default model in this process, through the same code as `marquee train` (backend wasm by default).
@@ -49,9 +50,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--epochs') args.overrides.epochs = Number(value());
     else if (flag === '--arch') args.overrides.model = { ...args.overrides.model, arch: value() as 'dcf' };
     else if (flag === '--batch-size') args.overrides.batchSize = Number(value());
+    else if (flag === '--no-refit') args.overrides.refit = false;
     else
       throw new Error(
-        `unknown flag ${flag} (expected --preset, --backend, --data, --keep, --epochs, --arch, --batch-size)`,
+        `unknown flag ${flag} (expected --preset, --backend, --data, --keep, --epochs, --arch, --batch-size, --no-refit)`,
       );
   }
   return args;
@@ -147,6 +149,9 @@ async function main(): Promise<void> {
       `model              ${run.config.train.model.arch}, dim ${run.config.train.model.dim}, hidden ${run.config.train.model.hidden.join(',')}, batch ${run.config.train.batchSize}`,
       `throughput         ${formatRate(outcome.medianSamplesPerSec)} ratings/s (median over ${outcome.epochs} epochs; target ≥ 40k on wasm)`,
       `epochs             ${outcome.epochs} (best ${outcome.bestEpoch}; ${outcome.message})`,
+      m['refit.epochs'] === undefined
+        ? 'refit              off'
+        : `refit              ${m['refit.epochs']} epochs on train + validation (the kept model); the validation-selected model: test RMSE ${m['selected.test.rmse']!.toFixed(4)}`,
       `wall time          ${outcome.seconds.toFixed(1)} s (load, train, validate, save)`,
       `peak RSS           ${peakRssMb.toFixed(0)} MB`,
       `test RMSE / MAE    ${rmse.toFixed(4)} / ${m['test.mae']!.toFixed(4)}`,

@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SPLIT_SPEC } from '../data/split/index.ts';
+import { resolveTrainOptions } from '../train/options.ts';
 import { loadRun } from '../train/run-dir.ts';
+import { runTraining } from '../train/run.ts';
 import { plantedTable, writeRatingsCsv } from '../train/test-data.ts';
 import { main } from './main.ts';
 
@@ -64,6 +67,63 @@ describe('marquee train', () => {
       0,
     );
     expect((await loadRun(runDir)).history).toHaveLength(1);
+  });
+
+  it('refits on training + validation ratings by default, and not with --no-refit', async () => {
+    const runDir = path.join(dir, 'refit');
+    expect(await main(['train', '--data', csv, '--out', runDir, ...SMALL]), err).toBe(0);
+    expect(err).toMatch(/refit: training again on training \+ validation ratings \(\d+\) for \d epochs/);
+    expect(err).toMatch(/refit epoch 1\/\d {2}loss \d\.\d{4} {2}lr/);
+    expect(out).toMatch(
+      /refit on training \+ validation ratings for \d epochs \(the model kept\); the validation-selected model had test RMSE \d\.\d{4}/,
+    );
+    const run = await loadRun(runDir);
+    expect(run.metrics['refit.epochs']).toBe(run.status!.bestEpoch);
+    expect(run.status!.refitEpochs).toBe(run.status!.bestEpoch);
+    expect(run.metrics['selected.test.rmse']).toBeGreaterThan(0);
+    // weights.bin is the refit model: its test RMSE is the recorded one, not the validation-selected model's.
+    expect(run.metrics['test.rmse']).not.toBe(run.metrics['selected.test.rmse']);
+    expect(run.config.train.refit).toBe(true);
+
+    err = '';
+    out = '';
+    const plain = path.join(dir, 'no-refit');
+    expect(await main(['train', '--data', csv, '--out', plain, ...SMALL, '--no-refit']), err).toBe(0);
+    expect(err).not.toMatch(/refit/);
+    const p = await loadRun(plain);
+    expect(p.metrics['refit.epochs']).toBeUndefined();
+    expect(p.config.train.refit).toBe(false);
+  });
+
+  it('an interrupted refit keeps the validation-selected model, and --resume does only the refit', async () => {
+    const runDir = path.join(dir, 'refit-stop');
+    const options = resolveTrainOptions({ epochs: 3, batchSize: 64, model: { dim: 8, hidden: [16, 8] } });
+    const request = {
+      out: runDir,
+      data: { path: csv, split: DEFAULT_SPLIT_SPEC, seed: 42, load: {} },
+      options,
+      backend: 'wasm' as const,
+      handleSignals: false,
+    };
+    await expect(
+      runTraining({ ...request, shouldStop: () => err.includes('refit epoch 1/') }),
+    ).rejects.toThrow(
+      /refit interrupted\. weights\.bin keeps the validation-selected model of epoch \d\. Refit again with: marquee train --resume/,
+    );
+    const stopped = await loadRun(runDir);
+    expect(stopped.status!.state).toBe('interrupted');
+    expect(stopped.status!.refitEpochs).toBeUndefined();
+    expect(stopped.metrics['refit.epochs']).toBeUndefined();
+    const selected = stopped.weights.out.W.slice();
+    err = '';
+    const resumed = await runTraining({ ...request, resume: true });
+    expect(err).toMatch(/training finished after epoch 3 \(best \d\); refitting/);
+    expect(err).not.toMatch(/^epoch /m);
+    expect(resumed.state).toBe('completed');
+    const done = await loadRun(runDir);
+    expect(done.status!.refitEpochs).toBe(done.status!.bestEpoch);
+    expect(Array.from(done.weights.out.W)).not.toEqual(Array.from(selected));
+    expect(done.history).toHaveLength(3);
   });
 
   const bad: [string, string[], RegExp][] = [

@@ -63,6 +63,12 @@ export function formatOutcome(o: TrainOutcome): string {
   return [
     `run: ${o.dir} (${o.state}: ${o.message})`,
     `best epoch ${o.bestEpoch} of ${o.epochs}: validation RMSE ${f('val.rmse')}, MAE ${f('val.mae')}`,
+    ...(m['refit.epochs'] === undefined
+      ? []
+      : [
+          `refit on training + validation ratings for ${m['refit.epochs']} epochs (the model kept); the ` +
+            `validation-selected model had test RMSE ${f('selected.test.rmse')}, MAE ${f('selected.test.mae')}`,
+        ]),
     `test RMSE ${f('test.rmse')}, MAE ${f('test.mae')} (predictions clipped to the rating scale)`,
     `throughput: median ${formatRate(o.medianSamplesPerSec)} ratings/s; wall time ${o.seconds.toFixed(1)} s`,
     '',
@@ -186,6 +192,11 @@ export function trainCommand(): Command {
       d.patience,
     )
     .option(
+      '--refit',
+      'after early stopping, train again on training + validation ratings for the best number of epochs and keep that model (default: on)',
+    )
+    .option('--no-refit', 'keep the validation-selected model (about half the training time)')
+    .option(
       '--val-fraction <f>',
       "share of each user's training ratings held out for validation",
       numberFlag(0, 1, true),
@@ -211,7 +222,8 @@ export function trainCommand(): Command {
       'after',
       `
 Defaults were tuned on synthetic data of MovieLens size (README "Training"); early stopping keeps the best
-epoch's weights (from epoch 3 on, the weight average).
+epoch's weights (from epoch 3 on, the weight average), then --refit trains the same number of epochs again on
+training + validation ratings and keeps that model.
 Backends: auto tries gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm → cpu.
 Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch and --resume continues it.
 
@@ -241,6 +253,7 @@ Examples:
         averageFrom: flags.averageFrom,
         averageSnapshots: flags.averageSnapshots,
         patience: flags.patience,
+        refit: flags.refit,
         valFraction: flags.valFraction,
         seed: flags.seed,
         model: {

@@ -105,6 +105,28 @@ describe('trainModel (wasm backend)', () => {
     );
   });
 
+  it("refit mode: no validation, exactly the given epochs, the last epoch's average kept", async () => {
+    const options = resolveTrainOptions({ ...SMALL, epochs: 4, averageFrom: 2, averageSnapshots: 1 });
+    const rows = Int32Array.from([...data.train, ...data.validation]);
+    const refit = await trainModel(
+      { table, train: rows, validation: new Int32Array(0), refit: true },
+      options,
+    );
+    const c = refit.checkpoint!;
+    expect(refit.stop).toBe('max-epochs');
+    expect(c.epoch).toBe(4);
+    expect(c.history.every((h) => Number.isNaN(h.valRmse) && Number.isNaN(h.valMae))).toBe(true);
+    // Every epoch is "best": the kept model is the last epoch's average.
+    expect(c.bestEpoch).toBe(4);
+    expect(c.average!.count).toBe(3);
+    expect(Array.from(c.best.out.W)).toEqual(Array.from(c.average!.weights.out.W));
+    expect(testRmse(c.best)).toBeLessThan(meanBaselineRmse());
+    // Without the refit flag an empty validation set is still refused.
+    await expect(trainModel({ table, train: rows, validation: new Int32Array(0) }, options)).rejects.toThrow(
+      /at least 1 validation rating/,
+    );
+  });
+
   it('weight averaging: the kept model is the mean of the snapshots, and a resumed run carries the average', async () => {
     // No side features or implicit part, so a snapshot is the raw weights (cold rows aside, which the MLP lacks).
     const options = resolveTrainOptions({

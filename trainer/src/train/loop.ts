@@ -22,7 +22,13 @@ import { newOptimizerState, TrainStep, type OptimizerState } from './step.ts';
 export interface TrainData {
   table: RatingsTable;
   train: Int32Array;
+  /** Empty only with `refit`. */
   validation: Int32Array;
+  /**
+   * A refit (run.ts): no validation rows, exactly `options.epochs` epochs, and the last epoch's model (the weight
+   * average once averaging has started) is the one kept; its validation RMSE / MAE are recorded as NaN.
+   */
+  refit?: boolean;
 }
 
 /** One line of history.jsonl. */
@@ -115,7 +121,7 @@ function checkData(data: TrainData): void {
   if (train.length < 2) {
     throw new UsageError(`training needs at least 2 training ratings (got ${train.length}).`);
   }
-  if (validation.length < 1) {
+  if (validation.length < 1 && data.refit !== true) {
     throw new UsageError('training needs at least 1 validation rating for early stopping (got 0).');
   }
   if (table.userIds.length < 2 || table.movieIds.length < 2) {
@@ -157,6 +163,7 @@ export async function trainModel(
 ): Promise<TrainResult> {
   checkData(data);
   const { table, train, validation } = data;
+  const refit = data.refit === true;
   const numUsers = table.userIds.length;
   const numMovies = table.movieIds.length;
   const counts = countRows(table.users, table.movies, train, numUsers, numMovies);
@@ -290,20 +297,17 @@ export async function trainModel(
       // both the checkpoint and, when the epoch is the best, `best` (neither is written to afterwards).
       const averageNow = average && { weights: cloneWeights(average.weights), count: average.count };
       const predicting = averageNow?.weights ?? fold(weights, effectiveUsers, effectiveMovies);
-      const val = clippedAccuracy(
-        predictTf(predicting, valUsers, valMovies),
-        table.ratings,
-        validation,
-        table.scale,
-      );
-      if (!Number.isFinite(val.rmse)) {
+      const val = refit
+        ? { rmse: NaN, mae: NaN }
+        : clippedAccuracy(predictTf(predicting, valUsers, valMovies), table.ratings, validation, table.scale);
+      if (!refit && !Number.isFinite(val.rmse)) {
         return {
           stop: 'diverged',
           message: divergedMessage(epoch, `the validation RMSE became ${val.rmse}`, lr, checkpoint),
           checkpoint,
         };
       }
-      if (val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
+      if (refit || val.rmse < bestValRmse - MIN_IMPROVEMENT || best === undefined) {
         best = averageNow?.weights ?? bestCopy();
         bestEpoch = epoch;
         bestValRmse = val.rmse;

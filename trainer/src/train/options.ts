@@ -39,6 +39,11 @@ export interface TrainOptions {
   averageSnapshots: number;
   /** Epochs without a validation improvement before training stops (the best epoch's weights are kept). */
   patience: number;
+  /**
+   * After early stopping, train again from scratch on the training and validation ratings together for the best
+   * epoch's number of epochs, and keep that model (run.ts). Runs recorded before it existed have none: false.
+   */
+  refit: boolean;
   /** Share of each user's training ratings held out for validation. */
   valFraction: number;
   /** Seed of initialisation, shuffling, dropout and the validation hold-out. */
@@ -68,6 +73,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   averageFrom: 3,
   averageSnapshots: 4,
   patience: 3,
+  refit: true,
   valFraction: 0.1,
   seed: 42,
   adam: DEFAULT_ADAM,
@@ -121,6 +127,7 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
     'a whole number from 1 to 1000',
     o.averageSnapshots,
   );
+  check(typeof o.refit === 'boolean', '--refit', 'true or false', o.refit);
   check(isWhole(o.patience, 1, 100_000), '--patience', 'a whole number from 1 to 100000', o.patience);
   check(
     inRange(o.valFraction, 0, 1) && o.valFraction > 0 && o.valFraction < 1,

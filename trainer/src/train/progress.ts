@@ -10,20 +10,29 @@ export function formatRate(perSecond: number): string {
   return perSecond >= 1000 ? `${(perSecond / 1000).toFixed(1)}k` : perSecond.toFixed(0);
 }
 
-/** The line printed after an epoch. */
-export function formatEpochLine(r: EpochRecord, maxEpochs: number, isBest: boolean): string {
+/**
+ * The line printed after an epoch. A refit epoch (NaN validation metrics: the validation rows are being trained
+ * on) shows no validation figures.
+ */
+export function formatEpochLine(r: EpochRecord, maxEpochs: number, isBest: boolean, label = 'epoch'): string {
+  const validation = Number.isNaN(r.valRmse)
+    ? ''
+    : `  val RMSE ${r.valRmse.toFixed(4)}${isBest ? ' *' : '  '}  val MAE ${r.valMae.toFixed(4)}`;
   return (
-    `epoch ${r.epoch}/${maxEpochs}  loss ${r.trainLoss.toFixed(4)}  val RMSE ${r.valRmse.toFixed(4)}` +
-    `${isBest ? ' *' : '  '}  val MAE ${r.valMae.toFixed(4)}  lr ${r.lr.toPrecision(3)}  ` +
+    `${label} ${r.epoch}/${maxEpochs}  loss ${r.trainLoss.toFixed(4)}${validation}  lr ${r.lr.toPrecision(3)}  ` +
     `${formatRate(r.samplesPerSec)} ratings/s  ${r.seconds.toFixed(1)} s` +
     (r.averaged === undefined ? '' : `  (average of ${r.averaged} snapshots)`)
   );
 }
 
-/** Progress hooks writing to `stream`; the bar is drawn only when it is a terminal. */
+/**
+ * Progress hooks writing to `stream`; the bar is drawn only when it is a terminal.
+ * @param label what an epoch is called on its line ("epoch", "refit epoch")
+ */
 export function progressHooks(
   stream: NodeJS.WriteStream,
   maxEpochs: number,
+  label = 'epoch',
 ): Required<Pick<TrainHooks, 'onEpochStart' | 'onBatch'>> & {
   onEpochEnd(record: EpochRecord, isBest: boolean): void;
   stop(): void;
@@ -42,7 +51,7 @@ export function progressHooks(
         {
           stream,
           format:
-            `epoch ${epoch}/${maxEpochs} |{bar}| {percentage}% | loss {loss} | val RMSE {val} | ` +
+            `${label} ${epoch}/${maxEpochs} |{bar}| {percentage}% | loss {loss} | val RMSE {val} | ` +
             `{rate} ratings/s | ETA {eta_formatted}`,
           hideCursor: false,
           clearOnComplete: true,
@@ -58,8 +67,8 @@ export function progressHooks(
     },
     onEpochEnd(record: EpochRecord, isBest: boolean) {
       stopBar();
-      lastVal = record.valRmse.toFixed(4);
-      stream.write(`${formatEpochLine(record, maxEpochs, isBest)}\n`);
+      lastVal = Number.isNaN(record.valRmse) ? '-' : record.valRmse.toFixed(4);
+      stream.write(`${formatEpochLine(record, maxEpochs, isBest, label)}\n`);
     },
     stop: stopBar,
   };

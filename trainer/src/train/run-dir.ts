@@ -73,6 +73,8 @@ export interface RunStatus {
   bestEpoch: number;
   bestValRmse: number | null;
   stop?: StopReason;
+  /** Epochs of the refit on training + validation ratings, once it completed (weights.bin is then its model). */
+  refitEpochs?: number;
   message?: string;
   updatedAt: string;
 }

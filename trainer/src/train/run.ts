@@ -11,7 +11,7 @@ import type { ModelWeights } from '../model/weights.ts';
 import type { RatingsTable } from '../data/types.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
 import { carveValidation, loadSplitData, type DataSpec } from './data.ts';
-import { trainModel, type TrainCheckpoint, type TrainResult } from './loop.ts';
+import { trainModel, type StopReason, type TrainCheckpoint, type TrainResult } from './loop.ts';
 import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { progressHooks } from './progress.ts';
@@ -46,6 +46,8 @@ export interface TrainRequest {
   log?: NodeJS.WriteStream;
   /** Installs a SIGINT handler that stops after the current batch (default true). */
   handleSignals?: boolean;
+  /** Polled after every batch besides SIGINT: true stops like Ctrl-C (for callers embedding a run). */
+  shouldStop?: () => boolean;
 }
 
 /** The outcome, as written to RUNDIR. */
@@ -120,6 +122,62 @@ function accuracyOf(weights: ModelWeights, table: RatingsTable, rows: Int32Array
   return clippedAccuracy(predictTf(weights, users, movies), table.ratings, rows, table.scale);
 }
 
+/** The outcome of a refit: the model to keep, or why there is none. */
+interface RefitResult {
+  weights: ModelWeights | undefined;
+  stop: StopReason;
+  message: string;
+  /** Training ratings/s of each refit epoch. */
+  rates: number[];
+}
+
+/**
+ * Trains a fresh model (same options and seed) on the training and validation rows together for `epochs` epochs,
+ * the number early stopping chose, and returns its last epoch's model (the weight average once averaging has
+ * started). Nothing is written to RUNDIR: the caller keeps it or, when interrupted, the validation-selected model.
+ */
+async function refitModel(
+  rows: { table: RatingsTable; train: Int32Array; validation: Int32Array },
+  options: TrainOptions,
+  epochs: number,
+  log: NodeJS.WriteStream,
+  shouldStop: () => boolean,
+): Promise<RefitResult> {
+  const train = new Int32Array(rows.train.length + rows.validation.length);
+  train.set(rows.train);
+  train.set(rows.validation, rows.train.length);
+  log.write(
+    `refit: training again on training + validation ratings (${train.length}) for ${epochs} epochs, the best ` +
+      `number above (--no-refit skips this)\n`,
+  );
+  const progress = progressHooks(log, epochs, 'refit epoch');
+  const rates: number[] = [];
+  try {
+    const result = await trainModel(
+      { table: rows.table, train, validation: new Int32Array(0), refit: true },
+      { ...options, epochs },
+      {
+        onEpochStart: progress.onEpochStart,
+        onBatch: progress.onBatch,
+        onEpochEnd(record) {
+          rates.push(record.samplesPerSec);
+          progress.onEpochEnd(record, false);
+        },
+        shouldStop,
+      },
+    );
+    const done = result.stop === 'max-epochs' && result.checkpoint?.epoch === epochs;
+    return {
+      weights: done ? result.checkpoint?.best : undefined,
+      stop: result.stop,
+      message: result.stop === 'interrupted' ? 'refit interrupted.' : result.message,
+      rates,
+    };
+  } finally {
+    progress.stop();
+  }
+}
+
 function sameIds(a: Int32Array, b: Int32Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
@@ -187,8 +245,12 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const { table, split } = data;
   const fit = carveValidation(data, options.valFraction, options.seed);
 
+  let refitOnly = false;
   if (req.resume) {
     const run = await loadRun(dir);
+    // A run whose training finished but whose refit did not (interrupted): only the refit is left to do.
+    const finished = run.status?.stop === 'early-stopping' || run.status?.stop === 'max-epochs';
+    refitOnly = finished && options.refit === true && run.status?.refitEpochs === undefined;
     if (
       !sameIds(table.userIds, run.userIds) ||
       !sameIds(table.movieIds, run.movieIds) ||
@@ -235,57 +297,101 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     log.write('\ninterrupt: stopping after the current batch (press Ctrl-C again to quit at once)\n');
   };
   if (req.handleSignals !== false) process.on('SIGINT', onSignal);
+  const stopNow = () => stopRequested || req.shouldStop?.() === true;
 
   const progress = progressHooks(log, options.epochs);
   const rates: number[] = [];
   let result: TrainResult;
   try {
-    result = await trainModel(
-      { table, train: fit.train, validation: fit.validation },
-      options,
-      {
-        onEpochStart: progress.onEpochStart,
-        onBatch: progress.onBatch,
-        async onEpochEnd(record, checkpoint) {
-          rates.push(record.samplesPerSec);
-          progress.onEpochEnd(record, checkpoint.bestEpoch === record.epoch);
-          // The checkpoint first: it alone is enough to resume; the other files are views of it.
-          await writeCheckpoint(dir, checkpoint);
-          if (checkpoint.bestEpoch === record.epoch) await writeWeights(dir, checkpoint.best);
-          await writeHistory(dir, checkpoint.history);
-          await writeStatus(dir, {
-            state: 'running',
-            epochs: checkpoint.epoch,
-            bestEpoch: checkpoint.bestEpoch,
-            bestValRmse: checkpoint.bestValRmse,
-          });
+    if (refitOnly && resumeFrom !== undefined) {
+      log.write(
+        `training finished after epoch ${resumeFrom.epoch} (best ${resumeFrom.bestEpoch}); refitting\n`,
+      );
+      result = {
+        stop: 'early-stopping',
+        message: `best epoch ${resumeFrom.bestEpoch}.`,
+        checkpoint: resumeFrom,
+      };
+    } else
+      result = await trainModel(
+        { table, train: fit.train, validation: fit.validation },
+        options,
+        {
+          onEpochStart: progress.onEpochStart,
+          onBatch: progress.onBatch,
+          async onEpochEnd(record, checkpoint) {
+            rates.push(record.samplesPerSec);
+            progress.onEpochEnd(record, checkpoint.bestEpoch === record.epoch);
+            // The checkpoint first: it alone is enough to resume; the other files are views of it.
+            await writeCheckpoint(dir, checkpoint);
+            if (checkpoint.bestEpoch === record.epoch) await writeWeights(dir, checkpoint.best);
+            await writeHistory(dir, checkpoint.history);
+            await writeStatus(dir, {
+              state: 'running',
+              epochs: checkpoint.epoch,
+              bestEpoch: checkpoint.bestEpoch,
+              bestValRmse: checkpoint.bestValRmse,
+            });
+          },
+          shouldStop: stopNow,
         },
-        shouldStop: () => stopRequested,
-      },
-      resumeFrom,
-    );
+        resumeFrom,
+      );
+  } catch (err) {
+    if (req.handleSignals !== false) process.off('SIGINT', onSignal);
+    throw err;
   } finally {
     progress.stop();
-    if (req.handleSignals !== false) process.off('SIGINT', onSignal);
   }
 
   const checkpoint = result.checkpoint;
-  const state: RunState =
+  let state: RunState =
     result.stop === 'diverged' ? 'diverged' : result.stop === 'interrupted' ? 'interrupted' : 'completed';
+  let message = result.message;
   let metrics: Record<string, number> = {};
+  let refit: RefitResult | undefined;
+  if (checkpoint !== undefined && state === 'completed' && options.refit === true) {
+    try {
+      refit = await refitModel(
+        { table, train: fit.train, validation: fit.validation },
+        options,
+        checkpoint.bestEpoch,
+        log,
+        stopNow,
+      );
+    } finally {
+      if (req.handleSignals !== false) process.off('SIGINT', onSignal);
+    }
+    if (refit.weights !== undefined) {
+      await writeWeights(dir, refit.weights);
+      rates.push(...refit.rates);
+    } else {
+      state = refit.stop === 'diverged' ? 'diverged' : 'interrupted';
+      message = `${refit.message} weights.bin keeps the validation-selected model of epoch ${checkpoint.bestEpoch}.`;
+    }
+  }
+  if (req.handleSignals !== false) process.off('SIGINT', onSignal);
   const seconds = (performance.now() - started) / 1000;
   if (checkpoint !== undefined) {
     const val = accuracyOf(checkpoint.best, table, fit.validation);
-    const test = accuracyOf(checkpoint.best, table, split.test);
+    const selected = accuracyOf(checkpoint.best, table, split.test);
+    const kept = refit?.weights === undefined ? selected : accuracyOf(refit.weights, table, split.test);
     const allRates = checkpoint.history.map((h) => h.samplesPerSec);
     metrics = await mergeMetrics(dir, {
       'val.rmse': val.rmse,
       'val.mae': val.mae,
-      'test.rmse': test.rmse,
-      'test.mae': test.mae,
+      'test.rmse': kept.rmse,
+      'test.mae': kept.mae,
       'train.epochs': checkpoint.epoch,
       'train.bestEpoch': checkpoint.bestEpoch,
       'train.samplesPerSec': median(allRates),
+      ...(refit?.weights === undefined
+        ? {}
+        : {
+            'refit.epochs': checkpoint.bestEpoch,
+            'selected.test.rmse': selected.rmse,
+            'selected.test.mae': selected.mae,
+          }),
     });
   }
   await writeStatus(dir, {
@@ -294,25 +400,28 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     bestEpoch: checkpoint?.bestEpoch ?? 0,
     bestValRmse: checkpoint?.bestValRmse ?? null,
     stop: result.stop,
-    message: result.message,
+    message,
+    ...(refit?.weights === undefined ? {} : { refitEpochs: checkpoint!.bestEpoch }),
   });
   const outcome: TrainOutcome = {
     dir,
     state,
-    message: result.message,
+    message,
     metrics,
     medianSamplesPerSec: median(rates),
     epochs: checkpoint?.epoch ?? 0,
     bestEpoch: checkpoint?.bestEpoch ?? 0,
     seconds,
   };
-  if (state === 'diverged') throw new TrainingStopped(result.message);
+  if (state === 'diverged') throw new TrainingStopped(message);
   if (state === 'interrupted') {
     const restart = 'start over by repeating the command with --force';
     throw new TrainingStopped(
       checkpoint === undefined
-        ? `${result.message} No epoch completed, so there is nothing to resume: ${restart}.`
-        : `${result.message} Resume with: marquee train --resume --out ${dir} (or ${restart}).`,
+        ? `${message} No epoch completed, so there is nothing to resume: ${restart}.`
+        : refit !== undefined
+          ? `${message} Refit again with: marquee train --resume --out ${dir}.`
+          : `${message} Resume with: marquee train --resume --out ${dir} (or ${restart}).`,
     );
   }
   return outcome;
