@@ -141,7 +141,7 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
   const firstOut = widths[1] as number;
   const quant = mem.take(8);
   const xq = mem.take(h1p);
-  const inv = mem.take(h1p);
+  const inv = mem.take(2 * h1p);
   const wq = mem.take((h1p * firstOut) / 4); // bytes, taken as floats
   const scales = mem.take(firstOut);
   // The second layer after h1 runs on 8 bits too when it is hidden (not the output layer).

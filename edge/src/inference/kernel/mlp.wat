@@ -121,49 +121,50 @@
   ;; i32x4.relaxed_dot_i8x16_i7x16_add_s: lane i of dot(a, b, c) is c[i] + Σ_k a[4i+k]·b[4i+k], a signed bytes (the
   ;; weights, −127..127), b bytes 0..127 (the activations; post-ReLU, so non-negative). V8 lowers it to vpdpbusd
   ;; (VNNI) or pmaddubsw + pmaddwd. The caller (mlp-kernel.ts) quantizes per request:
-  ;;   xq[j] = round(h1[j] · inv[j]) with inv[j] = 127 / hi[j], hi[j] an upper bound of h1[j] over every movie
-  ;;     (max_m movie_pre[m][j] + c_u[j]), so xq ∈ 0..127 without clamping;
+  ;;   xq[j] = min(127, round(h1[j] · inv[j])) with inv[j] = 127 / hi[j], hi[j] an upper bound of h1[j] over every
+  ;;     movie (max_m movie_pre[m][j] + c_u[j]), computed as trunc(movie_pre · inv + (c_u · inv + 0.5)) (one
+  ;;     multiply-add); that reassociation can exceed 127.5 by a rounding error, hence the clamp, which keeps
+  ;;     xq ∈ 0..127 whatever the rounding (it moves the largest value by at most one step's rounding);
   ;;   wq[j][o] = round(W[j][o] / inv[j] / t[o]) ∈ −127..127 with t[o] = max_j |W[j][o] / inv[j]| / 127;
   ;; and z[o] = t[o] · Σ_j wq[j][o]·xq[j] + b[o] ≈ Σ_j h1[j]·W[j][o] + b[o]. Later layers stay f32 ($dense).
   ;; No overflow: |Σ_j wq·xq| ≤ H1p · 127 · 127 = 16,129 · H1p < 2^31 for H1p ≤ 133,143 (mlp-kernel.ts refuses wider
   ;; layers); in the pmaddubsw lowering, each pair sum is ≤ 2 · 127 · 127 = 32,258 < 2^15, so nothing saturates.
   ;;
-  ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 inv [H1p] f32,
+  ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 inv [H1p] f32 then
+  ;; sh [H1p] f32 (c_u · inv + 0.5),
   ;; 2 wq (per tile of 8 outputs, per group of 4 inputs: 32 bytes, byte 16v + 4i + k = wq[4g+k][8T+4v+i]),
   ;; 3 t [outP] f32; 4 whether the next layer runs on 8 bits too (when it is not the output layer), 5 its xq
   ;; scratch, 6 its wq and 7 its t, quantized once per version (t[o] = max_j |W[j][o]| / 127), its activations
   ;; per movie by $requantize (the same overflow bound holds: inputs ≤ 127, weights ≤ 127 in magnitude).
 
   ;; XQ for the block's 4 movies: group g (units 4g..4g+3) at $xq + 16g holds movie 0's 4 bytes, then movie 1's, …
+  ;; xq = min(127, max(0, trunc(movie_pre · inv + sh))) with sh = c_u · inv + 0.5 (written per request at $inv +
+  ;; $h1b): one multiply-add per value for relu(movie_pre + c_u) · inv + 0.5. The ReLU comes from the saturating
+  ;; narrowings (a negative i32 narrows to a negative i16, then to byte 0), the 127 clamp from i8x16.min_u.
   (func $first_layer_q
-    (param $pre i32) (param $cu i32) (param $inv i32) (param $h1b i32)
+    (param $pre i32) (param $inv i32) (param $h1b i32)
     (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (param $xq i32)
-    (local $k i32) (local $c v128) (local $s v128) (local $half v128) (local $zero v128)
-    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local $k i32) (local $s v128) (local $sh v128)
     (local.set $m0 (i32.add (local.get $pre) (i32.mul (local.get $m0) (local.get $h1b))))
     (local.set $m1 (i32.add (local.get $pre) (i32.mul (local.get $m1) (local.get $h1b))))
     (local.set $m2 (i32.add (local.get $pre) (i32.mul (local.get $m2) (local.get $h1b))))
     (local.set $m3 (i32.add (local.get $pre) (i32.mul (local.get $m3) (local.get $h1b))))
     (loop $units
-      (local.set $c (v128.load (i32.add (local.get $cu) (local.get $k))))
       (local.set $s (v128.load (i32.add (local.get $inv) (local.get $k))))
-      ;; round(x · inv) as trunc(x · inv + 0.5): x · inv ≤ 127 (up to rounding), so the result is 0..127.
+      (local.set $sh (v128.load (i32.add (i32.add (local.get $inv) (local.get $h1b)) (local.get $k))))
       (v128.store (i32.add (local.get $xq) (local.get $k))
-        (i8x16.narrow_i16x8_u
-          (i16x8.narrow_i32x4_s
-            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
-              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m0) (local.get $k)))))
-              (local.get $s) (local.get $half)))
-            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
-              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m1) (local.get $k)))))
-              (local.get $s) (local.get $half))))
-          (i16x8.narrow_i32x4_s
-            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
-              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m2) (local.get $k)))))
-              (local.get $s) (local.get $half)))
-            (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
-              (f32x4.pmax (local.get $zero) (f32x4.add (local.get $c) (v128.load (i32.add (local.get $m3) (local.get $k)))))
-              (local.get $s) (local.get $half))))))
+        (i8x16.min_u (v128.const i8x16 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127)
+          (i8x16.narrow_i16x8_u
+            (i16x8.narrow_i32x4_s
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m0) (local.get $k))) (local.get $s) (local.get $sh)))
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m1) (local.get $k))) (local.get $s) (local.get $sh))))
+            (i16x8.narrow_i32x4_s
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m2) (local.get $k))) (local.get $s) (local.get $sh)))
+              (i32x4.relaxed_trunc_f32x4_s
+                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m3) (local.get $k))) (local.get $s) (local.get $sh)))))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br_if $units (i32.lt_u (local.get $k) (local.get $h1b)))))
 
@@ -386,7 +387,7 @@
       (local.set $y (i32.load offset=40 (local.get $plan)))
       (local.set $desc (i32.add (local.get $plan) (i32.const 44)))
       (call $first_layer_q
-        (i32.load offset=8 (local.get $plan)) (i32.load offset=12 (local.get $plan)) (i32.load offset=4 (local.get $q))
+        (i32.load offset=8 (local.get $plan)) (i32.load offset=4 (local.get $q))
         (i32.load offset=4 (local.get $plan))
         (local.get $m0) (local.get $m1) (local.get $m2) (local.get $m3) (local.get $xq))
       (call $dense_q

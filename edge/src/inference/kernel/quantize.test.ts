@@ -1,5 +1,6 @@
 // The per-request quantization of the kernel's int8 pass, in plain JS (the pass itself is tested inside workerd:
-// ../quantized.test.ts): the packing order is a bijection onto the kernel's buffer, activations scale to at most 127,
+// ../quantized.test.ts): the packing order is a bijection onto the kernel's buffer, activations scale to at most 127
+// (up to the rounding the kernel's clamp removes),
 // every weight is within half a step of its quantized value, and each column uses the full ±127 range.
 import { describe, expect, it } from 'vitest';
 import { firstLayerQuantizer, packedOffset, quantizeColumns } from './quantize.ts';
@@ -25,7 +26,7 @@ describe('firstLayerQuantizer', () => {
   const w = randomMlpWeights({ arch: 'dcf', numMovies: 300, dim: 8, hidden: [20, 12, 5], seed: 3 });
   const h1p = 24;
   const outP = 16;
-  const at = { cu: 0, inv: 4 * h1p, scales: 8 * h1p, wq: 8 * h1p + 4 * outP };
+  const at = { cu: 0, inv: 4 * h1p, scales: 12 * h1p, wq: 12 * h1p + 4 * outP };
   const f32 = new Float32Array(at.wq / 4 + (h1p * outP) / 4);
   const i8 = new Int8Array(f32.buffer);
   const user = randomUser(8, 9);
@@ -54,13 +55,23 @@ describe('firstLayerQuantizer', () => {
     expect(errorScale).toBeCloseTo(want, 4);
   });
 
-  it('scales every movie’s first-layer activations into 0..127', () => {
+  it('writes sh = c_u · inv + 0.5, so movie_pre · inv + sh reaches 127.5 at most by a rounding error', () => {
+    const sh = f32.subarray(at.inv / 4 + h1p, at.inv / 4 + h1p + w.hidden1);
+    for (let j = 0; j < w.hidden1; j++) {
+      expect(sh[j]).toBe(Math.fround((cu[j] as number) * (inv[j] as number) + 0.5));
+    }
+    let largest = 0;
     for (let m = 0; m < w.numMovies; m++) {
       for (let j = 0; j < w.hidden1; j++) {
-        const x = Math.max(0, Math.fround((w.moviePre[m * w.hidden1 + j] as number) + (cu[j] as number)));
-        expect(Math.trunc(x * (inv[j] as number) + 0.5)).toBeLessThanOrEqual(127);
+        const pre = w.moviePre[m * w.hidden1 + j] as number;
+        const x = Math.max(0, Math.fround(pre + (cu[j] as number)));
+        const v = pre * (inv[j] as number) + (sh[j] as number); // the kernel's multiply-add (before its clamp)
+        expect(Math.abs(Math.max(0.5, v) - (x * (inv[j] as number) + 0.5))).toBeLessThan(1e-3);
+        largest = Math.max(largest, v);
       }
     }
+    expect(largest).toBeGreaterThan(127);
+    expect(largest).toBeLessThan(127.5 + 1e-3);
     expect(Math.max(...inv)).toBeGreaterThan(0);
   });
 

@@ -13,7 +13,7 @@ import type { DenseLayer, MlpWeights } from './mlp-weights.ts';
 export interface QuantizedPlanOffsets {
   /** c_u [H1p] f32, already written for the request. */
   cu: number;
-  /** inv [H1p] f32 (written). */
+  /** inv [H1p] f32, then sh [H1p] f32 = c_u · inv + 0.5 (written). */
   inv: number;
   /** wq [tiles of 8 outputs][H1p/4 groups][32 bytes] (written). */
   wq: number;
@@ -72,10 +72,14 @@ export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): F
     let errorScale = 0;
     for (let j = 0; j < h1; j++) {
       // Rounding is monotone, so the kernel's f32 sum movie_pre[m][j] + c_u[j] never exceeds this one.
-      const hi = Math.fround((preMax[j] as number) + (f32[at.cu / 4 + j] as number));
-      const inv = hi > 0 ? Math.fround(127 / hi) : 0;
+      const c = f32[at.cu / 4 + j] as number;
+      const hi = Math.fround((preMax[j] as number) + c);
+      const scale = hi > 0 ? Math.fround(127 / hi) : 0;
+      // A unit active by less than 127 / f32 max (inv overflows) is taken as idle: it adds at most ~1e-36.
+      const inv = Number.isFinite(scale) ? scale : 0;
       if (hi > 0) errorScale += hi * (rowAbsMax[j] as number);
       f32[at.inv / 4 + j] = inv;
+      f32[at.inv / 4 + h1p + j] = c * inv + 0.5;
       const s = inv > 0 ? 1 / inv : 0;
       const row = j * out;
       for (let o = 0; o < out; o++) {
