@@ -171,6 +171,8 @@
   ;; Y = (t · (XQ·WQ) + b) for the block (ReLU when $relu != 0), Y transposed like $dense's. $h1b: H1p · 4, which is
   ;; also XQ's size in bytes. Tiles of 4 movies × 8 outputs: per group of 4 inputs, one load of XQ, two of WQ, four
   ;; lane broadcasts and eight dots (128 multiply-adds).
+  ;; $store_transposed is written out inline here: workerd's V8 does not inline the call, and the call spilled the
+  ;; accumulators (measured ~0.2 ms per 10k movies).
   (func $dense_q
     (param $xq i32) (param $h1b i32) (param $wq i32) (param $t i32) (param $b i32) (param $outb i32) (param $y i32)
     (param $relu i32) (param $ms v128)
@@ -178,7 +180,7 @@
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local $w0 v128) (local $w1 v128) (local $xv v128) (local $s v128) (local $zero v128)
-    (local $scale v128) (local $bias v128)
+    (local $scale v128) (local $bias v128) (local $ta v128) (local $tb v128) (local $tc v128) (local $td v128)
     (local.set $end (i32.add (local.get $xq) (local.get $h1b)))
     (local.set $wp (local.get $wq))
     (loop $cols
@@ -243,9 +245,23 @@
           (local.set $a6 (f32x4.pmax (local.get $zero) (local.get $a6)))
           (local.set $a7 (f32x4.pmax (local.get $zero) (local.get $a7)))))
       (local.set $xp (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
-      (call $store_transposed (local.get $xp) (local.get $a0) (local.get $a2) (local.get $a4) (local.get $a6))
-      (call $store_transposed (i32.add (local.get $xp) (i32.const 64))
-        (local.get $a1) (local.get $a3) (local.get $a5) (local.get $a7))
+      (local.set $ta (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a2)))
+      (local.set $tb (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a4) (local.get $a6)))
+      (local.set $tc (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a2)))
+      (local.set $td (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a4) (local.get $a6)))
+      (v128.store offset=0 (local.get $xp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ta) (local.get $tb)))
+      (v128.store offset=16 (local.get $xp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ta) (local.get $tb)))
+      (v128.store offset=32 (local.get $xp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $tc) (local.get $td)))
+      (v128.store offset=48 (local.get $xp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $tc) (local.get $td)))
+      (local.set $ta (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a1) (local.get $a3)))
+      (local.set $tb (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a5) (local.get $a7)))
+      (local.set $tc (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a1) (local.get $a3)))
+      (local.set $td (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a5) (local.get $a7)))
+      (v128.store offset=64 (local.get $xp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ta) (local.get $tb)))
+      (v128.store offset=80 (local.get $xp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ta) (local.get $tb)))
+      (v128.store offset=96 (local.get $xp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $tc) (local.get $td)))
+      (v128.store offset=112 (local.get $xp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $tc) (local.get $td)))
+
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $outb)))))
 
@@ -314,6 +330,49 @@
               (i32.add (local.get $emb) (i32.mul (local.get $m) (local.get $dimb)))
               (local.get $dimb))))))
     (local.get $r))
+
+  ;; movie_bias (+ user_vec · movie_emb for hybrid) of a block's 4 movies as one f32x4 (lane r: movie $mr), for the
+  ;; approximate pass: one call per block instead of $movie_side's per movie (V8 does not inline these calls), and
+  ;; each user_vec load serves the 4 movies. The dot's sum order differs from $dot's (rounding-level differences).
+  (func $side4 (param $plan i32) (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (result v128)
+    (local $bias i32) (local $emb i32) (local $dimb i32) (local $u i32) (local $k i32) (local $uv v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $r v128)
+    (local.set $bias (i32.load offset=16 (local.get $plan)))
+    (local.set $r
+      (f32x4.replace_lane 3
+        (f32x4.replace_lane 2
+          (f32x4.replace_lane 1
+            (v128.load32_zero (i32.add (local.get $bias) (i32.shl (local.get $m0) (i32.const 2))))
+            (f32.load (i32.add (local.get $bias) (i32.shl (local.get $m1) (i32.const 2)))))
+          (f32.load (i32.add (local.get $bias) (i32.shl (local.get $m2) (i32.const 2)))))
+        (f32.load (i32.add (local.get $bias) (i32.shl (local.get $m3) (i32.const 2))))))
+    (local.set $emb (i32.load offset=20 (local.get $plan)))
+    (if (i32.eqz (local.get $emb)) (then (return (local.get $r))))
+    (local.set $dimb (i32.load offset=24 (local.get $plan)))
+    (local.set $u (i32.load offset=28 (local.get $plan)))
+    (local.set $m0 (i32.add (local.get $emb) (i32.mul (local.get $m0) (local.get $dimb))))
+    (local.set $m1 (i32.add (local.get $emb) (i32.mul (local.get $m1) (local.get $dimb))))
+    (local.set $m2 (i32.add (local.get $emb) (i32.mul (local.get $m2) (local.get $dimb))))
+    (local.set $m3 (i32.add (local.get $emb) (i32.mul (local.get $m3) (local.get $dimb))))
+    (loop $lanes
+      (local.set $uv (v128.load (i32.add (local.get $u) (local.get $k))))
+      (local.set $a0 (f32x4.relaxed_madd (local.get $uv) (v128.load (i32.add (local.get $m0) (local.get $k))) (local.get $a0)))
+      (local.set $a1 (f32x4.relaxed_madd (local.get $uv) (v128.load (i32.add (local.get $m1) (local.get $k))) (local.get $a1)))
+      (local.set $a2 (f32x4.relaxed_madd (local.get $uv) (v128.load (i32.add (local.get $m2) (local.get $k))) (local.get $a2)))
+      (local.set $a3 (f32x4.relaxed_madd (local.get $uv) (v128.load (i32.add (local.get $m3) (local.get $k))) (local.get $a3)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $lanes (i32.lt_u (local.get $k) (local.get $dimb))))
+    ;; Lane sums of a0..a3 into one vector: pairs interleaved and added, twice.
+    (local.set $a0 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+    (local.set $a2 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+    (f32x4.add (local.get $r)
+      (f32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a2))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $a2)))))
 
   ;; The rating of movie $m from the last layer's output for it ($yrow: its unit 0).
   (func $finish (param $plan i32) (param $m i32) (param $yrow i32) (result f32)
@@ -432,14 +491,10 @@
           (local.set $y (local.get $t))
           (local.set $desc (i32.add (local.get $desc) (i32.const 16)))
           (br_if $dense_layers (i32.lt_u (local.get $l) (local.get $layers)))))
-      (local.set $t (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))))
-      (f32.store (local.get $t) (call $finish (local.get $plan) (local.get $m0) (local.get $x)))
-      (f32.store offset=4 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m1) (i32.add (local.get $x) (i32.const 4))))
-      (f32.store offset=8 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m2) (i32.add (local.get $x) (i32.const 8))))
-      (f32.store offset=12 (local.get $t)
-        (call $finish (local.get $plan) (local.get $m3) (i32.add (local.get $x) (i32.const 12))))
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2)))
+        (f32x4.add
+          (f32x4.add (v128.load (local.get $x)) (v128.load32_splat offset=32 (local.get $plan)))
+          (call $side4 (local.get $plan) (local.get $m0) (local.get $m1) (local.get $m2) (local.get $m3))))
       (local.set $k (i32.add (local.get $k) (i32.const 4)))
       (br_if $blocks (i32.lt_u (local.get $k) (local.get $count)))))
 
