@@ -138,6 +138,7 @@ describe('marquee train', () => {
     ['an unknown backend', ['--backend', 'tpu'], /--backend.*expected one of auto, gpu, node, wasm, cpu/],
     ['an unknown schedule', ['--lr-schedule', 'step'], /--lr-schedule.*plateau, cosine, none/],
     ['a bad hidden list', ['--hidden', '128,,32'], /--hidden/],
+    ['a non-numeric implicit weight', ['--implicit', 'lots'], /--implicit.*expected a number \(got "lots"\)/],
     ['a bad split', ['--split', 'random:2'], /--split/],
   ];
   for (const [what, flags, message] of bad) {

@@ -56,6 +56,11 @@ function keepText(parse: (value: string) => unknown): (value: string) => string 
 
 const positive = (min: number, max: number) => numberFlag(min, max);
 
+/** Accepts "auto" besides what `parse` accepts. */
+function autoOr<T>(parse: (value: string) => T): (value: string) => T | 'auto' {
+  return (value) => (value === 'auto' ? 'auto' : parse(value));
+}
+
 /** The summary printed on stdout after training. */
 export function formatOutcome(o: TrainOutcome): string {
   const m = o.metrics;
@@ -158,13 +163,14 @@ export function trainCommand(): Command {
     .option('--bias-l2 <lambda>', "L2 prior on each user's and movie's bias", numberFlag(0, 1e6), d.biasL2)
     .option(
       '--implicit <alpha>',
-      'weight of the implicit-feedback part of user embeddings: alpha × mean embedding of the movies rated (0 = off)',
-      numberFlag(0, 100),
+      'weight of the implicit-feedback part of user embeddings: alpha × mean embedding of the movies rated (0 = off; ' +
+        'auto = 1, or 0 when users declare genre preferences)',
+      autoOr(numberFlag(0, 100)),
       d.implicit,
     )
     .option(
       '--side-features',
-      'learn embedding parts for genres and release year (movies), birth year and gender (users) when the data has them (default: on)',
+      'learn embedding parts for genres and release year (movies), birth year, gender, occupation and declared genre preferences (users) when the data has them (default: on)',
     )
     .option('--no-side-features', 'embeddings from ratings only')
     .option(

@@ -12,7 +12,7 @@ import { modelRng, shuffleInPlace } from '../model/random.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { addSnapshot, type WeightAverage } from './average.ts';
 import { foldFeatures, movieFeatures, userFeatures } from './features.ts';
-import { implicitOffsets } from './implicit.ts';
+import { implicitOffsets, resolveImplicit } from './implicit.ts';
 import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
@@ -212,7 +212,8 @@ export async function trainModel(
   }
   const order = new Int32Array(train.length);
   const dim = options.model.dim;
-  const implicit = options.implicit > 0;
+  const alpha = resolveImplicit(options.implicit, options.sideFeatures, table).alpha;
+  const implicit = alpha > 0;
   const offsets = implicit ? new Float32Array(numUsers * dim) : undefined;
   step.userFeatures = options.sideFeatures ? userFeatures(table, train, dim) : undefined;
   step.movieFeatures = options.sideFeatures ? movieFeatures(table, dim) : undefined;
@@ -250,7 +251,7 @@ export async function trainModel(
           table.movies,
           train,
           counts.users,
-          options.implicit,
+          alpha,
           offsets,
         );
         step.userOffset = offsets;

@@ -25,8 +25,11 @@ export interface TrainOptions {
   l2: number;
   /** L2 prior on each user's and movie's bias. */
   biasL2: number;
-  /** Weight α of the implicit-feedback part of user embeddings (0 = off; see implicit.ts). */
-  implicit: number;
+  /**
+   * Weight α of the implicit-feedback part of user embeddings (0 = off; see implicit.ts); `auto` decides from the
+   * data (implicit.ts resolveImplicit).
+   */
+  implicit: number | 'auto';
   /** Side features (genres, release year; birth year, gender) in the embeddings when the data has them. */
   sideFeatures: boolean;
   lrSchedule: LrScheduleName;
@@ -67,7 +70,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   biasDecay: 0,
   l2: 30,
   biasL2: 5,
-  implicit: 1,
+  implicit: 'auto',
   sideFeatures: true,
   lrSchedule: 'none',
   averageFrom: 3,
@@ -108,7 +111,12 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
   check(inRange(o.biasDecay, 0, 100), '--bias-decay', 'a number in [0, 100]', o.biasDecay);
   check(inRange(o.l2, 0, 1e6), '--l2', 'a number in [0, 1000000]', o.l2);
   check(inRange(o.biasL2, 0, 1e6), '--bias-l2', 'a number in [0, 1000000]', o.biasL2);
-  check(inRange(o.implicit, 0, 100), '--implicit', 'a number in [0, 100]', o.implicit);
+  check(
+    o.implicit === 'auto' || inRange(o.implicit, 0, 100),
+    '--implicit',
+    'auto or a number in [0, 100]',
+    o.implicit,
+  );
   check(
     (LR_SCHEDULES as readonly string[]).includes(o.lrSchedule),
     '--lr-schedule',

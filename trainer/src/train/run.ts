@@ -14,6 +14,7 @@ import { carveValidation, loadSplitData, type DataSpec } from './data.ts';
 import { trainModel, type StopReason, type TrainCheckpoint, type TrainResult } from './loop.ts';
 import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
+import { resolveImplicit } from './implicit.ts';
 import { progressHooks } from './progress.ts';
 import {
   loadRun,
@@ -286,6 +287,8 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     `data: ${c.ratings} ratings, ${c.users} users, ${c.movies} movies; split ${split.description}: ` +
       `${c.train} train, ${c.validation} validation, ${c.test} test\n`,
   );
+  const implicit = resolveImplicit(options.implicit, options.sideFeatures, table);
+  log.write(`implicit feedback: alpha ${implicit.alpha} (${implicit.why})\n`);
 
   let stopRequested = false;
   const onSignal = () => {
