@@ -9,12 +9,13 @@
  * the plan (see mlp.wat), c_u [H1p], user_vec [dimP], two scratch blocks [4, widest], the whole-catalogue index
  * list 0..M-1 and a candidate index list (each M rounded up to 4), ratings [M rounded up to 4], movie_pre
  * [M, H1p], movie_bias [M], movie_emb [M, dimP] (hybrid), then each layer's W [inP, outP] and b [outP]; then the
- * approximate pass's quantized plan (8 words), its activation scratch [H1p/4][4 movies][4 bytes], inv [H1p] and the
- * first layer's int8 weights [H1p · outP bytes] and scales t [outP], all rewritten per request, and when the second
- * layer is hidden, its activation scratch, int8 weights and scales (written once).
+ * approximate pass's quantized plan (9 words), its activation scratch [H1p/4][4 movies][4 bytes], A and B [2, H1p]
+ * and the first layer's int8 weights [H1p · outP bytes] and scales t [outP], all rewritten per request, the int16
+ * movie_pre [M, H1p] (2.6 MB for 10k × 128, written once), and when the second layer is hidden, its activation
+ * scratch, int8 weights and scales (written once).
  */
 import type { DenseLayer, MlpWeights } from './mlp-weights.ts';
-import { firstLayerQuantizer, quantizeColumns } from './quantize.ts';
+import { firstLayerQuantizer, moviePreInt16, quantizeColumns } from './quantize.ts';
 
 /** The kernel's exports (mlp.wat). */
 interface KernelExports {
@@ -139,9 +140,10 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     );
   }
   const firstOut = widths[1] as number;
-  const quant = mem.take(8);
+  const quant = mem.take(9);
   const xq = mem.take(h1p);
-  const inv = mem.take(2 * h1p);
+  const ab = mem.take(2 * h1p);
+  const preQ = mem.take((m * h1p) / 2); // int16, taken as floats
   const wq = mem.take((h1p * firstOut) / 4); // bytes, taken as floats
   const scales = mem.take(firstOut);
   // The second layer after h1 runs on 8 bits too when it is hidden (not the output layer).
@@ -170,13 +172,15 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     f32.set(l.b, at.b / 4);
   });
   for (let k = 0; k < rows; k++) i32[allMovies / 4 + k] = Math.min(k, m - 1);
-  i32.set([xq, inv, wq, scales, second === undefined ? 0 : 1, xq2, wq2, scales2], quant / 4);
+  i32.set([xq, ab, wq, scales, second === undefined ? 0 : 1, xq2, wq2, scales2, preQ], quant / 4);
+  const pre16 = moviePreInt16(w, h1p);
+  new Int16Array(memory.buffer, preQ, pre16.q.length).set(pre16.q);
   if (second !== undefined) {
     const { t, q } = quantizeColumns(w.layers[1] as DenseLayer, second.inP);
     f32.set(t, scales2 / 4);
     new Int8Array(memory.buffer, wq2, q.length).set(q);
   }
-  const quantizer = firstLayerQuantizer(w, h1p, firstOut);
+  const quantizer = firstLayerQuantizer(w, h1p, firstOut, pre16);
 
   // The user half of the first layer stays in JS: one [dim] × [dim, H1] product per request.
   const userW1 = w.userW1;
@@ -253,7 +257,7 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
     approximate(vec, userBias, movies) {
       const state = open(vec);
       setUser(state.f32, vec, userBias);
-      approximationScale = quantizer(state.f32, state.i8, { cu, inv, wq, scales });
+      approximationScale = quantizer(state.f32, state.i8, { cu, ab, wq, scales });
       return run(state, movies, (list, count) => state.kernel.approx(plan, quant, list, count, out));
     },
     proxy(vec) {

@@ -122,51 +122,84 @@
   ;; weights, −127..127), b bytes 0..127 (the activations; post-ReLU, so non-negative). V8 lowers it to vpdpbusd
   ;; (VNNI) or pmaddubsw + pmaddwd. The caller (mlp-kernel.ts) quantizes per request:
   ;;   xq[j] = min(127, round(h1[j] · inv[j])) with inv[j] = 127 / hi[j], hi[j] an upper bound of h1[j] over every
-  ;;     movie (max_m movie_pre[m][j] + c_u[j]), computed as trunc(movie_pre · inv + (c_u · inv + 0.5)) (one
-  ;;     multiply-add); that reassociation can exceed 127.5 by a rounding error, hence the clamp, which keeps
-  ;;     xq ∈ 0..127 whatever the rounding (it moves the largest value by at most one step's rounding);
+  ;;     movie (max_m movie_pre[m][j] + c_u[j]), computed from an int16 copy of movie_pre (pre ≈ pq · step + mid per
+  ;;     unit, |error| ≤ step / 2 = 1/131,068 of the unit's range over the movies; half the bytes to stream) as
+  ;;     trunc(pq · A + B), A = step · inv, B = (mid + c_u) · inv + 0.5 (one multiply-add); the int16 error and the
+  ;;     reassociation can take the largest value past 127.5, hence the clamp, which keeps xq ∈ 0..127 whatever the
+  ;;     rounding (it moves that value by less than one step);
   ;;   wq[j][o] = round(W[j][o] / inv[j] / t[o]) ∈ −127..127 with t[o] = max_j |W[j][o] / inv[j]| / 127;
   ;; and z[o] = t[o] · Σ_j wq[j][o]·xq[j] + b[o] ≈ Σ_j h1[j]·W[j][o] + b[o]. Later layers stay f32 ($dense).
   ;; No overflow: |Σ_j wq·xq| ≤ H1p · 127 · 127 = 16,129 · H1p < 2^31 for H1p ≤ 133,143 (mlp-kernel.ts refuses wider
   ;; layers); in the pmaddubsw lowering, each pair sum is ≤ 2 · 127 · 127 = 32,258 < 2^15, so nothing saturates.
   ;;
-  ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 inv [H1p] f32 then
-  ;; sh [H1p] f32 (c_u · inv + 0.5),
+  ;; The quantized plan (i32 words at $q): 0 xq scratch [H1p/4 groups][4 movies][4 bytes], 1 A [H1p] f32 then
+  ;; B [H1p] f32 (per request),
   ;; 2 wq (per tile of 8 outputs, per group of 4 inputs: 32 bytes, byte 16v + 4i + k = wq[4g+k][8T+4v+i]),
   ;; 3 t [outP] f32; 4 whether the next layer runs on 8 bits too (when it is not the output layer), 5 its xq
   ;; scratch, 6 its wq and 7 its t, quantized once per version (t[o] = max_j |W[j][o]| / 127), its activations
-  ;; per movie by $requantize (the same overflow bound holds: inputs ≤ 127, weights ≤ 127 in magnitude).
+  ;; per movie by $requantize (the same overflow bound holds: inputs ≤ 127, weights ≤ 127 in magnitude); 8 the
+  ;; int16 movie_pre [M, H1p] (per version).
 
   ;; XQ for the block's 4 movies: group g (units 4g..4g+3) at $xq + 16g holds movie 0's 4 bytes, then movie 1's, …
-  ;; xq = min(127, max(0, trunc(movie_pre · inv + sh))) with sh = c_u · inv + 0.5 (written per request at $inv +
-  ;; $h1b): one multiply-add per value for relu(movie_pre + c_u) · inv + 0.5. The ReLU comes from the saturating
-  ;; narrowings (a negative i32 narrows to a negative i16, then to byte 0), the 127 clamp from i8x16.min_u.
+  ;; From the int16 copy of movie_pre (pre ≈ pq · step + mid per unit, written once per version):
+  ;; xq = min(127, max(0, trunc(pq · A + B))) with A = step · inv and B = (mid + c_u) · inv + 0.5 (written per request
+  ;; at $ab, B at $ab + $h1b): one multiply-add per value for relu(pre + c_u) · inv + 0.5. The ReLU comes from the
+  ;; saturating narrowings (a negative i32 narrows to a negative i16, then to byte 0), the 127 clamp from min_u.
+  ;; Eight units per step: 16 bytes of each movie's row, 32 bytes of XQ.
   (func $first_layer_q
-    (param $pre i32) (param $inv i32) (param $h1b i32)
+    (param $pq i32) (param $ab i32) (param $h1b i32)
     (param $m0 i32) (param $m1 i32) (param $m2 i32) (param $m3 i32) (param $xq i32)
-    (local $k i32) (local $s v128) (local $sh v128)
-    (local.set $m0 (i32.add (local.get $pre) (i32.mul (local.get $m0) (local.get $h1b))))
-    (local.set $m1 (i32.add (local.get $pre) (i32.mul (local.get $m1) (local.get $h1b))))
-    (local.set $m2 (i32.add (local.get $pre) (i32.mul (local.get $m2) (local.get $h1b))))
-    (local.set $m3 (i32.add (local.get $pre) (i32.mul (local.get $m3) (local.get $h1b))))
+    (local $k i32) (local $row i32) (local $row2 i32) (local $b i32) (local $alo v128) (local $ahi v128) (local $blo v128) (local $bhi v128)
+    (local $x v128) (local $n0 v128) (local $n1 v128) (local $n2 v128) (local $n3 v128)
+    (local.set $row (i32.shr_u (local.get $h1b) (i32.const 1)))
+    (local.set $m0 (i32.add (local.get $pq) (i32.mul (local.get $m0) (local.get $row))))
+    (local.set $m1 (i32.add (local.get $pq) (i32.mul (local.get $m1) (local.get $row))))
+    (local.set $m2 (i32.add (local.get $pq) (i32.mul (local.get $m2) (local.get $row))))
+    (local.set $m3 (i32.add (local.get $pq) (i32.mul (local.get $m3) (local.get $row))))
+    (local.set $b (i32.add (local.get $ab) (local.get $h1b)))
     (loop $units
-      (local.set $s (v128.load (i32.add (local.get $inv) (local.get $k))))
-      (local.set $sh (v128.load (i32.add (i32.add (local.get $inv) (local.get $h1b)) (local.get $k))))
-      (v128.store (i32.add (local.get $xq) (local.get $k))
+      (local.set $alo (v128.load (local.get $ab)))
+      (local.set $ahi (v128.load offset=16 (local.get $ab)))
+      (local.set $blo (v128.load (local.get $b)))
+      (local.set $bhi (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load (i32.add (local.get $m0) (local.get $k))))
+      (local.set $n0 (i16x8.narrow_i32x4_s
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $x))) (local.get $alo) (local.get $blo)))
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $x))) (local.get $ahi) (local.get $bhi)))))
+      (local.set $x (v128.load (i32.add (local.get $m1) (local.get $k))))
+      (local.set $n1 (i16x8.narrow_i32x4_s
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $x))) (local.get $alo) (local.get $blo)))
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $x))) (local.get $ahi) (local.get $bhi)))))
+      (local.set $x (v128.load (i32.add (local.get $m2) (local.get $k))))
+      (local.set $n2 (i16x8.narrow_i32x4_s
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $x))) (local.get $alo) (local.get $blo)))
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $x))) (local.get $ahi) (local.get $bhi)))))
+      (local.set $x (v128.load (i32.add (local.get $m3) (local.get $k))))
+      (local.set $n3 (i16x8.narrow_i32x4_s
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $x))) (local.get $alo) (local.get $blo)))
+        (i32x4.relaxed_trunc_f32x4_s (f32x4.relaxed_madd
+          (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $x))) (local.get $ahi) (local.get $bhi)))))
+      ;; Bytes: n01 = movie 0's 8 units then movie 1's, n23 likewise; the shuffles regroup them by 4 units.
+      (local.set $n0 (i8x16.narrow_i16x8_u (local.get $n0) (local.get $n1)))
+      (local.set $n2 (i8x16.narrow_i16x8_u (local.get $n2) (local.get $n3)))
+      (local.set $row2 (i32.add (local.get $xq) (i32.shl (local.get $k) (i32.const 1))))
+      (v128.store (local.get $row2)
         (i8x16.min_u (v128.const i8x16 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127)
-          (i8x16.narrow_i16x8_u
-            (i16x8.narrow_i32x4_s
-              (i32x4.relaxed_trunc_f32x4_s
-                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m0) (local.get $k))) (local.get $s) (local.get $sh)))
-              (i32x4.relaxed_trunc_f32x4_s
-                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m1) (local.get $k))) (local.get $s) (local.get $sh))))
-            (i16x8.narrow_i32x4_s
-              (i32x4.relaxed_trunc_f32x4_s
-                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m2) (local.get $k))) (local.get $s) (local.get $sh)))
-              (i32x4.relaxed_trunc_f32x4_s
-                (f32x4.relaxed_madd (v128.load (i32.add (local.get $m3) (local.get $k))) (local.get $s) (local.get $sh)))))))
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $n0) (local.get $n2))))
+      (v128.store offset=16 (local.get $row2)
+        (i8x16.min_u (v128.const i8x16 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127 127)
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $n0) (local.get $n2))))
+      (local.set $ab (i32.add (local.get $ab) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
-      (br_if $units (i32.lt_u (local.get $k) (local.get $h1b)))))
+      (br_if $units (i32.lt_u (local.get $k) (local.get $row)))))
 
   ;; Y = (t · (XQ·WQ) + b) for the block (ReLU when $relu != 0), Y transposed like $dense's. $h1b: H1p · 4, which is
   ;; also XQ's size in bytes. Tiles of 4 movies × 8 outputs: per group of 4 inputs, one load of XQ, two of WQ, four
@@ -452,7 +485,7 @@
       (local.set $y (i32.load offset=40 (local.get $plan)))
       (local.set $desc (i32.add (local.get $plan) (i32.const 44)))
       (call $first_layer_q
-        (i32.load offset=8 (local.get $plan)) (i32.load offset=4 (local.get $q))
+        (i32.load offset=32 (local.get $q)) (i32.load offset=4 (local.get $q))
         (i32.load offset=4 (local.get $plan))
         (local.get $m0) (local.get $m1) (local.get $m2) (local.get $m3) (local.get $xq))
       (call $dense_q

@@ -3,7 +3,7 @@
 // (up to the rounding the kernel's clamp removes),
 // every weight is within half a step of its quantized value, and each column uses the full ±127 range.
 import { describe, expect, it } from 'vitest';
-import { firstLayerQuantizer, packedOffset, quantizeColumns } from './quantize.ts';
+import { firstLayerQuantizer, moviePreInt16, packedOffset, quantizeColumns } from './quantize.ts';
 import { randomMlpWeights, randomUser } from './random-mlp.ts';
 
 describe('packedOffset', () => {
@@ -26,7 +26,7 @@ describe('firstLayerQuantizer', () => {
   const w = randomMlpWeights({ arch: 'dcf', numMovies: 300, dim: 8, hidden: [20, 12, 5], seed: 3 });
   const h1p = 24;
   const outP = 16;
-  const at = { cu: 0, inv: 4 * h1p, scales: 12 * h1p, wq: 12 * h1p + 4 * outP };
+  const at = { cu: 0, ab: 4 * h1p, scales: 12 * h1p, wq: 12 * h1p + 4 * outP };
   const f32 = new Float32Array(at.wq / 4 + (h1p * outP) / 4);
   const i8 = new Int8Array(f32.buffer);
   const user = randomUser(8, 9);
@@ -36,9 +36,16 @@ describe('firstLayerQuantizer', () => {
       cu[j] = (cu[j] as number) + (user.vec[i] as number) * (w.userW1[i * w.hidden1 + j] as number);
   }
   f32.set(cu, 0);
-  const errorScale = firstLayerQuantizer(w, h1p, outP)(f32, i8, at);
-  const inv = f32.subarray(at.inv / 4, at.inv / 4 + w.hidden1);
+  const pre16 = moviePreInt16(w, h1p);
+  const errorScale = firstLayerQuantizer(w, h1p, outP, pre16)(f32, i8, at);
   const layer = w.layers[0]!;
+  // inv[j] = 127 / hi[j] as the quantizer takes it: hi[j] = max_m movie_pre[m][j] + c_u[j] in f32, 0 when ≤ 0.
+  const inv = Float32Array.from({ length: w.hidden1 }, (_, j) => {
+    let pre = -Infinity;
+    for (let m = 0; m < w.numMovies; m++) pre = Math.max(pre, w.moviePre[m * w.hidden1 + j] as number);
+    const hi = Math.fround(pre + (cu[j] as number));
+    return hi > 0 ? Math.fround(127 / hi) : 0;
+  });
 
   it('returns the user’s error scale: Σ_j hi[j] · max_o |W[j][o]| over the units that can be active', () => {
     let want = 0;
@@ -55,23 +62,25 @@ describe('firstLayerQuantizer', () => {
     expect(errorScale).toBeCloseTo(want, 4);
   });
 
-  it('writes sh = c_u · inv + 0.5, so movie_pre · inv + sh reaches 127.5 at most by a rounding error', () => {
-    const sh = f32.subarray(at.inv / 4 + h1p, at.inv / 4 + h1p + w.hidden1);
-    for (let j = 0; j < w.hidden1; j++) {
-      expect(sh[j]).toBe(Math.fround((cu[j] as number) * (inv[j] as number) + 0.5));
-    }
+  it('writes A = step · inv and B = (mid + c_u) · inv + 0.5: q · A + B reaches 127.5 at most by a rounding error', () => {
+    const A = f32.subarray(at.ab / 4, at.ab / 4 + w.hidden1);
+    const B = f32.subarray(at.ab / 4 + h1p, at.ab / 4 + h1p + w.hidden1);
     let largest = 0;
-    for (let m = 0; m < w.numMovies; m++) {
-      for (let j = 0; j < w.hidden1; j++) {
-        const pre = w.moviePre[m * w.hidden1 + j] as number;
-        const x = Math.max(0, Math.fround(pre + (cu[j] as number)));
-        const v = pre * (inv[j] as number) + (sh[j] as number); // the kernel's multiply-add (before its clamp)
-        expect(Math.abs(Math.max(0.5, v) - (x * (inv[j] as number) + 0.5))).toBeLessThan(1e-3);
+    for (let j = 0; j < w.hidden1; j++) {
+      expect(A[j]).toBe(Math.fround((pre16.step[j] as number) * (inv[j] as number)));
+      expect(B[j]).toBe(
+        Math.fround(((pre16.mid[j] as number) + (cu[j] as number)) * (inv[j] as number) + 0.5),
+      );
+      for (let m = 0; m < w.numMovies; m++) {
+        const x = Math.max(0, (w.moviePre[m * w.hidden1 + j] as number) + (cu[j] as number));
+        const v = (pre16.q[m * h1p + j] as number) * (A[j] as number) + (B[j] as number); // the kernel's multiply-add
+        // Off by the int16 step (≤ 127 / 65,534 of the unit's range over its active range, here < 0.01) at most.
+        expect(Math.abs(Math.max(0.5, v) - (x * (inv[j] as number) + 0.5))).toBeLessThan(1e-2);
         largest = Math.max(largest, v);
       }
     }
     expect(largest).toBeGreaterThan(127);
-    expect(largest).toBeLessThan(127.5 + 1e-3);
+    expect(largest).toBeLessThan(127.5 + 1e-2);
     expect(Math.max(...inv)).toBeGreaterThan(0);
   });
 
@@ -88,6 +97,35 @@ describe('firstLayerQuantizer', () => {
       }
       expect(widest).toBe(127);
     }
+  });
+});
+
+describe('moviePreInt16', () => {
+  const w = randomMlpWeights({ arch: 'dcf', numMovies: 200, dim: 8, hidden: [12, 8, 4], seed: 5 });
+  for (let m = 0; m < w.numMovies; m++) w.moviePre[m * w.hidden1 + 3] = 0.25; // one unit equal for every movie
+  const { q, step, mid } = moviePreInt16(w, 16);
+
+  it('keeps every value within half a step, each varying unit spanning ±32767, a constant unit at 0', () => {
+    for (let j = 0; j < w.hidden1; j++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let m = 0; m < w.numMovies; m++) {
+        const v = q[m * 16 + j] as number;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+        const back = v * (step[j] as number) + (mid[j] as number);
+        expect(Math.abs(back - (w.moviePre[m * w.hidden1 + j] as number))).toBeLessThanOrEqual(
+          (step[j] as number) / 2 + 1e-12,
+        );
+      }
+      if (j === 3) {
+        expect([step[j], lo, hi, mid[j]]).toEqual([0, 0, 0, 0.25]);
+      } else {
+        expect([lo, hi]).toEqual([-32767, 32767]);
+      }
+    }
+    for (let m = 0; m < w.numMovies; m++)
+      expect([...q.subarray(m * 16 + 12, m * 16 + 16)]).toEqual([0, 0, 0, 0]);
   });
 });
 

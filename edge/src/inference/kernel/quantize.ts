@@ -2,7 +2,9 @@
  * Per-request int8 quantization of the first dense layer after h1 for the kernel's approximate pass (mlp.wat,
  * "approximate pass"). h1[j] = relu(movie_pre[m][j] + c_u[j]) is bounded over every movie by
  * hi[j] = max(0, max_m movie_pre[m][j] + c_u[j]) (the max is taken once, when the version loads), so with
- * inv[j] = 127 / hi[j] the kernel's xq[j] = round(h1[j] · inv[j]) lies in 0..127 without clamping. The layer's
+ * inv[j] = 127 / hi[j] the kernel's xq[j] = round(h1[j] · inv[j]) lies in 0..127 (up to rounding, which the kernel
+ * clamps; it reads movie_pre from an int16 copy, moviePreInt16, through A = step · inv and B = (mid + c_u) · inv + 0.5
+ * written here). The layer's
  * weights absorb the activation scales, W'[j][o] = W[j][o] / inv[j], and are quantized per output column:
  * wq[j][o] = round(W'[j][o] / t[o]) with t[o] = max_j |W'[j][o]| / 127. Then t[o] · Σ_j wq[j][o] · xq[j] ≈ h1 · W.
  * Cost per request: two passes over the H1 × out weights (8k for the default model).
@@ -13,8 +15,8 @@ import type { DenseLayer, MlpWeights } from './mlp-weights.ts';
 export interface QuantizedPlanOffsets {
   /** c_u [H1p] f32, already written for the request. */
   cu: number;
-  /** inv [H1p] f32, then sh [H1p] f32 = c_u · inv + 0.5 (written). */
-  inv: number;
+  /** A [H1p] f32 = step · inv, then B [H1p] f32 = (mid + c_u) · inv + 0.5 (written; see MoviePreInt16). */
+  ab: number;
   /** wq [tiles of 8 outputs][H1p/4 groups][32 bytes] (written). */
   wq: number;
   /** t [outP] f32 (written). */
@@ -37,11 +39,69 @@ export function packedOffset(j: number, o: number, h1p: number): number {
 }
 
 /**
+ * movie_pre as int16 per unit, for the int8 pass's first layer (half the bytes of the f32 table it streams per
+ * request): pre[m][j] ≈ q[m][j] · step[j] + mid[j], mid the middle of the unit's range over the movies and step its
+ * half-width / 32767, so |error| ≤ step / 2 (1 / 131,068 of the unit's range; the int8 step of an activation is
+ * 1 / 127 of its range for the user).
+ */
+export interface MoviePreInt16 {
+  /** [numMovies, H1p] row-major, padding units 0. */
+  q: Int16Array;
+  /** [H1] per unit (0 for a unit equal for every movie). */
+  step: Float64Array;
+  /** [H1] per unit. */
+  mid: Float64Array;
+}
+
+/**
+ * Quantizes movie_pre to int16 per unit (MoviePreInt16).
+ * @param h1p H1 padded as in the kernel (multiple of 8)
+ * @throws RangeError when h1p does not fit H1 or a value is not finite
+ */
+export function moviePreInt16(w: MlpWeights, h1p: number): MoviePreInt16 {
+  const { hidden1: h1, numMovies, moviePre } = w;
+  if (h1p < h1 || h1p % 8 !== 0) throw new RangeError(`padded width ${h1p} does not fit H1 ${h1}`);
+  const lo = new Float64Array(h1).fill(Infinity);
+  const hi = new Float64Array(h1).fill(-Infinity);
+  for (let m = 0; m < numMovies; m++) {
+    for (let j = 0; j < h1; j++) {
+      const v = moviePre[m * h1 + j] as number;
+      if (!Number.isFinite(v))
+        throw new RangeError(`movie_pre[${m}][${j}] is ${v}, expected a finite number`);
+      if (v < (lo[j] as number)) lo[j] = v;
+      if (v > (hi[j] as number)) hi[j] = v;
+    }
+  }
+  const step = new Float64Array(h1);
+  const mid = new Float64Array(h1);
+  const recip = new Float64Array(h1);
+  for (let j = 0; j < h1; j++) {
+    mid[j] = ((lo[j] as number) + (hi[j] as number)) / 2;
+    step[j] = ((hi[j] as number) - (lo[j] as number)) / 2 / 32767;
+    recip[j] = (step[j] as number) > 0 ? 1 / (step[j] as number) : 0;
+  }
+  const q = new Int16Array(numMovies * h1p);
+  for (let m = 0; m < numMovies; m++) {
+    for (let j = 0; j < h1; j++) {
+      const v = Math.round(((moviePre[m * h1 + j] as number) - (mid[j] as number)) * (recip[j] as number));
+      q[m * h1p + j] = v > 32767 ? 32767 : v < -32767 ? -32767 : v;
+    }
+  }
+  return { q, step, mid };
+}
+
+/**
  * The quantizer of one version: precomputes max_m movie_pre[m][j] and the packed positions of the weights.
  * @param h1p H1 padded as in the kernel (multiple of 8)
  * @param outP the layer's output width padded as in the kernel (multiple of 8)
+ * @param pre the per-unit step and middle of the kernel's int16 movie_pre (moviePreInt16)
  */
-export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): FirstLayerQuantizer {
+export function firstLayerQuantizer(
+  w: MlpWeights,
+  h1p: number,
+  outP: number,
+  pre: Pick<MoviePreInt16, 'step' | 'mid'>,
+): FirstLayerQuantizer {
   const { hidden1: h1, numMovies, moviePre } = w;
   const layer = w.layers[0];
   if (layer === undefined) throw new RangeError('the approximate pass needs a layer after the first');
@@ -78,8 +138,8 @@ export function firstLayerQuantizer(w: MlpWeights, h1p: number, outP: number): F
       // A unit active by less than 127 / f32 max (inv overflows) is taken as idle: it adds at most ~1e-36.
       const inv = Number.isFinite(scale) ? scale : 0;
       if (hi > 0) errorScale += hi * (rowAbsMax[j] as number);
-      f32[at.inv / 4 + j] = inv;
-      f32[at.inv / 4 + h1p + j] = c * inv + 0.5;
+      f32[at.ab / 4 + j] = (pre.step[j] as number) * inv;
+      f32[at.ab / 4 + h1p + j] = ((pre.mid[j] as number) + c) * inv + 0.5;
       const s = inv > 0 ? 1 / inv : 0;
       const row = j * out;
       for (let o = 0; o < out; o++) {
