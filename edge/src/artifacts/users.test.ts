@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { mulberry32 } from '../../../shared/src/kernels/prng.ts';
-import { lookupUser, parseUsersHeader, writeUsersBin } from '../../../shared/src/formats/users-bin.ts';
+import {
+  lookupUser,
+  parseUsersHeader,
+  profileRange,
+  writeUsersBin,
+} from '../../../shared/src/formats/users-bin.ts';
 import { parseSeenHeader, writeSeenBin } from '../../../shared/src/formats/seen-bin.ts';
 import type { ObjectStore } from './r2-store.ts';
 import { pageBytes } from './user-pages.ts';
@@ -9,8 +14,11 @@ import { findUsers, MAX_PAGE_RECORDS_BYTES, openUserIndex, readUser, type UserIn
 
 const NUM_MOVIES = 50;
 
-/** users.bin + seen.bin of `n` users with sparse ids (3i + 1) and 0..5 seen movies each. */
-function files(n: number, dim: number, stride: number) {
+/**
+ * users.bin + seen.bin of `n` users with sparse ids (3i + 1) and 0..5 seen movies each; users.bin has the
+ * `profiles` section when `profiles` (new versions), not when false (versions written before it existed).
+ */
+function files(n: number, dim: number, stride: number, profiles: boolean) {
   const rand = mulberry32(7);
   const ids = Int32Array.from({ length: n }, (_, i) => 3 * i + 1);
   const counts = Uint32Array.from({ length: n }, () => Math.floor(rand() * 6));
@@ -21,6 +29,7 @@ function files(n: number, dim: number, stride: number) {
     let m = Math.floor(rand() * 5);
     for (let k = 0; k < (counts[i] as number); k++) lists.push((m += 1 + Math.floor(rand() * 4)));
   }
+  const seen = Int32Array.from(lists);
   const users = writeUsersBin(
     {
       dim,
@@ -31,8 +40,9 @@ function files(n: number, dim: number, stride: number) {
       seenCounts: counts,
     },
     stride,
+    profiles ? seen : undefined,
   );
-  return { users, seen: writeSeenBin(Int32Array.from(lists), NUM_MOVIES), ids };
+  return { users, seen: writeSeenBin(seen, NUM_MOVIES), ids };
 }
 
 /**
@@ -64,8 +74,8 @@ function memoryStore(objects: Record<string, Uint8Array>) {
   return { store, log, reset };
 }
 
-async function setup(n: number, dim: number, stride: number, cacheBytes?: number) {
-  const f = files(n, dim, stride);
+async function setup(n: number, dim: number, stride: number, profiles: boolean, cacheBytes?: number) {
+  const f = files(n, dim, stride, profiles);
   const objects = { 'users.bin': f.users, 'seen.bin': f.seen };
   const mem = memoryStore(objects);
   const index = await openUserIndex(
@@ -108,41 +118,53 @@ async function check(index: UserIndex, users: Uint8Array, seen: Uint8Array, user
   expect(bare?.seen).toBeUndefined();
 }
 
-describe('readUser', () => {
+describe.each([
+  { layout: 'with profiles', profiles: true },
+  { layout: 'without profiles (older versions)', profiles: false },
+])('readUser $layout', ({ profiles }) => {
   const n = 200;
   const candidates = [0, 1, 2, 3, 4, 298, 299, 300, 301, 3 * (n - 1) + 1, 3 * n + 1, 2 ** 31 - 1];
   it('answers every user (and ids it does not hold) like the format lookup, with a cold and a warm cache', async () => {
-    const { index, users, seen, ids } = await setup(n, 8, 16);
+    const { index, users, seen, ids } = await setup(n, 8, 16, profiles);
+    expect(index.header.profiles !== undefined).toBe(profiles);
     const all = [...candidates, ...ids];
     for (const id of all) await check(index, users, seen, id); // first pass fills the cache as it goes
     expect(index.pages.size).toBe(Math.ceil(n / 16));
     for (const id of all) await check(index, users, seen, id);
   });
 
-  it('reads record and seen list in one round trip once the page is cached, an unknown id in none', async () => {
-    const { index, log, reset, ids } = await setup(n, 8, 16);
+  it('reads a user in one round trip once the page is cached, an unknown id in none', async () => {
+    const { index, log, reset, ids } = await setup(n, 8, 16, profiles);
     const userId = ids[20] as number;
     const cold = await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES });
     expect(cold).not.toBeNull();
-    // Miss: id page and the page's 16 records together, then the seen list.
-    expect(log.roundTrips).toBe((cold?.seen?.length ?? 0) > 0 ? 2 : 1);
+    // Miss: id page and the page's 16 records together, then the profile (or the seen list, when not empty).
+    expect(log.roundTrips).toBe(profiles || (cold?.seen?.length ?? 0) > 0 ? 2 : 1);
     expect(log.bytes).toBeGreaterThanOrEqual(16 * 4 + 16 * 4 * (8 + 3));
+    for (const k of [21, 22, 23, 24, 25]) {
+      reset();
+      const neighbour = ids[k] as number; // same page (records 16..31)
+      const warm = await readUser(index, neighbour, { seen: true, numMovies: NUM_MOVIES });
+      expect(warm).not.toBeNull();
+      expect(log.roundTrips).toBe(1);
+      // With profiles: one read (record + list) whatever the list's length; without: record and list.
+      expect(log.reads).toBe(profiles ? 1 : (warm?.seen?.length ?? 0) > 0 ? 2 : 1);
+      if (profiles) expect(log.bytes).toBe(4 * (8 + 3) + 4 * (warm?.seen?.length ?? 0));
+    }
     reset();
-    const neighbour = ids[21] as number; // same page (records 16..31)
-    const warm = await readUser(index, neighbour, { seen: true, numMovies: NUM_MOVIES });
-    expect(warm).not.toBeNull();
-    expect(log.roundTrips).toBe(1);
-    expect(log.reads).toBe((warm?.seen?.length ?? 0) > 0 ? 2 : 1);
+    expect(await readUser(index, ids[26] as number, { seen: false, numMovies: NUM_MOVIES })).not.toBeNull();
+    expect(log.reads).toBe(1);
+    expect(log.bytes).toBe(4 * (8 + 3)); // the plain record, not the profile
     reset();
     expect(await readUser(index, userId + 1, { seen: true, numMovies: NUM_MOVIES })).toBeNull();
     expect(log.reads).toBe(0);
   });
 
   it('keeps the cache within its byte cap, evicting the least recently used page', async () => {
-    const probe = await setup(n, 8, 16);
+    const probe = await setup(n, 8, 16, profiles);
     await readUser(probe.index, 1, { seen: false, numMovies: NUM_MOVIES });
     const onePage = probe.index.pages.usedBytes;
-    const { index, ids, users, seen } = await setup(n, 8, 16, 3 * onePage);
+    const { index, ids, users, seen } = await setup(n, 8, 16, profiles, 3 * onePage);
     for (const id of ids) await readUser(index, id, { seen: true, numMovies: NUM_MOVIES });
     expect(index.pages.size).toBe(3);
     expect(index.pages.usedBytes).toBeLessThanOrEqual(3 * onePage);
@@ -155,7 +177,7 @@ describe('readUser', () => {
   });
 
   it('serves correctly with the cache disabled', async () => {
-    const { index, ids, users, seen, log } = await setup(n, 8, 16, 0);
+    const { index, ids, users, seen, log } = await setup(n, 8, 16, profiles, 0);
     for (const id of [...ids.subarray(0, 40), 2, 5]) await check(index, users, seen, id);
     expect(index.pages.size).toBe(0);
     expect(log.reads).toBeGreaterThan(0);
@@ -164,7 +186,7 @@ describe('readUser', () => {
   it('reads one record instead of the whole page when the page records are too long', async () => {
     const dim = 300; // 1,212-byte records: a page of 256 is over MAX_PAGE_RECORDS_BYTES
     expect(256 * 4 * (dim + 3)).toBeGreaterThan(MAX_PAGE_RECORDS_BYTES);
-    const { index, ids, users, seen, log, reset } = await setup(600, dim, 256);
+    const { index, ids, users, seen, log, reset } = await setup(600, dim, 256, profiles);
     const userId = ids[300] as number;
     await check(index, users, seen, userId);
     expect(log.bytes).toBeLessThan(MAX_PAGE_RECORDS_BYTES);
@@ -174,25 +196,29 @@ describe('readUser', () => {
     reset();
     const warm = await readUser(index, ids[301] as number, { seen: true, numMovies: NUM_MOVIES });
     expect(warm).not.toBeNull();
-    // Record, then its seen list.
-    expect(log.roundTrips).toBe((warm?.seen?.length ?? 0) > 0 ? 2 : 1);
+    // Record, then its profile (or seen list).
+    expect(log.roundTrips).toBe(profiles || (warm?.seen?.length ?? 0) > 0 ? 2 : 1);
   });
 
   it('refuses a record whose seen pointer disagrees with the cached page', async () => {
-    const { index, ids, objects } = await setup(n, 8, 16);
+    const { index, ids, objects } = await setup(n, 8, 16, profiles);
     const userId = ids[3] as number;
-    await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES }); // caches the page
+    const first = await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES }); // caches the page
     const { header } = index;
-    const countAt = header.records.offset + 3 * header.recordBytes + 8 + 4 * header.dim;
+    // The record read on a hit: the profile's copy with profiles, the records section's without.
+    const recordAt = profiles
+      ? profileRange(header, 3, first?.record.seenOffset ?? 0, first?.record.seenCount ?? 0).offset
+      : header.records.offset + 3 * header.recordBytes;
+    const countAt = recordAt + 8 + 4 * header.dim;
     const view = new DataView(objects['users.bin'].buffer);
     view.setUint32(countAt, view.getUint32(countAt, true) + 1, true);
-    await expect(readUser(index, userId, { seen: true, numMovies: NUM_MOVIES })).rejects.toThrow(
-      /the page read earlier said/,
-    );
+    const err = await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArtifactError);
+    expect(String(err)).toMatch(profiles ? /its record says seen list/ : /the page read earlier said/);
   });
 
   it('refuses an id page that is not the page the fence promised', async () => {
-    const { index, ids, objects } = await setup(n, 8, 16);
+    const { index, ids, objects } = await setup(n, 8, 16, profiles);
     const bytes = objects['users.bin'];
     const firstOfPage2 = index.header.ids.offset + 4 * 32;
     new DataView(bytes.buffer, bytes.byteOffset).setInt32(firstOfPage2, 5, true);
@@ -205,9 +231,48 @@ describe('readUser', () => {
   });
 });
 
+describe('readUser with profiles', () => {
+  it('answers like the two-read path of the same data without profiles, with one read instead of two', async () => {
+    const one = await setup(200, 8, 16, true);
+    const two = await setup(200, 8, 16, false);
+    for (const id of one.ids) await readUser(one.index, id, { seen: false, numMovies: NUM_MOVIES }); // warm pages
+    for (const id of two.ids) await readUser(two.index, id, { seen: false, numMovies: NUM_MOVIES });
+    one.reset();
+    two.reset();
+    for (const id of [...one.ids, 2, 5]) {
+      const a = await readUser(one.index, id, { seen: true, numMovies: NUM_MOVIES });
+      const b = await readUser(two.index, id, { seen: true, numMovies: NUM_MOVIES });
+      expect(a === null ? null : { ...a, seen: Array.from(a.seen ?? []) }).toEqual(
+        b === null ? null : { ...b, seen: Array.from(b.seen ?? []) },
+      );
+    }
+    expect(one.log.reads).toBe(200);
+    expect(two.log.reads).toBeGreaterThan(200); // record + seen list for every user with a list
+  });
+
+  it('refuses a profile whose list is corrupt', async () => {
+    const { index, ids, objects } = await setup(200, 8, 16, true);
+    const userId = ids[40] as number;
+    const first = await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES });
+    const { seenOffset, seenCount } = first?.record ?? { seenOffset: 0, seenCount: 0 };
+    expect(seenCount).toBeGreaterThan(0);
+    const range = profileRange(index.header, 40, seenOffset, seenCount);
+    new DataView(objects['users.bin'].buffer).setInt32(
+      range.offset + index.header.recordBytes,
+      NUM_MOVIES,
+      true,
+    );
+    const err = await readUser(index, userId, { seen: true, numMovies: NUM_MOVIES }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArtifactError);
+    expect(String(err)).toMatch(
+      /users.bin: profile seen list: element 0 is 50, expected an index in \[0, 50\)/,
+    );
+  });
+});
+
 describe('findUsers', () => {
   it('finds the same records with the page cache warm, skipping the page reads', async () => {
-    const { index, ids, users, seen, log, reset } = await setup(200, 8, 16);
+    const { index, ids, users, seen, log, reset } = await setup(200, 8, 16, true);
     const wanted = [...ids.filter((_, i) => i % 7 === 0), 2, 5, 2 ** 31 - 1];
     const cold = await findUsers(index, wanted);
     const coldReads = log.reads;

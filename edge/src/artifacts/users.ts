@@ -8,11 +8,14 @@ import {
   fenceLookup,
   findInPage,
   openUsersIndex,
+  parseProfile,
   parseUserRecord,
+  profileRange,
   recordRange,
   seenPointerAt,
   USERS_BIN,
   type UserPage,
+  type UserProfile,
   type UserRecord,
   type UsersHeader,
 } from '../../../shared/src/formats/users-bin.ts';
@@ -86,10 +89,12 @@ export interface FoundUser {
 }
 
 /**
- * One user's record and, when `options.seen`, their training movies. With the user's id page cached the record
- * and the list are read concurrently (one round trip), and an id the page does not hold costs no read; otherwise
- * the id page and the page's records are read concurrently, the page is cached, and the list follows (two round
- * trips; three when the page's records are too long to read whole, see MAX_PAGE_RECORDS_BYTES).
+ * One user's record and, when `options.seen`, their training movies. With the user's id page cached, an id the page
+ * does not hold costs no read, and a known user costs one round trip: one read of their profile (record + list,
+ * from users.bin's `profiles`) in versions that have it, else the record and the seen.bin list read concurrently.
+ * Without `options.seen` it is one read of the record (smaller than the profile). With the page not cached, the id
+ * page and the page's records are read concurrently, the page is cached, and the profile (or seen.bin list) follows
+ * (two round trips; three when the page's records are too long to read whole, see MAX_PAGE_RECORDS_BYTES).
  * @param options.numMovies the version's movie count, which bounds the seen list's entries
  * @returns null when the version does not know the user
  * @throws ArtifactError on corrupt pages, records or lists, or when users.bin and seen.bin disagree; StorageError
@@ -105,11 +110,17 @@ export async function readUser(
   if (cached === undefined) return readThroughPage(index, page, userId, options);
   const at = indexOfId(cached.ids, userId);
   if (at < 0) return null;
-  const recordBytes = readRecordBytes(index, page.firstIndex + at);
+  const recordIndex = page.firstIndex + at;
+  if (options.seen && cached.seen !== undefined && index.header.profiles !== undefined) {
+    const seenOffset = cached.seen[2 * at] as number;
+    const seenCount = cached.seen[2 * at + 1] as number;
+    return readProfile(index, recordIndex, { seenOffset, seenCount }, options.numMovies);
+  }
+  const recordBytes = readRecordBytes(index, recordIndex);
   if (!options.seen) return { record: parseUserRecord(index.header, await recordBytes), seen: undefined };
   if (cached.seen === undefined) {
     const record = parseUserRecord(index.header, await recordBytes);
-    return { record, seen: await seenMovies(index, record, options.numMovies) };
+    return { record, seen: await seenAfterRecord(index, recordIndex, record, options.numMovies) };
   }
   const seenOffset = cached.seen[2 * at] as number;
   const seenCount = cached.seen[2 * at + 1] as number;
@@ -126,6 +137,33 @@ export async function readUser(
     );
   }
   return { record, seen };
+}
+
+/**
+ * A user's record and seen list by one range read of their profile.
+ * @param pointer the seen pointer the id page's records gave
+ * @throws ArtifactError when the profile is corrupt or its record's pointer is not `pointer`; StorageError
+ */
+async function readProfile(
+  index: UserIndex,
+  recordIndex: number,
+  pointer: Pick<UserRecord, 'seenOffset' | 'seenCount'>,
+  numMovies: number,
+): Promise<UserProfile> {
+  const range = profileRange(index.header, recordIndex, pointer.seenOffset, pointer.seenCount);
+  const bytes = await index.store.range(index.usersKey, range.offset, range.length);
+  return parseProfile(index.header, bytes, { ...pointer, numMovies });
+}
+
+/** The seen list of a user whose record was just read: from their profile when the version has them, else seen.bin. */
+async function seenAfterRecord(
+  index: UserIndex,
+  recordIndex: number,
+  record: UserRecord,
+  numMovies: number,
+): Promise<Int32Array> {
+  if (index.header.profiles === undefined) return seenMovies(index, record, numMovies);
+  return (await readProfile(index, recordIndex, record, numMovies)).seen;
 }
 
 function readRecordBytes(index: UserIndex, at: number): Promise<Uint8Array> {
@@ -159,7 +197,7 @@ async function readThroughPage(
     const start = (at - page.firstIndex) * header.recordBytes;
     record = parseUserRecord(header, records.subarray(start, start + header.recordBytes));
   }
-  const seen = options.seen ? await seenMovies(index, record, options.numMovies) : undefined;
+  const seen = options.seen ? await seenAfterRecord(index, at, record, options.numMovies) : undefined;
   return { record, seen };
 }
 

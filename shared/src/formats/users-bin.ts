@@ -2,13 +2,16 @@
  * users.bin: user vectors and biases, laid out so the edge never holds the user table. Sections
  * (docs/artifacts.md): `fence` i32 [F] = every `stride`-th sorted external id, `ids` i32 [N] all external ids
  * ascending, `records` rec [N, 4·(dim+3)] = [bias f32, vec f32×dim, seenOffset u32, seenCount u32] per user in id
- * order. The header's `param` is the fence stride.
+ * order. The header's `param` is the fence stride. Optional `profiles` u8 [N·4·(dim+3) + 4·nnz]: per user in record
+ * order, the record's bytes followed by the user's seen list (i32 dense movie indices, ascending: seen.bin's list),
+ * so a top-N reads a user with one range read (`profileRange` → `parseProfile`). Files written before `profiles`
+ * existed still parse; their seen lists are read from seen.bin.
  *
  * Lookup by range reads: fetch the header and fence once (`openUsersIndex`), then per request one id page
- * (`fenceLookup` → `findInPage`, ≤ stride ids) and one record (`recordRange` → `parseUserRecord`).
+ * (`fenceLookup` → `findInPage`, ≤ stride ids) and one record (`recordRange` → `parseUserRecord`) or profile.
  */
 import { ArtifactError } from '../errors.ts';
-import { assertFinite, assertStrictlyAscending } from './checks.ts';
+import { assertFinite, assertIndices, assertStrictlyAscending } from './checks.ts';
 import {
   expectDim,
   parseContainerHeader,
@@ -19,6 +22,7 @@ import {
   type ByteRange,
   type ContainerHeader,
   type SectionInfo,
+  type SectionSpec,
 } from './container.ts';
 
 export const USERS_BIN = 'users.bin';
@@ -53,6 +57,10 @@ export interface UsersHeader {
   fence: SectionInfo;
   ids: SectionInfo;
   records: SectionInfo;
+  /**
+   * Record + seen list of each user (see `profileRange`); undefined in files written before the section existed.
+   */
+  profiles: SectionInfo | undefined;
   /** Bytes from offset 0 that cover the header and the fence (what `readFence` needs). */
   indexEnd: number;
 }
@@ -64,6 +72,13 @@ export interface UserRecord {
   vec: Float32Array;
   seenOffset: number;
   seenCount: number;
+}
+
+/** One user's record with the movies they rated in training, as one profile read returns them. */
+export interface UserProfile {
+  record: UserRecord;
+  /** [seenCount] dense movie indices, strictly ascending. */
+  seen: Int32Array;
 }
 
 /** A page of the sorted id array: its byte range in users.bin and which ids it holds. */
@@ -81,9 +96,13 @@ export type RangeReader = (offset: number, length: number) => Promise<Uint8Array
 
 /**
  * Serializes the user table. Records are written in the order of `ids`, which must be strictly ascending.
- * @throws ArtifactError when ids are not ascending, a length mismatches or a value is not finite
+ * @param seen seen.bin's CSR values; when given, the `profiles` section is written (each record followed by its
+ *   user's list), which needs the lists contiguous in record order (seenOffsets[i] = seenCounts[0] + … +
+ *   seenCounts[i-1], total = seen.length) and each list strictly ascending
+ * @throws ArtifactError when ids are not ascending, a length mismatches, a value is not finite, or (with `seen`)
+ *   the lists are not contiguous in record order or not ascending
  */
-export function writeUsersBin(t: UsersTable, stride = DEFAULT_FENCE_STRIDE): Uint8Array {
+export function writeUsersBin(t: UsersTable, stride = DEFAULT_FENCE_STRIDE, seen?: Int32Array): Uint8Array {
   const n = t.ids.length;
   const { dim } = t;
   if (!Number.isSafeInteger(stride) || stride < 1) {
@@ -116,16 +135,57 @@ export function writeUsersBin(t: UsersTable, stride = DEFAULT_FENCE_STRIDE): Uin
     view.setUint32(at + 4 + 4 * dim, t.seenOffsets[i] as number, true);
     view.setUint32(at + 8 + 4 * dim, t.seenCounts[i] as number, true);
   }
-  return writeContainer(
-    USERS_BIN,
-    USERS_MAGIC,
-    [
-      { name: 'fence', dtype: 'i32', dims: [fence.length], data: fence },
-      { name: 'ids', dtype: 'i32', dims: [n], data: t.ids },
-      { name: 'records', dtype: 'rec', dims: [n, recordBytes], data: records },
-    ],
-    stride,
-  );
+  const sections: SectionSpec[] = [
+    { name: 'fence', dtype: 'i32', dims: [fence.length], data: fence },
+    { name: 'ids', dtype: 'i32', dims: [n], data: t.ids },
+    { name: 'records', dtype: 'rec', dims: [n, recordBytes], data: records },
+  ];
+  if (seen !== undefined) {
+    const profiles = buildProfiles(t, records, recordBytes, seen);
+    sections.push({ name: 'profiles', dtype: 'u8', dims: [profiles.length], data: profiles });
+  }
+  return writeContainer(USERS_BIN, USERS_MAGIC, sections, stride);
+}
+
+/**
+ * The `profiles` bytes: record i, then seen[seenOffsets[i] .. + seenCounts[i]) as little-endian i32, for each i.
+ * @throws ArtifactError when the lists are not contiguous in record order or a list is not strictly ascending
+ */
+function buildProfiles(
+  t: UsersTable,
+  records: Uint8Array,
+  recordBytes: number,
+  seen: Int32Array,
+): Uint8Array {
+  const n = t.ids.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (t.seenOffsets[i] !== total) {
+      throw new ArtifactError(
+        USERS_BIN,
+        `profiles need seen lists contiguous in record order: record ${i} starts at ${t.seenOffsets[i]}, ` +
+          `expected ${total}`,
+      );
+    }
+    total += t.seenCounts[i] as number;
+  }
+  if (total !== seen.length) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `profiles: the records' seen lists cover ${total} entries, seen.bin has ${seen.length}`,
+    );
+  }
+  const out = new Uint8Array(n * recordBytes + 4 * total);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const offset = t.seenOffsets[i] as number;
+    const list = seen.subarray(offset, offset + (t.seenCounts[i] as number));
+    assertStrictlyAscending(USERS_BIN, `seen list of record ${i}`, list);
+    const at = i * recordBytes + 4 * offset;
+    out.set(records.subarray(i * recordBytes, (i + 1) * recordBytes), at);
+    for (let k = 0; k < list.length; k++) view.setInt32(at + recordBytes + 4 * k, list[k] as number, true);
+  }
+  return out;
 }
 
 /**
@@ -150,6 +210,19 @@ export function parseUsersHeader(bytes: Uint8Array, fileSize: number = bytes.len
     );
   }
   expectDim(container, 'records rows (users)', records.dims[0] as number, numUsers);
+  const profiles = container.sections.has('profiles')
+    ? requireSection(container, 'profiles', 'u8', 1)
+    : undefined;
+  if (profiles !== undefined) {
+    const listBytes = profiles.byteLength - numUsers * recordBytes;
+    if (listBytes < 0 || listBytes % 4 !== 0) {
+      throw new ArtifactError(
+        USERS_BIN,
+        `section profiles: expected ${numUsers} records of ${recordBytes} bytes plus whole i32 seen entries ` +
+          `(got ${profiles.byteLength} bytes)`,
+      );
+    }
+  }
   expectDim(
     container,
     `fence length (ceil(${numUsers} / ${stride}))`,
@@ -165,6 +238,7 @@ export function parseUsersHeader(bytes: Uint8Array, fileSize: number = bytes.len
     fence,
     ids,
     records,
+    profiles,
     indexEnd: fence.offset + fence.byteLength,
   };
 }
@@ -284,6 +358,71 @@ export function parseUserRecord(header: UsersHeader, bytes: Uint8Array): UserRec
 }
 
 /**
+ * Byte range of user `index`'s profile (record, then seen list): `profiles.offset + index·recordBytes +
+ * 4·seenOffset`, `recordBytes + 4·seenCount` long, since the lists are contiguous in record order. The pointer is
+ * the one the records section (or a cached copy of it) holds; `parseProfile` checks it against the profile.
+ * @throws RangeError when index is outside [0, numUsers); ArtifactError when the file has no profiles section or
+ *   the range runs past it
+ */
+export function profileRange(
+  header: UsersHeader,
+  index: number,
+  seenOffset: number,
+  seenCount: number,
+): ByteRange {
+  const { profiles, recordBytes } = header;
+  if (profiles === undefined) {
+    throw new ArtifactError(USERS_BIN, 'no profiles section (a file written before profiles existed)');
+  }
+  if (!Number.isInteger(index) || index < 0 || index >= header.numUsers) {
+    throw new RangeError(`user record index ${index} is outside [0, ${header.numUsers})`);
+  }
+  const start = index * recordBytes + 4 * seenOffset;
+  const length = recordBytes + 4 * seenCount;
+  if (start + length > profiles.byteLength) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `profile of record ${index} (seen list ${seenOffset}+${seenCount}) ends at byte ${start + length} of ` +
+        `the profiles section, which has ${profiles.byteLength}`,
+    );
+  }
+  return { offset: profiles.offset + start, length };
+}
+
+/**
+ * Decodes a profile fetched with `profileRange`.
+ * @param expected the seen pointer the range was computed from, and the version's movie count
+ * @returns the record and the list (a view of `bytes` when aligned)
+ * @throws ArtifactError naming users.bin when the length is wrong, the bias/vector is not finite, the record's seen
+ *   pointer is not the one used, or the list is not strictly ascending movie indices in [0, numMovies)
+ */
+export function parseProfile(
+  header: UsersHeader,
+  bytes: Uint8Array,
+  expected: { seenOffset: number; seenCount: number; numMovies: number },
+): UserProfile {
+  const { recordBytes } = header;
+  if (bytes.length !== recordBytes + 4 * expected.seenCount) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `profile: expected ${recordBytes} + 4·${expected.seenCount} bytes (got ${bytes.length})`,
+    );
+  }
+  const record = parseUserRecord(header, bytes.subarray(0, recordBytes));
+  if (record.seenOffset !== expected.seenOffset || record.seenCount !== expected.seenCount) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `profile: its record says seen list ${record.seenOffset}+${record.seenCount}, the records section said ` +
+        `${expected.seenOffset}+${expected.seenCount}`,
+    );
+  }
+  const seen = viewAt('i32', bytes, recordBytes, expected.seenCount);
+  assertIndices(USERS_BIN, 'profile seen list', seen, expected.numMovies);
+  assertStrictlyAscending(USERS_BIN, 'profile seen list', seen);
+  return { record, seen };
+}
+
+/**
  * Reads the header and fence with (usually) one range read of the first USERS_INDEX_PROBE_BYTES.
  * @param fileSize users.bin's size (from the manifest or a HEAD request)
  * @param probeBytes size of the first read; must cover the section table (≥ 176 bytes)
@@ -325,13 +464,22 @@ export async function lookupUser(
 }
 
 /**
- * Decodes a whole users.bin held in memory (trainer, tests, offline tools).
- * @param expected dimensions the manifest promises, checked when given; `seenLength` bounds the seen lists
+ * Decodes a whole users.bin held in memory (trainer, tests, offline tools). When the file has `profiles`, every
+ * profile is checked: its record equals the records section's, the lists are contiguous in record order and
+ * strictly ascending, and (when given) equal seen.bin's and lie in [0, numMovies).
+ * @param expected dimensions the manifest promises, checked when given; `seenLength` bounds the seen lists;
+ *   `seen` is seen.bin's values (its length is then the bound); `numMovies` bounds the profiles' list entries
  * @throws ArtifactError naming users.bin
  */
 export function readUsersBin(
   bytes: Uint8Array,
-  expected: { numUsers?: number; dim?: number; seenLength?: number } = {},
+  expected: {
+    numUsers?: number;
+    dim?: number;
+    seenLength?: number;
+    seen?: Int32Array;
+    numMovies?: number;
+  } = {},
 ): UsersTable {
   const header = parseUsersHeader(bytes);
   const { numUsers: n, dim, recordBytes } = header;
@@ -359,12 +507,76 @@ export function readUsersBin(
     vecs.set(r.vec, i * dim);
     seenOffsets[i] = r.seenOffset;
     seenCounts[i] = r.seenCount;
-    if (expected.seenLength !== undefined && r.seenOffset + r.seenCount > expected.seenLength) {
+    const seenLength = expected.seen?.length ?? expected.seenLength;
+    if (seenLength !== undefined && r.seenOffset + r.seenCount > seenLength) {
       throw new ArtifactError(
         USERS_BIN,
-        `record ${i}: seen list ${r.seenOffset}+${r.seenCount} runs past seen.bin's ${expected.seenLength} entries`,
+        `record ${i}: seen list ${r.seenOffset}+${r.seenCount} runs past seen.bin's ${seenLength} entries`,
       );
     }
   }
-  return { dim, ids: ids.slice(), bias, vecs, seenOffsets, seenCounts };
+  const table = { dim, ids: ids.slice(), bias, vecs, seenOffsets, seenCounts };
+  if (header.profiles !== undefined) checkProfiles(header, bytes, table, expected);
+  return table;
+}
+
+/**
+ * Checks every profile of a whole file against the records section and, when given, seen.bin's values.
+ * @throws ArtifactError naming users.bin and the record at the first disagreement
+ */
+function checkProfiles(
+  header: UsersHeader,
+  bytes: Uint8Array,
+  t: UsersTable,
+  expected: { seen?: Int32Array; numMovies?: number },
+): void {
+  const { numUsers: n, recordBytes } = header;
+  const profiles = header.profiles as SectionInfo;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    if (t.seenOffsets[i] !== total) {
+      throw new ArtifactError(
+        USERS_BIN,
+        `profiles need seen lists contiguous in record order: record ${i} starts at ${t.seenOffsets[i]}, ` +
+          `expected ${total}`,
+      );
+    }
+    total += t.seenCounts[i] as number;
+  }
+  if (n * recordBytes + 4 * total !== profiles.byteLength) {
+    throw new ArtifactError(
+      USERS_BIN,
+      `section profiles: ${n} records of ${recordBytes} bytes and ${total} seen entries need ` +
+        `${n * recordBytes + 4 * total} bytes (got ${profiles.byteLength})`,
+    );
+  }
+  const numMovies = expected.numMovies ?? 2 ** 31 - 1;
+  for (let i = 0; i < n; i++) {
+    const range = profileRange(header, i, t.seenOffsets[i] as number, t.seenCounts[i] as number);
+    const profile = bytes.subarray(range.offset, range.offset + range.length);
+    const record = header.records.offset + i * recordBytes;
+    for (let b = 0; b < recordBytes; b++) {
+      if (profile[b] !== bytes[record + b]) {
+        throw new ArtifactError(
+          USERS_BIN,
+          `profile of record ${i}: byte ${b} of its record differs from the records section`,
+        );
+      }
+    }
+    const { seen } = parseProfile(header, profile, {
+      seenOffset: t.seenOffsets[i] as number,
+      seenCount: t.seenCounts[i] as number,
+      numMovies,
+    });
+    if (expected.seen === undefined) continue;
+    const want = expected.seen.subarray(t.seenOffsets[i] as number);
+    for (let k = 0; k < seen.length; k++) {
+      if (seen[k] !== want[k]) {
+        throw new ArtifactError(
+          USERS_BIN,
+          `profile of record ${i}: seen entry ${k} is ${seen[k]}, seen.bin has ${want[k]}`,
+        );
+      }
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Decoding and cross-checking every file of one version held in memory: each binary's header and content, its
- * dimensions against the manifest, and the links between files (users.bin seen lists inside seen.bin). Used on
- * write (the export checks what it built) and on read (the trainer's readVersion).
+ * dimensions against the manifest, and the links between files (users.bin seen lists inside seen.bin; users.bin's
+ * optional profiles equal to its records and seen.bin's lists). Used on write (the export checks what it built)
+ * and on read (the trainer's readVersion).
  */
 import { ArtifactError } from '../errors.ts';
 import { ARTIFACT_FILES, type Manifest } from '../schemas/manifest.ts';
@@ -51,7 +52,8 @@ export function decodeVersion(manifest: Manifest, files: ReadonlyMap<string, Uin
       `has ${seen.length} entries, the manifest says ${manifest.counts.seen}`,
     );
   }
-  const users = readUsersBin(need(ARTIFACT_FILES.users), { numUsers, dim, seenLength: seen.length });
+  // With `profiles`, each user's copy of their record and seen list must agree with records and seen.bin.
+  const users = readUsersBin(need(ARTIFACT_FILES.users), { numUsers, dim, seen, numMovies });
   const popularity = readPopularityBin(need(ARTIFACT_FILES.popularity), numMovies);
   let similar: SimilarTables | null = null;
   if (similarK > 0) {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ArtifactError, DataError, UsageError } from '../../../../shared/src/errors.ts';
+import {
+  parseProfile,
+  parseUserRecord,
+  parseUsersHeader,
+  profileRange,
+  recordRange,
+} from '../../../../shared/src/formats/users-bin.ts';
 import { decodeVersion } from '../../../../shared/src/formats/version.ts';
+import { ARTIFACT_FILES } from '../../../../shared/src/schemas/manifest.ts';
 import { buildVersion } from './build-version.ts';
 import { syntheticInput } from './synthetic-input.ts';
 import { readVersionDir, writeVersionDir } from './version-dir.ts';
@@ -57,6 +65,44 @@ describe('buildVersion', () => {
         weights.userEmb.subarray(u * 16, (u + 1) * 16),
       );
     });
+  });
+
+  it("gives users.bin each user's profile: their record, then the same training movies as seen.bin", () => {
+    const users = built.files.get(ARTIFACT_FILES.users) as Uint8Array;
+    const header = parseUsersHeader(users);
+    expect(header.profiles).toBeDefined();
+    const { seenOffsets, seenCounts } = decoded.users;
+    decoded.users.ids.forEach((_, k) => {
+      const pointer = { seenOffset: seenOffsets[k] as number, seenCount: seenCounts[k] as number };
+      const r = profileRange(header, k, pointer.seenOffset, pointer.seenCount);
+      const profile = parseProfile(header, users.slice(r.offset, r.offset + r.length), {
+        ...pointer,
+        numMovies: 40,
+      });
+      const record = recordRange(header, k);
+      expect(profile.record).toEqual(
+        parseUserRecord(header, users.slice(record.offset, record.offset + record.length)),
+      );
+      expect([...profile.seen]).toEqual([
+        ...decoded.seen.subarray(pointer.seenOffset, pointer.seenOffset + pointer.seenCount),
+      ]);
+    });
+  });
+
+  it('refuses (decodeVersion) a users.bin whose profile list is valid on its own but not seen.bin', () => {
+    const users = (built.files.get(ARTIFACT_FILES.users) as Uint8Array).slice();
+    const header = parseUsersHeader(users);
+    const { seenOffsets, seenCounts } = decoded.users;
+    const k = decoded.users.ids.findIndex((_, i) => {
+      const last = (seenOffsets[i] as number) + (seenCounts[i] as number) - 1;
+      return (decoded.seen[last] as number) < 39;
+    });
+    const r = profileRange(header, k, seenOffsets[k] as number, seenCounts[k] as number);
+    new DataView(users.buffer).setInt32(r.offset + r.length - 4, 39, true); // still ascending, still a movie
+    const files = new Map(built.files).set(ARTIFACT_FILES.users, users);
+    expect(() => decodeVersion(built.manifest, files)).toThrow(
+      new RegExp(`users.bin: profile of record ${k}: seen entry \\d+ is 39, seen.bin has \\d+`),
+    );
   });
 
   it('ranks popularity by training count, then mean, overall and per genre', () => {

@@ -7,7 +7,7 @@ import { writeMoviesBin } from '../../../../shared/src/formats/movies-bin.ts';
 import { writePopularityBin } from '../../../../shared/src/formats/popularity-bin.ts';
 import { writeSeenBin } from '../../../../shared/src/formats/seen-bin.ts';
 import { writeSimilarBin } from '../../../../shared/src/formats/similar-bin.ts';
-import { writeUsersBin } from '../../../../shared/src/formats/users-bin.ts';
+import { DEFAULT_FENCE_STRIDE, writeUsersBin } from '../../../../shared/src/formats/users-bin.ts';
 import { digestOf } from '../../../../shared/src/formats/verify.ts';
 import { decodeVersion } from '../../../../shared/src/formats/version.ts';
 import { l2NormalizeRows } from '../../../../shared/src/kernels/vectors.ts';
@@ -123,14 +123,20 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     [ARTIFACT_FILES.moviesMeta, jsonBytes(moviesMeta(table, stats), false)],
     [
       ARTIFACT_FILES.users,
-      writeUsersBin({
-        dim,
-        ids: Int32Array.from(seen.users, (u) => table.userIds[u] as number),
-        bias: userBias,
-        vecs: userVecs,
-        seenOffsets: seen.offsets,
-        seenCounts: seen.counts,
-      }),
+      writeUsersBin(
+        {
+          dim,
+          ids: Int32Array.from(seen.users, (u) => table.userIds[u] as number),
+          bias: userBias,
+          vecs: userVecs,
+          seenOffsets: seen.offsets,
+          seenCounts: seen.counts,
+        },
+        DEFAULT_FENCE_STRIDE,
+        // Each record followed by its seen list, so the edge reads a user with one range read; seen.bin is still
+        // written for offline tools and readers of older versions.
+        seen.movies,
+      ),
     ],
     [ARTIFACT_FILES.seen, writeSeenBin(seen.movies, numMovies)],
     [
