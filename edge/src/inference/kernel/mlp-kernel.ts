@@ -199,7 +199,16 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
   };
 
   /** Writes the user side (c_u, user_vec, user_bias) into the plan. */
+  // The user whose c_u is in memory: the quantized strategy runs approximate() then score() for the same user, and
+  // c_u (a [dim] × [dim, H1] product) is then not recomputed. Compared by value (the caller may reuse the array).
+  const lastVec = new Float32Array(dim);
+  let haveLast = false;
   const setUser = (f32: Float32Array, vec: Float32Array, userBias: number): void => {
+    f32.set(vec, uvec / 4);
+    f32[p + 8] = userBias;
+    let same = haveLast;
+    for (let i = 0; same && i < dim; i++) same = Object.is(vec[i], lastVec[i]);
+    if (same) return;
     sums.fill(0);
     for (let i = 0; i < dim; i++) {
       const v = vec[i] as number;
@@ -207,8 +216,8 @@ export async function createMlpKernel(module: WebAssembly.Module, w: MlpWeights)
       for (let j = 0; j < hidden1; j++) sums[j] = (sums[j] as number) + v * (userW1[row + j] as number);
     }
     for (let j = 0; j < hidden1; j++) f32[cu / 4 + j] = sums[j] as number;
-    f32.set(vec, uvec / 4);
-    f32[p + 8] = userBias;
+    lastVec.set(vec);
+    haveLast = true;
   };
   /** Runs `pass` (the exact or approximate export) over every movie or the given list, in pieces of `rows`. */
   const run = (
