@@ -1,10 +1,11 @@
 /**
  * A bounded per-version cache of users.bin's id pages (≤ stride ids each) and, per id, where that user's list lies
- * in seen.bin. Both are immutable per version. Without it a top-N request costs three R2 reads one after the
- * other (id page → record → seen list); with the page cached, the record and the seen list are read at the same
- * time, and an unknown id is answered without any read. The cache holds index data only — no user vectors and no
- * answers — and its bytes are capped, so isolate memory still does not grow with the number of users: a version
- * with more pages than fit keeps the most recently used ones.
+ * in seen.bin. Both are immutable per version. Without it a top-N request costs R2 reads one after the other (id
+ * page → record → seen list); with the page cached, the pointer locates the user's profile in users.bin, so record
+ * and seen list come in one read (versions without profiles read both at the same time), and an unknown id is
+ * answered without any read. The cache holds index data only — no user vectors and no answers — and its bytes
+ * are capped, so isolate memory still does not grow with the number of users: a version with more pages than fit
+ * keeps the most recently used ones.
  */
 
 /** One cached page of users.bin. */
