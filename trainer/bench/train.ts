@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       `bench:train — preset ${args.preset}, ${table.count} ratings, split ${split.description}`,
       `backend            ${run.config.backend.kind} — ${run.config.backend.device}`,
       `model              ${run.config.train.model.arch}, dim ${run.config.train.model.dim}, hidden ${run.config.train.model.hidden.join(',')}, batch ${run.config.train.batchSize}`,
-      `throughput         ${formatRate(outcome.medianSamplesPerSec)} ratings/s (median over ${outcome.epochs} epochs; target ≥ 40k on wasm)`,
+      `throughput         ${formatRate(outcome.medianSamplesPerSec)} ratings/s (median over ${outcome.epochs}${m['refit.epochs'] === undefined ? '' : ` + ${m['refit.epochs']} refit`} epochs; target ≥ 40k on wasm)`,
       `epochs             ${outcome.epochs} (best ${outcome.bestEpoch}; ${outcome.message})`,
       m['refit.epochs'] === undefined
         ? 'refit              off'
