@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { DEFAULT_SPLIT_SPEC } from '../data/split/index.ts';
 import { resolveTrainOptions } from '../train/options.ts';
 import { loadRun } from '../train/run-dir.ts';
+import { readCheckpoint } from '../train/checkpoint-file.ts';
 import { runTraining } from '../train/run.ts';
 import { plantedTable, writeRatingsCsv } from '../train/test-data.ts';
 import { main } from './main.ts';
@@ -59,9 +60,10 @@ describe('marquee train', () => {
     expect(await main(['train', '--data', csv, '--out', runDir, ...SMALL])).toBe(2);
     expect(err).toMatch(/already holds a run: continue it with --resume, replace it with --force/);
 
+    // A completed run (training and refit done) has nothing left to resume.
     err = '';
-    expect(await main(['train', '--resume', '--out', runDir]), err).toBe(0);
-    expect(err).toMatch(/resuming .* after epoch 3/);
+    expect(await main(['train', '--resume', '--out', runDir])).toBe(2);
+    expect(err).toMatch(/--resume: .* is complete \(reached the epoch limit .*\); nothing to resume/);
 
     expect(await main(['train', '--data', csv, '--out', runDir, ...SMALL, '--epochs', '1', '--force'])).toBe(
       0,
@@ -84,6 +86,8 @@ describe('marquee train', () => {
     // weights.bin is the refit model: its test RMSE is the recorded one, not the validation-selected model's.
     expect(run.metrics['test.rmse']).not.toBe(run.metrics['selected.test.rmse']);
     expect(run.config.train.refit).toBe(true);
+    // No user information, so `--implicit auto` kept the implicit part.
+    expect(run.metrics['train.implicit']).toBe(1);
 
     err = '';
     out = '';
@@ -105,8 +109,9 @@ describe('marquee train', () => {
       backend: 'wasm' as const,
       handleSignals: false,
     };
+    // Stop at the refit's first batch, whatever the best epoch count.
     await expect(
-      runTraining({ ...request, shouldStop: () => err.includes('refit epoch 1/') }),
+      runTraining({ ...request, shouldStop: () => err.includes('refit: training again') }),
     ).rejects.toThrow(
       /refit interrupted\. weights\.bin keeps the validation-selected model of epoch \d\. Refit again with: marquee train --resume/,
     );
@@ -115,6 +120,8 @@ describe('marquee train', () => {
     expect(stopped.status!.refitEpochs).toBeUndefined();
     expect(stopped.metrics['refit.epochs']).toBeUndefined();
     const selected = stopped.weights.out.W.slice();
+    // weights.bin is the validation-selected model: the checkpoint's best.
+    expect(Array.from(selected)).toEqual(Array.from((await readCheckpoint(runDir)).best.out.W));
     err = '';
     const resumed = await runTraining({ ...request, resume: true });
     expect(err).toMatch(/training finished after epoch 3 \(best \d\); refitting/);
@@ -124,6 +131,16 @@ describe('marquee train', () => {
     expect(done.status!.refitEpochs).toBe(done.status!.bestEpoch);
     expect(Array.from(done.weights.out.W)).not.toEqual(Array.from(selected));
     expect(done.history).toHaveLength(3);
+    // Killed outright during the refit (status.json as written before it starts): --resume redoes the refit.
+    const { updatedAt: _, refitEpochs: __, ...status } = done.status!;
+    await writeFile(
+      path.join(runDir, 'status.json'),
+      JSON.stringify({ ...status, state: 'running', message: 'reached the epoch limit. Refitting.' }),
+    );
+    err = '';
+    expect((await runTraining({ ...request, resume: true })).state).toBe('completed');
+    expect(err).toMatch(/refitting/);
+    expect(Array.from((await loadRun(runDir)).weights.out.W)).toEqual(Array.from(done.weights.out.W));
   });
 
   const bad: [string, string[], RegExp][] = [

@@ -164,7 +164,7 @@ export function trainCommand(): Command {
     .option(
       '--implicit <alpha>',
       'weight of the implicit-feedback part of user embeddings: alpha × mean embedding of the movies rated (0 = off; ' +
-        'auto = 1, or 0 when users declare genre preferences)',
+        'auto = 1, or 0 when users declare genre preferences and side features are on)',
       autoOr(numberFlag(0, 100)),
       d.implicit,
     )
@@ -231,7 +231,8 @@ Defaults were tuned on synthetic data of MovieLens size (README "Training"); ear
 epoch's weights (from epoch 3 on, the weight average), then --refit trains the same number of epochs again on
 training + validation ratings and keeps that model.
 Backends: auto tries gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm → cpu.
-Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch and --resume continues it.
+Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch and --resume continues it
+(during the refit: RUNDIR keeps the validation-selected model and --resume redoes the refit).
 
 Examples:
   marquee train --data data/ml-100k --out runs/ml100k

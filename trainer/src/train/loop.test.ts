@@ -108,14 +108,17 @@ describe('trainModel (wasm backend)', () => {
   it("refit mode: no validation, exactly the given epochs, the last epoch's average kept", async () => {
     const options = resolveTrainOptions({ ...SMALL, epochs: 4, averageFrom: 2, averageSnapshots: 1 });
     const rows = Int32Array.from([...data.train, ...data.validation]);
+    const lrs = [0.01, 0.005, 0.005, 0.001];
     const refit = await trainModel(
-      { table, train: rows, validation: new Int32Array(0), refit: true },
+      { table, train: rows, validation: new Int32Array(0), refit: true, lrs },
       options,
     );
     const c = refit.checkpoint!;
     expect(refit.stop).toBe('max-epochs');
     expect(c.epoch).toBe(4);
     expect(c.history.every((h) => Number.isNaN(h.valRmse) && Number.isNaN(h.valMae))).toBe(true);
+    // The learning rates are the replayed ones, not the schedule's.
+    expect(c.history.map((h) => h.lr)).toEqual(lrs);
     // Every epoch is "best": the kept model is the last epoch's average.
     expect(c.bestEpoch).toBe(4);
     expect(c.average!.count).toBe(3);

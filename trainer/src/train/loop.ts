@@ -29,6 +29,8 @@ export interface TrainData {
    * average once averaging has started) is the one kept; its validation RMSE / MAE are recorded as NaN.
    */
   refit?: boolean;
+  /** With `refit`: the learning rate of each epoch (1-based epoch e uses lrs[e - 1]), replayed from the run refitted. */
+  lrs?: readonly number[];
 }
 
 /** One line of history.jsonl. */
@@ -256,7 +258,7 @@ export async function trainModel(
         );
         step.userOffset = offsets;
       }
-      const lr = schedule.lr;
+      const lr = data.lrs?.[epoch - 1] ?? schedule.lr;
       const averaging = epoch >= averageFrom;
       hooks.onEpochStart?.(epoch, batches, lr);
       let lossSum = 0;

@@ -30,7 +30,10 @@ export interface TrainOptions {
    * data (implicit.ts resolveImplicit).
    */
   implicit: number | 'auto';
-  /** Side features (genres, release year; birth year, gender) in the embeddings when the data has them. */
+  /**
+   * Side features in the embeddings when the data has them: genres and release year (movies); birth year, gender,
+   * occupation and declared genre preferences (users).
+   */
   sideFeatures: boolean;
   lrSchedule: LrScheduleName;
   /**

@@ -7,8 +7,8 @@
  *   weights.bin      the best epoch's ModelWeights (tensor file, see weights-file.ts / tensor-file.ts)
  *   history.jsonl    one EpochRecord per completed epoch
  *   status.json      RunStatus: running / completed / interrupted / diverged, epochs, best epoch, message
- *   metrics.json     flat numeric keys: val.rmse, val.mae, test.rmse, test.mae, train.* (other commands add keys;
- *                    writes merge)
+ *   metrics.json     flat numeric keys: val.rmse, val.mae, test.rmse, test.mae, train.*, after a refit refit.epochs
+ *                    and selected.test.* (other commands add keys; writes merge)
  *   checkpoint.bin   the last completed epoch's full training state, for --resume
  */
 import { mkdir, readFile } from 'node:fs/promises';

@@ -133,17 +133,18 @@ interface RefitResult {
 }
 
 /**
- * Trains a fresh model (same options and seed) on the training and validation rows together for `epochs` epochs,
- * the number early stopping chose, and returns its last epoch's model (the weight average once averaging has
+ * Trains a fresh model (same options and seed) on the training and validation rows together for `lrs.length` epochs,
+ * the number early stopping chose, at the learning rates those epochs had (`lrs`), and returns its last epoch's model (the weight average once averaging has
  * started). Nothing is written to RUNDIR: the caller keeps it or, when interrupted, the validation-selected model.
  */
 async function refitModel(
   rows: { table: RatingsTable; train: Int32Array; validation: Int32Array },
   options: TrainOptions,
-  epochs: number,
+  lrs: number[],
   log: NodeJS.WriteStream,
   shouldStop: () => boolean,
 ): Promise<RefitResult> {
+  const epochs = lrs.length;
   const train = new Int32Array(rows.train.length + rows.validation.length);
   train.set(rows.train);
   train.set(rows.validation, rows.train.length);
@@ -155,7 +156,7 @@ async function refitModel(
   const rates: number[] = [];
   try {
     const result = await trainModel(
-      { table: rows.table, train, validation: new Int32Array(0), refit: true },
+      { table: rows.table, train, validation: new Int32Array(0), refit: true, lrs },
       { ...options, epochs },
       {
         onEpochStart: progress.onEpochStart,
@@ -171,7 +172,12 @@ async function refitModel(
     return {
       weights: done ? result.checkpoint?.best : undefined,
       stop: result.stop,
-      message: result.stop === 'interrupted' ? 'refit interrupted.' : result.message,
+      message:
+        result.stop === 'interrupted'
+          ? 'refit interrupted.'
+          : result.stop === 'diverged'
+            ? `a non-finite loss in refit epoch ${(result.checkpoint?.epoch ?? 0) + 1}`
+            : result.message,
       rates,
     };
   } finally {
@@ -246,12 +252,20 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const { table, split } = data;
   const fit = carveValidation(data, options.valFraction, options.seed);
 
-  let refitOnly = false;
+  let refitOnly: { stop: StopReason; message: string } | undefined;
   if (req.resume) {
     const run = await loadRun(dir);
-    // A run whose training finished but whose refit did not (interrupted): only the refit is left to do.
-    const finished = run.status?.stop === 'early-stopping' || run.status?.stop === 'max-epochs';
-    refitOnly = finished && options.refit === true && run.status?.refitEpochs === undefined;
+    const status = run.status;
+    // Training finished (early stopping or the epoch limit): only a refit that did not complete is left to do.
+    if (status?.stop === 'early-stopping' || status?.stop === 'max-epochs') {
+      if (options.refit !== true || status.refitEpochs !== undefined || status.state === 'completed') {
+        throw new UsageError(
+          `--resume: ${dir} is complete (${status.message ?? status.stop}); nothing to resume. Start a new run ` +
+            `with --force or another --out.`,
+        );
+      }
+      refitOnly = { stop: status.stop, message: (status.message ?? '').replace(/ Refitting\.$/, '') };
+    }
     if (
       !sameIds(table.userIds, run.userIds) ||
       !sameIds(table.movieIds, run.movieIds) ||
@@ -306,15 +320,11 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const rates: number[] = [];
   let result: TrainResult;
   try {
-    if (refitOnly && resumeFrom !== undefined) {
+    if (refitOnly !== undefined && resumeFrom !== undefined) {
       log.write(
         `training finished after epoch ${resumeFrom.epoch} (best ${resumeFrom.bestEpoch}); refitting\n`,
       );
-      result = {
-        stop: 'early-stopping',
-        message: `best epoch ${resumeFrom.bestEpoch}.`,
-        checkpoint: resumeFrom,
-      };
+      result = { ...refitOnly, checkpoint: resumeFrom };
     } else
       result = await trainModel(
         { table, train: fit.train, validation: fit.validation },
@@ -354,11 +364,20 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   let metrics: Record<string, number> = {};
   let refit: RefitResult | undefined;
   if (checkpoint !== undefined && state === 'completed' && options.refit === true) {
+    // Training is over: recorded now, so that a refit killed outright (a second Ctrl-C, a crash) resumes as a refit.
+    await writeStatus(dir, {
+      state: 'running',
+      epochs: checkpoint.epoch,
+      bestEpoch: checkpoint.bestEpoch,
+      bestValRmse: checkpoint.bestValRmse,
+      stop: result.stop,
+      message: `${result.message} Refitting.`,
+    });
     try {
       refit = await refitModel(
         { table, train: fit.train, validation: fit.validation },
         options,
-        checkpoint.bestEpoch,
+        checkpoint.history.slice(0, checkpoint.bestEpoch).map((h) => h.lr),
         log,
         stopNow,
       );
@@ -368,8 +387,13 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     if (refit.weights !== undefined) {
       await writeWeights(dir, refit.weights);
       rates.push(...refit.rates);
+    } else if (refit.stop === 'diverged') {
+      // Deterministic: resuming would diverge again, so the run ends here with the validation-selected model.
+      message =
+        `${result.message} The refit diverged (${refit.message}); weights.bin keeps the validation-selected model ` +
+        `of epoch ${checkpoint.bestEpoch} (train with --no-refit to skip the refit).`;
     } else {
-      state = refit.stop === 'diverged' ? 'diverged' : 'interrupted';
+      state = 'interrupted';
       message = `${refit.message} weights.bin keeps the validation-selected model of epoch ${checkpoint.bestEpoch}.`;
     }
   }
@@ -388,6 +412,7 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
       'train.epochs': checkpoint.epoch,
       'train.bestEpoch': checkpoint.bestEpoch,
       'train.samplesPerSec': median(allRates),
+      'train.implicit': implicit.alpha,
       ...(refit?.weights === undefined
         ? {}
         : {
