@@ -170,7 +170,7 @@ export function trainCommand(): Command {
     )
     .option(
       '--side-features',
-      'learn embedding parts for genres and release year (movies), birth year, gender, occupation and declared genre preferences (users) when the data has them (default: on)',
+      'learn embedding parts for genres and release year (movies), birth year, gender and declared genre preferences (users) when the data has them (default: on)',
     )
     .option('--no-side-features', 'embeddings from ratings only')
     .option(

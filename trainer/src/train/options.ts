@@ -31,8 +31,8 @@ export interface TrainOptions {
    */
   implicit: number | 'auto';
   /**
-   * Side features in the embeddings when the data has them: genres and release year (movies); birth year, gender,
-   * occupation and declared genre preferences (users).
+   * Side features in the embeddings when the data has them: genres and release year (movies); birth year, gender
+   * and declared genre preferences (users).
    */
   sideFeatures: boolean;
   lrSchedule: LrScheduleName;
