@@ -64,6 +64,7 @@ describe('marquee train', () => {
     err = '';
     expect(await main(['train', '--resume', '--out', runDir])).toBe(2);
     expect(err).toMatch(/--resume: .* is complete \(reached the epoch limit .*\); nothing to resume/);
+    expect(err).not.toMatch(/resuming/);
 
     expect(await main(['train', '--data', csv, '--out', runDir, ...SMALL, '--epochs', '1', '--force'])).toBe(
       0,
@@ -129,6 +130,7 @@ describe('marquee train', () => {
     expect(resumed.state).toBe('completed');
     const done = await loadRun(runDir);
     expect(done.status!.refitEpochs).toBe(done.status!.bestEpoch);
+    expect(done.status!.message).toMatch(/^training finished after epoch 3; best epoch \d\.$/);
     expect(Array.from(done.weights.out.W)).not.toEqual(Array.from(selected));
     expect(done.history).toHaveLength(3);
     // Killed outright during the refit (status.json as written before it starts): --resume redoes the refit.
@@ -155,7 +157,11 @@ describe('marquee train', () => {
     ['an unknown backend', ['--backend', 'tpu'], /--backend.*expected one of auto, gpu, node, wasm, cpu/],
     ['an unknown schedule', ['--lr-schedule', 'step'], /--lr-schedule.*plateau, cosine, none/],
     ['a bad hidden list', ['--hidden', '128,,32'], /--hidden/],
-    ['a non-numeric implicit weight', ['--implicit', 'lots'], /--implicit.*expected a number \(got "lots"\)/],
+    [
+      'a non-numeric implicit weight',
+      ['--implicit', 'lots'],
+      /--implicit.*expected auto or a number \(got "lots"\)/,
+    ],
     ['a bad split', ['--split', 'random:2'], /--split/],
   ];
   for (const [what, flags, message] of bad) {

@@ -56,9 +56,19 @@ function keepText(parse: (value: string) => unknown): (value: string) => string 
 
 const positive = (min: number, max: number) => numberFlag(min, max);
 
-/** Accepts "auto" besides what `parse` accepts. */
+/** Accepts "auto" besides what `parse` accepts; its errors then say so. */
 function autoOr<T>(parse: (value: string) => T): (value: string) => T | 'auto' {
-  return (value) => (value === 'auto' ? 'auto' : parse(value));
+  return (value) => {
+    if (value === 'auto') return 'auto';
+    try {
+      return parse(value);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) {
+        throw new InvalidArgumentError(err.message.replace(/^expected /, 'expected auto or '));
+      }
+      throw err;
+    }
+  };
 }
 
 /** The summary printed on stdout after training. */

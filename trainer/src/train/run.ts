@@ -29,6 +29,7 @@ import {
   writeWeights,
   type RunConfig,
   type RunState,
+  type RunStatus,
 } from './run-dir.ts';
 
 /** What `marquee train` was asked to do. */
@@ -185,6 +186,35 @@ async function refitModel(
   }
 }
 
+/**
+ * What a resumed run has left to do: undefined while training itself is unfinished; the refit alone once training
+ * finished (early stopping or the epoch limit) but the refit did not complete.
+ * @throws UsageError when nothing is left (training done and the refit done or off, or a diverged refit)
+ */
+async function whatIsLeft(
+  dir: string,
+  options: TrainOptions,
+  checkpoint: TrainCheckpoint,
+): Promise<{ stop: StopReason; message: string } | undefined> {
+  let status: Partial<RunStatus> = {};
+  try {
+    status = JSON.parse(await readFile(path.join(dir, RUN_FILES.status), 'utf8')) as Partial<RunStatus>;
+  } catch {
+    return undefined; // no status: the checkpoint alone decides, as for runs that stopped mid-epoch
+  }
+  if (status.stop !== 'early-stopping' && status.stop !== 'max-epochs') return undefined;
+  if (options.refit !== true || status.refitEpochs !== undefined || status.state === 'completed') {
+    throw new UsageError(
+      `--resume: ${dir} is complete (${status.message ?? status.stop}); nothing to resume. Start a new run with ` +
+        `--force or another --out.`,
+    );
+  }
+  return {
+    stop: status.stop,
+    message: `training finished after epoch ${checkpoint.epoch}; best epoch ${checkpoint.bestEpoch}.`,
+  };
+}
+
 function sameIds(a: Int32Array, b: Int32Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
@@ -200,6 +230,7 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const dir = req.out;
   let config: RunConfig;
   let resumeFrom: TrainCheckpoint | undefined;
+  let refitOnly: { stop: StopReason; message: string } | undefined;
   const started = performance.now();
   if (req.resume) {
     if (!(await isRunDir(dir))) {
@@ -215,6 +246,7 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
         { cause: err },
       );
     }
+    refitOnly = await whatIsLeft(dir, config.train, resumeFrom);
     log.write(`resuming ${dir} after epoch ${resumeFrom.epoch} with its recorded configuration\n`);
   } else {
     if (req.data === undefined || req.options === undefined) {
@@ -252,20 +284,8 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const { table, split } = data;
   const fit = carveValidation(data, options.valFraction, options.seed);
 
-  let refitOnly: { stop: StopReason; message: string } | undefined;
   if (req.resume) {
     const run = await loadRun(dir);
-    const status = run.status;
-    // Training finished (early stopping or the epoch limit): only a refit that did not complete is left to do.
-    if (status?.stop === 'early-stopping' || status?.stop === 'max-epochs') {
-      if (options.refit !== true || status.refitEpochs !== undefined || status.state === 'completed') {
-        throw new UsageError(
-          `--resume: ${dir} is complete (${status.message ?? status.stop}); nothing to resume. Start a new run ` +
-            `with --force or another --out.`,
-        );
-      }
-      refitOnly = { stop: status.stop, message: (status.message ?? '').replace(/ Refitting\.$/, '') };
-    }
     if (
       !sameIds(table.userIds, run.userIds) ||
       !sameIds(table.movieIds, run.movieIds) ||
