@@ -94,6 +94,8 @@ export interface Edge {
   pid: number | undefined;
   /** The isolate's heap usage (garbage included); undefined unless started with `inspect`. */
   heapUsage(): Promise<HeapUsage | undefined>;
+  /** The V8 inspector's port on 127.0.0.1 (e.g. for a CPU profile); undefined unless started with `inspect`. */
+  inspectorPort: number | undefined;
   dispose(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const started = (await workerdPids()).filter((pid) => !before.includes(pid));
   return {
     pid: started.length === 1 ? started[0] : undefined,
+    inspectorPort,
     heapUsage: () => (inspectorPort === undefined ? Promise.resolve(undefined) : heapUsage(inspectorPort)),
     // Real HTTP on 127.0.0.1 rather than Miniflare's dispatchFetch proxy, which resets the connection when the
     // Worker answers (e.g. 413) before reading a large body; clients see what a deployed Worker would send.

@@ -12,13 +12,10 @@
  */
 /* eslint-disable no-restricted-imports -- a Node benchmark script beside the Worker, not Worker code (as edge/bench/edge.ts is, through test/edge-harness.ts) */
 import path from 'node:path';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
 /* eslint-enable no-restricted-imports */
 import WebSocket from 'ws';
-import { Miniflare } from 'miniflare';
-import { unstable_getMiniflareWorkerOptions } from 'wrangler';
-import { buildWorker, cpuMillis, loadAverage, makeTempDir, removeDir } from '../../test/edge-harness.ts';
+import { cpuMillis, loadAverage, makeTempDir, removeDir, startEdge } from '../../test/edge-harness.ts';
 import { buildFixture, publishFixture, setChannelsJson, userIdOf } from '../../test/edge-fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -48,64 +45,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown flag ${flag} (expected --requests N, --interval µs, --save file)`);
   }
   return args;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Pids of workerd processes whose parent is this process. */
-async function workerdPids(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-    if (match?.[1] === 'workerd' && Number(match[2]) === process.pid) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** test/edge-harness.ts startEdge, keeping the inspector port (startEdge does not expose it). */
-async function startInspectable(r2Persist: string) {
-  const bundle = await buildWorker();
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, 'wrangler.toml'));
-  const inspectorPort = await freePort();
-  const before = await workerdPids();
-  const mf = new Miniflare({
-    ...workerOptions,
-    name: 'marquee-edge',
-    bindings: workerOptions.bindings ?? {},
-    modulesRoot: bundle.dir,
-    modules: bundle.modules.map((file) => ({
-      type: file.endsWith('.wasm') ? ('CompiledWasm' as const) : ('ESModule' as const),
-      path: path.join(bundle.dir, file),
-    })),
-    host: '127.0.0.1',
-    port: 0,
-    r2Persist,
-    inspectorPort,
-  });
-  const url = await mf.ready;
-  const started = (await workerdPids()).filter((p) => !before.includes(p));
-  return {
-    mf,
-    url,
-    inspectorPort,
-    pid: started.length === 1 ? started[0] : undefined,
-    bucket: await mf.getR2Bucket('MODELS'),
-  };
 }
 
 /** A minimal Chrome DevTools Protocol client over the inspector WebSocket. */
@@ -214,7 +153,7 @@ async function main(argv: string[]): Promise<void> {
   const fixture = await buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE });
   out(`built the hybrid fixture; load average ${await loadAverage()}`);
   const persist = await makeTempDir('marquee-edge-profile-');
-  const edge = await startInspectable(persist);
+  const edge = await startEdge({ r2Persist: persist, inspect: true });
   try {
     await publishFixture(edge.bucket, fixture);
     // Every user on the hybrid (the bench sends half of them to it as the canary; bucketing costs nothing here).
@@ -244,7 +183,7 @@ async function main(argv: string[]): Promise<void> {
         `wall ${plain.wallMs.toFixed(2)} ms/request`,
     );
 
-    const cdp = await inspector(edge.inspectorPort);
+    const cdp = await inspector(edge.inspectorPort!);
     await cdp.call('Profiler.enable');
     await cdp.call('Profiler.setSamplingInterval', { interval: args.interval });
     await cdp.call('Profiler.start');
@@ -259,7 +198,7 @@ async function main(argv: string[]): Promise<void> {
     if (args.save !== undefined) await writeFile(args.save, JSON.stringify(profile));
     report(profile, args.requests, await wasmNames(), out);
   } finally {
-    await edge.mf.dispose();
+    await edge.dispose();
     await removeDir(persist);
   }
 }

@@ -148,6 +148,25 @@ export function writeUsersBin(t: UsersTable, stride = DEFAULT_FENCE_STRIDE, seen
 }
 
 /**
+ * The total length of the users' seen lists, which profiles need contiguous in record order.
+ * @throws ArtifactError at the first list that does not start where the previous one ended
+ */
+function contiguousSeenLength(t: Pick<UsersTable, 'seenOffsets' | 'seenCounts'>): number {
+  let total = 0;
+  for (let i = 0; i < t.seenOffsets.length; i++) {
+    if (t.seenOffsets[i] !== total) {
+      throw new ArtifactError(
+        USERS_BIN,
+        `profiles need seen lists contiguous in record order: record ${i} starts at ${t.seenOffsets[i]}, ` +
+          `expected ${total}`,
+      );
+    }
+    total += t.seenCounts[i] as number;
+  }
+  return total;
+}
+
+/**
  * The `profiles` bytes: record i, then seen[seenOffsets[i] .. + seenCounts[i]) as little-endian i32, for each i.
  * @throws ArtifactError when the lists are not contiguous in record order or a list is not strictly ascending
  */
@@ -158,17 +177,7 @@ function buildProfiles(
   seen: Int32Array,
 ): Uint8Array {
   const n = t.ids.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (t.seenOffsets[i] !== total) {
-      throw new ArtifactError(
-        USERS_BIN,
-        `profiles need seen lists contiguous in record order: record ${i} starts at ${t.seenOffsets[i]}, ` +
-          `expected ${total}`,
-      );
-    }
-    total += t.seenCounts[i] as number;
-  }
+  const total = contiguousSeenLength(t);
   if (total !== seen.length) {
     throw new ArtifactError(
       USERS_BIN,
@@ -532,17 +541,7 @@ function checkProfiles(
 ): void {
   const { numUsers: n, recordBytes } = header;
   const profiles = header.profiles as SectionInfo;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    if (t.seenOffsets[i] !== total) {
-      throw new ArtifactError(
-        USERS_BIN,
-        `profiles need seen lists contiguous in record order: record ${i} starts at ${t.seenOffsets[i]}, ` +
-          `expected ${total}`,
-      );
-    }
-    total += t.seenCounts[i] as number;
-  }
+  const total = contiguousSeenLength(t);
   if (n * recordBytes + 4 * total !== profiles.byteLength) {
     throw new ArtifactError(
       USERS_BIN,
