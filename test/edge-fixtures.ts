@@ -11,6 +11,7 @@ import { CLASSIC_GENRE_COUNT } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
 import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
 import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
+import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts';
 import type { RatingsTable } from '../trainer/src/data/types.ts';
 import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
@@ -154,6 +155,45 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
     genres,
     norm,
     ratingScale,
+  };
+}
+
+/**
+ * A version exported from a training run directory (what `marquee export` builds: the run's weights, its data
+ * reloaded with the recorded split, seen lists from the training side), as a Fixture for the benchmark: users and
+ * movies keep the data's ids (`userIds` / `movieIds`), not userIdOf / movieIdOf.
+ * @param similarK neighbours per movie in similar.bin (0 skips the 10k × 10k scan the benchmark does not need)
+ */
+export async function fixtureFromRun(runDir: string, version: string, similarK = 0): Promise<Fixture> {
+  const input = await versionInputFromRun(runDir, { similarK, int8: false });
+  const { weights, table, trainRows } = input;
+  const built = await buildVersion({ ...input, created: new Date(Date.UTC(2026, 0, 1)) });
+  const manifest = { ...built.manifest, version };
+  parseManifest(manifest);
+  const lists: number[][] = Array.from({ length: weights.numUsers }, () => []);
+  for (const r of trainRows) lists[table.users[r] as number]?.push(table.movies[r] as number);
+  const seen = lists.map((list) => Int32Array.from(new Set(list)).sort());
+  return {
+    options: {
+      version,
+      arch: weights.arch,
+      numUsers: weights.numUsers,
+      numMovies: weights.numMovies,
+      dim: weights.dim,
+      hidden: weights.hidden.map((layer) => layer.outSize),
+      seed: Number(input.config.seed ?? 0),
+      seenPerUser: Math.round(trainRows.length / Math.max(1, weights.numUsers)),
+      similarK,
+    },
+    weights,
+    scorer: prepareScorer(weights),
+    files: new Map(built.files).set('manifest.json', json(manifest)),
+    userIds: table.userIds,
+    movieIds: table.movieIds,
+    seen,
+    genres: table.movieInfo?.genres ?? new Uint32Array(weights.numMovies),
+    norm: l2NormalizeRows(weights.movieEmb, weights.numMovies, weights.dim),
+    ratingScale: table.scale,
   };
 }
 

@@ -27,6 +27,7 @@ import {
 } from '../../test/edge-harness.ts';
 import {
   buildFixture,
+  fixtureFromRun,
   expectedTopN,
   movieIdOf,
   publishFixture,
@@ -35,6 +36,7 @@ import {
   userIdOf,
   type Fixture,
 } from '../../test/edge-fixtures.ts';
+import { DEFAULT_TRAINED_DIR, trainedRun } from '../../test/trained-model.ts';
 
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
 const CANARY_PERCENT = 50;
@@ -153,11 +155,23 @@ async function drive(
   };
 }
 
+/** External user id per dense user: the random fixtures' userIdOf, or a trained version's ids. */
+type UserIds = (u: number) => number;
+const idsOf =
+  (fixture: Fixture): UserIds =>
+  (u) =>
+    fixture.userIds[u] as number;
+
 /** Dense users (every 7th) whose bucket sends them to the channel. */
-function usersOf(channel: 'stable' | 'canary', count: number): number[] {
+function usersOf(
+  channel: 'stable' | 'canary',
+  count: number,
+  ids: UserIds = userIdOf,
+  numUsers = SHAPE.numUsers,
+): number[] {
   const out: number[] = [];
-  for (let u = 0; u < SHAPE.numUsers && out.length < count; u += 7) {
-    if (bucketOf(userIdOf(u)) < CANARY_PERCENT === (channel === 'canary')) out.push(u);
+  for (let u = 0; u < numUsers && out.length < count; u += 7) {
+    if (bucketOf(ids(u)) < CANARY_PERCENT === (channel === 'canary')) out.push(u);
   }
   return out;
 }
@@ -171,7 +185,7 @@ async function exactness(
   let overlap = 0;
   let scored = 0;
   for (const u of users) {
-    const res = await edge.fetch(`/v1/users/${userIdOf(u)}/recommendations?limit=10`);
+    const res = await edge.fetch(`/v1/users/${fixture.userIds[u] as number}/recommendations?limit=10`);
     const body = (await res.json()) as { items: { movieId: number }[]; scored: number };
     const truth = new Set(expectedTopN(fixture, u, 10).movieIds);
     overlap += body.items.filter((i) => truth.has(i.movieId)).length / 10;
@@ -194,9 +208,11 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - t0];
 }
 
-const topN = (users: number[]) => (i: number) => ({
-  path: `/v1/users/${userIdOf(users[i % users.length] as number)}/recommendations?limit=10`,
-});
+const topN =
+  (users: number[], ids: UserIds = userIdOf) =>
+  (i: number) => ({
+    path: `/v1/users/${ids(users[i % users.length] as number)}/recommendations?limit=10`,
+  });
 
 /** What to run: everything (the table), or one part quickly. */
 const PARTS = ['all', 'fixed', 'top10'] as const;
@@ -206,10 +222,12 @@ interface Args {
   only: Part;
   /** Repetitions of the measured section of `fixed` / `top10` (medians printed at the end). */
   runs: number;
+  /** The trained model's cache directory or run directory; null skips it (`--no-trained`). */
+  trained: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { only: 'all', runs: 1 };
+  const args: Args = { only: 'all', runs: 1, trained: DEFAULT_TRAINED_DIR };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -229,7 +247,13 @@ function parseArgs(argv: string[]): Args {
         throw new Error(`--runs must be a whole number from 1 to 20 (got ${argv[i]})`);
       }
       args.runs = runs;
-    } else throw new Error(`unknown flag ${flag} (expected --only ${PARTS.join('|')}, --runs N)`);
+    } else if (flag === '--trained') args.trained = value();
+    else if (flag === '--no-trained') args.trained = null;
+    else {
+      throw new Error(
+        `unknown flag ${flag} (expected --only ${PARTS.join('|')}, --runs N, --trained DIR, --no-trained)`,
+      );
+    }
   }
   if (args.only === 'all' && args.runs > 1) throw new Error('--runs needs --only fixed or --only top10');
   return args;
@@ -308,38 +332,53 @@ async function fixedCost(edge: Edge, users: number[], row: RowFn, runs: number):
   reportMedians(row, series);
 }
 
-/** The top-10 latency of the dcf stable and the hybrid canary, in alternating chunks, `runs` times. */
-async function top10Latency(
-  edge: Edge,
-  users: { stable: number[]; canary: number[] },
-  row: RowFn,
-  runs: number,
-): Promise<void> {
+type Channels = Parameters<typeof setChannelsJson>[1];
+
+/** Scenarios served under one channels.json (a stable and a canary version). */
+interface TurnGroup {
+  channels: Channels;
+  turns: Scenario[];
+}
+
+/** Waits out the Worker's channels.json cache (CHANNELS_TTL_SECONDS = 1) after a switch. */
+async function switchChannels(edge: Edge, channels: Channels): Promise<void> {
+  await setChannelsJson(edge.bucket, channels);
+  await new Promise((r) => setTimeout(r, 1100));
+}
+
+/**
+ * Top-10 latency of every turn of every group, in alternating chunks, `runs` times. With more than one group the
+ * channels are switched before each group's chunk (the Worker must re-read channels.json every second), and each
+ * turn gets a few unmeasured requests after a switch, in case its version was dropped from memory meanwhile.
+ */
+async function top10Latency(edge: Edge, groups: TurnGroup[], row: RowFn, runs: number): Promise<void> {
   const report = reportOf(row);
-  // The two top-10 scenarios take turns in chunks, so that drift hits both alike: whichever ran first right after
-  // the loads measured 3–7 ms slower per request (CPU too) than when it ran second, and other jobs on the
-  // machine come and go.
-  const turns: Scenario[] = [
-    { name: 'top-10 dcf', request: topN(users.stable) },
-    { name: 'top-10 hybrid', request: topN(users.canary) },
-  ];
-  for (const s of turns) await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
+  // The scenarios take turns in chunks, so that drift hits all alike: whichever ran first right after the loads
+  // measured 3–7 ms slower per request (CPU too) than when it ran second, and other jobs on the machine come and go.
+  const turns = groups.flatMap((g) => g.turns);
   const series = new Map(turns.map((s) => [s.name, [] as Run[]]));
   const chunk = LATENCY_REQUESTS / LATENCY_CHUNKS;
+  const warm = async (g: TurnGroup, amount: number) => {
+    if (groups.length > 1) await switchChannels(edge, g.channels);
+    for (const s of g.turns) await drive(edge, s, { connections: 1, amount });
+  };
+  for (const g of groups) await warm(g, 30);
   for (let r = 0; r < runs; r++) {
-    const parts = turns.map((): Run[] => []);
+    const parts = new Map(turns.map((s) => [s.name, [] as Run[]]));
     for (let c = 0; c < LATENCY_CHUNKS; c++) {
-      for (const [k, s] of turns.entries()) {
-        parts[k]?.push(
-          await drive(edge, s, { connections: 1, amount: chunk }, 30 + r * LATENCY_REQUESTS + c * chunk),
-        );
+      for (const g of groups) {
+        if (groups.length > 1) await warm(g, 5);
+        for (const s of g.turns) {
+          const first = 30 + r * LATENCY_REQUESTS + c * chunk;
+          parts.get(s.name)?.push(await drive(edge, s, { connections: 1, amount: chunk }, first));
+        }
       }
     }
-    turns.forEach((s, k) => {
-      const run = merge(parts[k] ?? []);
+    for (const s of turns) {
+      const run = merge(parts.get(s.name) ?? []);
       series.get(s.name)?.push(run);
       report(s.name, run);
-    });
+    }
   }
   reportMedians(row, series);
 }
@@ -355,9 +394,52 @@ const floorFixture = () =>
     seenPerUser: 5,
   });
 
+/** The trained version's fixture, training it first when needed (args.trained null: none). */
+async function trainedFixture(args: Args, out: (line: string) => void): Promise<Fixture | null> {
+  if (args.trained === null) return null;
+  const run = await trainedRun(args.trained, out);
+  const fixture = await fixtureFromRun(run, 'bench-trained');
+  const { numUsers, numMovies, dim, hidden, arch } = fixture.options;
+  out(
+    `trained version from ${run}: ${arch}, ${numMovies} movies × ${dim}, hidden ${hidden.join('-')}, ` +
+      `${numUsers} users`,
+  );
+  return fixture;
+}
+
+/**
+ * The top-10 scenarios: dcf (stable) and random-weight hybrid (canary) under one channels.json, and the trained
+ * hybrid (canary beside the same stable) under another.
+ */
+function top10Groups(trained: Fixture | null): TurnGroup[] {
+  const groups: TurnGroup[] = [
+    {
+      channels: { stable: 'bench-dcf', canary: { version: 'bench-hybrid', percent: CANARY_PERCENT } },
+      turns: [
+        { name: 'top-10 dcf', request: topN(usersOf('stable', 1000)) },
+        { name: 'top-10 hybrid, random weights', request: topN(usersOf('canary', 1000)) },
+      ],
+    },
+  ];
+  if (trained !== null) {
+    const ids = idsOf(trained);
+    groups.push({
+      channels: { stable: 'bench-dcf', canary: { version: 'bench-trained', percent: CANARY_PERCENT } },
+      turns: [
+        {
+          name: 'top-10 hybrid, trained',
+          request: topN(usersOf('canary', 1000, ids, trained.options.numUsers), ids),
+        },
+      ],
+    });
+  }
+  return groups;
+}
+
 /** `--only fixed` / `--only top10`: one part in a fresh isolate, `runs` times. */
 async function onePart(args: Args, out: (line: string) => void, row: RowFn): Promise<void> {
   const fixed = args.only === 'fixed';
+  const trained = fixed ? null : await trainedFixture(args, out);
   const [fixtures, buildMs] = await timed((): Promise<Fixture[]> =>
     fixed
       ? Promise.all([floorFixture()])
@@ -371,23 +453,17 @@ async function onePart(args: Args, out: (line: string) => void, row: RowFn): Pro
   );
   const persist = await makeTempDir('marquee-edge-bench-');
   try {
-    const edge = await startEdge({ r2Persist: persist });
+    const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' } });
     try {
-      for (const f of fixtures) await publishFixture(edge.bucket, f);
-      const stable = usersOf('stable', 1000);
-      const canary = usersOf('canary', 1000);
+      for (const f of [...fixtures, ...(trained === null ? [] : [trained])])
+        await publishFixture(edge.bucket, f);
       if (fixed) {
+        const stable = usersOf('stable', 1000);
         await setChannelsJson(edge.bucket, { stable: 'bench-floor' });
         await edge.fetch(topN(stable)(0).path).then((r) => r.text());
         await fixedCost(edge, stable, row, args.runs);
       } else {
-        await setChannelsJson(edge.bucket, {
-          stable: 'bench-dcf',
-          canary: { version: 'bench-hybrid', percent: CANARY_PERCENT },
-        });
-        await edge.fetch(topN(stable)(0).path).then((r) => r.text());
-        await edge.fetch(topN(canary)(0).path).then((r) => r.text());
-        await top10Latency(edge, { stable, canary }, row, args.runs);
+        await top10Latency(edge, top10Groups(trained), row, args.runs);
       }
     } finally {
       await edge.dispose();
@@ -411,30 +487,32 @@ async function main(argv: string[]): Promise<void> {
     out(`  ${k}: ${v}`);
   };
   if (args.only !== 'all') await onePart(args, out, row);
-  else await everything(out, row);
+  else await everything(args, out, row);
   const width = Math.max(...rows.map(([k]) => k.length));
   out('');
   for (const [k, v] of rows) out(`${k.padEnd(width)}  ${v}`);
 }
 
 /** The whole table. */
-async function everything(out: (line: string) => void, row: RowFn): Promise<void> {
-  const [[dcf, hybrid, dotHybrid, floor], buildMs] = await timed(() =>
+async function everything(args: Args, out: (line: string) => void, row: RowFn): Promise<void> {
+  const trained = await trainedFixture(args, out);
+  const [[dcf, hybrid, floor], buildMs] = await timed(() =>
     Promise.all([
       buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
       buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
-      buildFixture({ version: 'bench-hybrid-dot', arch: 'hybrid', seed: 202, embeddingScale: 4, ...SHAPE }),
       // The same users over 100 movies: what a top-10 request costs besides scoring (R2 reads, HTTP, JSON).
       floorFixture(),
     ]),
   );
-  out(`built 4 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`);
+  out(`built 3 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`);
   const persist = await makeTempDir('marquee-edge-bench-');
   try {
     // channels.json is re-read every second so the canary can be switched between phases.
     const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' }, inspect: true });
     const idleRss = await residentBytes(edge.pid);
-    for (const f of [dcf, hybrid, dotHybrid, floor]) await publishFixture(edge.bucket, f);
+    for (const f of [dcf, hybrid, floor, ...(trained === null ? [] : [trained])]) {
+      await publishFixture(edge.bucket, f);
+    }
     await setChannelsJson(edge.bucket, {
       stable: 'bench-dcf',
       canary: { version: 'bench-hybrid', percent: CANARY_PERCENT },
@@ -483,7 +561,9 @@ async function everything(out: (line: string) => void, row: RowFn): Promise<void
       },
     ];
     const report = reportOf(row);
-    await top10Latency(edge, { stable: stableUsers, canary: canaryUsers }, row, 1);
+    const groups = top10Groups(trained);
+    await top10Latency(edge, groups, row, 1);
+    await switchChannels(edge, (groups[0] as TurnGroup).channels);
     for (const s of scenarios) {
       await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
       report(s.name, await drive(edge, s, { connections: 1, amount: LATENCY_REQUESTS }));
@@ -504,44 +584,54 @@ async function everything(out: (line: string) => void, row: RowFn): Promise<void
       `${fmt(hybridExact.overlap, 4)}; ${fmt(hybridExact.scored, 0)}`,
     );
 
-    // Phase 2: the dot-dominant hybrid as canary.
-    await setChannelsJson(edge.bucket, {
-      stable: 'bench-dcf',
-      canary: { version: 'bench-hybrid-dot', percent: CANARY_PERCENT },
-    });
-    await new Promise((r) => setTimeout(r, 1100));
-    const dotScenario = { name: 'top-10 dot-dominant hybrid', request: topN(canaryUsers) };
-    await drive(edge, dotScenario, { connections: 1, amount: 30 });
-    report(dotScenario.name, await drive(edge, dotScenario, { connections: 1, amount: LATENCY_REQUESTS }));
-    const dotRps = await drive(edge, dotScenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
-    row(
-      `top-10 dot-dominant hybrid: requests/s at concurrency 8`,
-      `${fmt(dotRps.rps, 0)} (p50 ${fmt(dotRps.p50)} ms)`,
-    );
-    const dotExact = await exactness(edge, dotHybrid, canaryUsers.slice(0, OVERLAP_USERS));
-    row(
-      'dot-dominant hybrid top-10 overlap with exhaustive; movies scored',
-      `${fmt(dotExact.overlap, 4)}; ${fmt(dotExact.scored, 0)}`,
-    );
     const models = (await (await edge.fetch('/v1/models')).json()) as {
       models: { version: string; ranking: unknown }[];
     };
     for (const m of models.models) row(`calibration of ${m.version}`, JSON.stringify(m.ranking));
-    const sample = canaryUsers.slice(0, OVERLAP_USERS);
     const sizes = [100, 300, 1000];
-    const plain = retrieveRerankOverlap(hybrid, sample, sizes);
-    const dot = retrieveRerankOverlap(dotHybrid, sample, sizes);
+    const plain = retrieveRerankOverlap(hybrid, canaryUsers.slice(0, OVERLAP_USERS), sizes);
     row(
-      'fixed-C retrieve-rerank overlap (offline): random hybrid | dot-dominant',
-      sizes.map((c, k) => `C=${c}: ${fmt(plain[k], 3)} | ${fmt(dot[k], 3)}`).join('; '),
+      'fixed-C retrieve-rerank overlap (offline), random hybrid',
+      sizes.map((c, k) => `C=${c}: ${fmt(plain[k], 3)}`).join('; '),
     );
+
+    // Phase 2: the trained hybrid as canary.
+    const trainedGroup = groups[1];
+    if (trained !== null && trainedGroup !== undefined) {
+      await switchChannels(edge, trainedGroup.channels);
+      const scenario = trainedGroup.turns[0] as Scenario;
+      const trainedRps = await drive(edge, scenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
+      row(
+        `top-10 hybrid, trained: requests/s at concurrency 8`,
+        `${fmt(trainedRps.rps, 0)} (p50 ${fmt(trainedRps.p50)} ms)`,
+      );
+      const sample = usersOf('canary', OVERLAP_USERS, idsOf(trained), trained.options.numUsers);
+      const trainedExact = await exactness(edge, trained, sample);
+      row(
+        'trained hybrid top-10 overlap with offline exhaustive; movies scored',
+        `${fmt(trainedExact.overlap, 4)}; ${fmt(trainedExact.scored, 0)}`,
+      );
+      const ranking = (await (await edge.fetch('/v1/models')).json()) as {
+        models: { version: string; ranking: unknown }[];
+      };
+      const mine = ranking.models.find((m) => m.version === 'bench-trained');
+      row('calibration of bench-trained', JSON.stringify(mine?.ranking));
+      const fixedC = retrieveRerankOverlap(trained, sample, sizes);
+      row(
+        'fixed-C retrieve-rerank overlap (offline), trained hybrid',
+        sizes.map((c, k) => `C=${c}: ${fmt(fixedC[k], 3)}`).join('; '),
+      );
+    }
     const finalRss = await residentBytes(edge.pid);
     const finalIsolate = await isolateMemory(edge);
     row(
       'isolate memory (MiB): JS heap used / ArrayBuffers / ORT wasm heap — 2 versions loaded',
       loadedIsolate,
     );
-    row('isolate memory (MiB): the same at the end (stable + dot-dominant canary, 1 retired)', finalIsolate);
+    row(
+      `isolate memory (MiB): the same at the end (stable + ${trained === null ? 'hybrid' : 'trained hybrid'} canary)`,
+      finalIsolate,
+    );
     row(
       'workerd RSS (MiB): idle / 2 versions loaded / end (3 versions seen, ~2,000 distinct users served)',
       `${fmt((idleRss ?? NaN) / MiB, 1)} / ${fmt((loadedRss ?? NaN) / MiB, 1)} / ${fmt((finalRss ?? NaN) / MiB, 1)}`,
@@ -552,10 +642,7 @@ async function everything(out: (line: string) => void, row: RowFn): Promise<void
     await new Promise((r) => setTimeout(r, 1100));
     await fixedCost(edge, stableUsers, row, 1);
     // Back to the dcf stable, which the fresh isolate below loads on its first request.
-    await setChannelsJson(edge.bucket, {
-      stable: 'bench-dcf',
-      canary: { version: 'bench-hybrid-dot', percent: CANARY_PERCENT },
-    });
+    await setChannelsJson(edge.bucket, (groups[0] as TurnGroup).channels);
     await edge.dispose();
 
     // A fresh isolate over the same bucket: workerd start, then the first request (ORT start + load).
