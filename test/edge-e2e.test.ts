@@ -2,6 +2,7 @@
 // local R2 `npm run dev` serves (r2-local://, hybrid as a 50% canary); the real Worker bundle then answers from
 // that bucket inside workerd, and its answers must equal the trainer's offline recommend / similar / predict.
 import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';
 import { loadRun, loadRunData, type Run } from '../trainer/src/train/run-dir.ts';
 import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
 import { makeTempDir, removeDir, startEdge, type Edge } from './edge-harness.ts';
+import { expectedTopN, fixtureFromRun } from './edge-fixtures.ts';
+import { trainedRun } from './trained-model.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CANARY_PERCENT = 50;
@@ -119,6 +122,27 @@ describe('the Worker on versions published by the real trainer', () => {
       'calibration of trained models:',
       JSON.stringify(body.models.map((m) => [m.arch, m.ranking])),
     );
+  });
+
+  it("gives the benchmark's trained-model helpers the run as exported (fixtureFromRun, trainedRun)", async () => {
+    const runDir = path.join(dir, 'hybrid');
+    await expect(trainedRun(runDir, () => {})).resolves.toBe(runDir);
+    const fixture = await fixtureFromRun(runDir, 'bench-trained');
+    const { run } = trained.hybrid;
+    expect(Array.from(fixture.userIds)).toEqual(Array.from(run.userIds));
+    expect(fixture.options).toMatchObject({ arch: 'hybrid', dim: 16, hidden: [32, 16] });
+    const users = Array.from(run.userIds.keys())
+      .filter((u) => servingOf(run.userIds[u] as number) === trained.hybrid)
+      .slice(0, 5);
+    for (const u of users) {
+      const res = await get(`/v1/users/${fixture.userIds[u]}/recommendations?limit=10`);
+      expect(res.body.items.map((i) => i.movieId)).toEqual(expectedTopN(fixture, u, 10).movieIds);
+    }
+    // A run that has not completed is refused rather than benchmarked (or retrained over).
+    const unfinished = path.join(dir, 'unfinished');
+    await mkdir(unfinished);
+    await writeFile(path.join(unfinished, 'status.json'), JSON.stringify({ state: 'running' }));
+    await expect(trainedRun(unfinished, () => {})).rejects.toThrow(/has not completed/);
   });
 
   it('recommends exactly what the trainer ranks offline (training ratings excluded)', async () => {
