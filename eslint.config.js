@@ -17,6 +17,7 @@ export default tseslint.config(
       'out/**',
       'artifacts/**',
       'test-artifacts/**',
+      '.bench/**',
     ],
   },
   ...tseslint.configs.recommended,

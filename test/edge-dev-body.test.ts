@@ -2,24 +2,8 @@
 // gets 413, and the next request is served at once. Cancelling the rest of such a body mid-stream used to stall the
 // next request for 30–60 s under wrangler dev (Miniflare alone, as in edge-api.test.ts, does not show it); the
 // Worker now reads and drops the rest (routes/json-body.ts, DRAIN_BYTES).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from './edge-harness.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+import { makeTempDir, removeDir, startWranglerDev, type WranglerDev } from './edge-harness.ts';
 
 /** A streamed (chunked, no Content-Length) JSON-typed body of `bytes` spaces. */
 function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
@@ -37,58 +21,18 @@ function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
 }
 
 describe('wrangler dev: oversized chunked bodies', () => {
-  let dev: ChildProcess | undefined;
+  let dev: WranglerDev | undefined;
   let base = '';
   let persist = '';
-  let output = '';
 
   beforeAll(async () => {
     persist = await makeTempDir('marquee-dev-body-');
-    const port = await freePort();
-    const inspector = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dev = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
-        'dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--inspector-port',
-        String(inspector),
-        '--persist-to',
-        persist,
-      ],
-      {
-        cwd: ROOT,
-        detached: true,
-        env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    dev.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    dev.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const up = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (Date.now() > deadline || dev.exitCode !== null) {
-        throw new Error(`wrangler dev did not start:\n${output.slice(-2000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    dev = await startWranglerDev(persist);
+    base = dev.url.origin;
   }, 120_000);
 
   afterAll(async () => {
-    if (dev?.pid !== undefined && dev.exitCode === null) {
-      process.kill(-dev.pid, 'SIGTERM');
-      await once(dev, 'exit');
-    }
+    await dev?.dispose();
     if (persist !== '') await removeDir(persist);
   });
 

@@ -143,6 +143,8 @@ describe('the Worker on versions published by the real trainer', () => {
     await mkdir(unfinished);
     await writeFile(path.join(unfinished, 'status.json'), JSON.stringify({ state: 'running' }));
     await expect(trainedRun(unfinished, () => {})).rejects.toThrow(/has not completed/);
+    // Nor is a directory without a run built into: only the benchmark's own cache is.
+    await expect(trainedRun(path.join(dir, 'data'), () => {})).rejects.toThrow(/holds no training run/);
   });
 
   it('recommends exactly what the trainer ranks offline (training ratings excluded)', async () => {

@@ -12,6 +12,7 @@ import { parseManifest } from '../shared/src/schemas/manifest.ts';
 import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
 import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
 import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts';
+import { seenLists } from '../trainer/src/export/artifacts/training-stats.ts';
 import type { RatingsTable } from '../trainer/src/data/types.ts';
 import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
@@ -159,10 +160,11 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
 }
 
 /**
- * A version exported from a training run directory (what `marquee export` builds: the run's weights, its data
- * reloaded with the recorded split, seen lists from the training side), as a Fixture for the benchmark: users and
- * movies keep the data's ids (`userIds` / `movieIds`), not userIdOf / movieIdOf.
- * @param similarK neighbours per movie in similar.bin (0 skips the 10k × 10k scan the benchmark does not need)
+ * A version exported from a training run directory (what `marquee export` builds from the run's weights, its data
+ * reloaded with the recorded split and seen lists from the training side, except that by default it has no
+ * similar.bin and no int8 copy of the normalized embeddings, which top-N ranking does not read), as a Fixture for
+ * the benchmark: users and movies keep the data's ids (`userIds` / `movieIds`), not userIdOf / movieIdOf.
+ * @param similarK neighbours per movie in similar.bin (0 skips the 10k × 10k scan)
  */
 export async function fixtureFromRun(runDir: string, version: string, similarK = 0): Promise<Fixture> {
   const input = await versionInputFromRun(runDir, { similarK, int8: false });
@@ -170,9 +172,12 @@ export async function fixtureFromRun(runDir: string, version: string, similarK =
   const built = await buildVersion({ ...input, created: new Date(Date.UTC(2026, 0, 1)) });
   const manifest = { ...built.manifest, version };
   parseManifest(manifest);
-  const lists: number[][] = Array.from({ length: weights.numUsers }, () => []);
-  for (const r of trainRows) lists[table.users[r] as number]?.push(table.movies[r] as number);
-  const seen = lists.map((list) => Int32Array.from(new Set(list)).sort());
+  const lists = seenLists(table, trainRows);
+  const seen: Int32Array[] = Array.from({ length: weights.numUsers }, () => new Int32Array(0));
+  lists.users.forEach((u, k) => {
+    const at = lists.offsets[k] as number;
+    seen[u] = lists.movies.subarray(at, at + (lists.counts[k] as number));
+  });
   return {
     options: {
       version,
@@ -181,7 +186,7 @@ export async function fixtureFromRun(runDir: string, version: string, similarK =
       numMovies: weights.numMovies,
       dim: weights.dim,
       hidden: weights.hidden.map((layer) => layer.outSize),
-      seed: Number(input.config.seed ?? 0),
+      seed: Number((input.config.train as { seed?: unknown } | undefined)?.seed ?? 0),
       seenPerUser: Math.round(trainRows.length / Math.max(1, weights.numUsers)),
       similarK,
     },

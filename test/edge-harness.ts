@@ -3,7 +3,8 @@
  * bundle once per process, Miniflare runs it with the bindings of wrangler.toml and a local R2 bucket that tests
  * (and benchmarks) fill through Miniflare's API.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -140,16 +141,24 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
 }
 
 /** Pids of the workerd processes this Node process started. */
-async function workerdPids(): Promise<number[]> {
-  const pids: number[] = [];
+/** The workerd processes started by `ancestor` (this process by default) or by its descendants. */
+async function workerdPids(ancestor = process.pid): Promise<number[]> {
+  const procs = new Map<number, { command: string; parent: number }>();
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // Fields after the parenthesized command: state, ppid, ...
     const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-    if (match?.[1] === 'workerd' && Number(match[2]) === process.pid) pids.push(Number(entry));
+    if (match) procs.set(Number(entry), { command: match[1] as string, parent: Number(match[2]) });
   }
-  return pids;
+  const descends = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.parent, hops = 0; p !== undefined && p > 1 && hops < 64; hops++) {
+      if (p === ancestor) return true;
+      p = procs.get(p)?.parent;
+    }
+    return false;
+  };
+  return [...procs].filter(([pid, proc]) => proc.command === 'workerd' && descends(pid)).map(([pid]) => pid);
 }
 
 /** Resident set size of a process in bytes (Linux /proc), or undefined. */
@@ -201,6 +210,70 @@ export async function cpuMillis(pid: number | undefined): Promise<number | undef
   // After the command: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
   const ticks = Number(fields[11]) + Number(fields[12]);
   return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+/** `wrangler dev` (what `npm run dev` starts), spawned on free ports. */
+export interface WranglerDev {
+  url: URL;
+  /** The workerd processes wrangler started (their CPU time is what serving costs locally). */
+  pids: number[];
+  /** What wrangler printed so far. */
+  output: () => string;
+  dispose: () => Promise<void>;
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 with its local state (R2 under `<persist>/v3/r2`, where `marquee publish
+ * --store r2-local:// --persist-to <persist>` writes) and waits until /healthz answers.
+ * @throws Error with wrangler's output when it exits or is not up within 90 s
+ */
+export async function startWranglerDev(persist: string): Promise<WranglerDev> {
+  const port = await freePort();
+  const inspector = await freePort();
+  const url = new URL(`http://127.0.0.1:${port}`);
+  const dev = spawn(
+    process.execPath,
+    [
+      WRANGLER,
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspector),
+    ].concat(['--persist-to', persist]),
+    {
+      cwd: ROOT,
+      detached: true,
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  dev.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  dev.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const dispose = async () => {
+    if (dev.pid !== undefined && dev.exitCode === null) {
+      process.kill(-dev.pid, 'SIGTERM');
+      await once(dev, 'exit');
+    }
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const up = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline || dev.exitCode !== null) {
+      await dispose();
+      throw new Error(`wrangler dev did not start:\n${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const pids = dev.pid === undefined ? [] : await workerdPids(dev.pid);
+  return { url, pids, output: () => output, dispose };
 }
 
 /** The 1-minute load average (Linux /proc), to read latency figures against. */
