@@ -100,6 +100,16 @@ async function main(argv: string[]): Promise<void> {
         `${scenario.name}: median over ${runs.length} runs of p50 / p99: ` +
           `${fmt(median(runs.map((r) => r.p50)))} / ${fmt(median(runs.map((r) => r.p99)))} ms (target p50 ≤ 5)`,
       );
+      const floor: Scenario = {
+        name: 'GET /healthz (the HTTP floor under wrangler dev)',
+        request: () => ({ path: '/healthz' }),
+      };
+      await drive(dev, floor, { connections: 1, amount: 30 });
+      const floorRun = await drive(dev, floor, { connections: 1, amount: args.requests });
+      out(
+        `${floor.name}: p50 / p99 ${fmt(floorRun.p50)} / ${fmt(floorRun.p99)} ms; workerd CPU ` +
+          `${fmt(floorRun.cpuPerRequest, 1)} ms/request`,
+      );
       out(
         `top-10 overlap with offline exhaustive (60 users): ${fmt(await overlap(dev, fixture, users.slice(0, 60)), 4)}`,
       );
