@@ -25,7 +25,7 @@ import {
   startEdge,
   type Edge,
 } from '../../test/edge-harness.ts';
-import { drive, fmt, median, merge, type Run, type Scenario } from './load.ts';
+import { drive, fmt, median, merge, runBench, type Run, type Scenario } from './load.ts';
 import {
   buildFixture,
   fixtureFromRun,
@@ -368,8 +368,7 @@ async function onePart(args: Args, out: (line: string) => void, row: RowFn): Pro
   row('load average at the end', fmt(await loadAverage()));
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
+async function main(args: Args): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(
     `edge benchmark${args.only === 'all' ? '' : ` (--only ${args.only})`}: ${SHAPE.numMovies} movies × ${SHAPE.dim}, ` +
@@ -559,4 +558,4 @@ async function everything(args: Args, out: (line: string) => void, row: RowFn): 
   }
 }
 
-await main(process.argv.slice(2));
+await runBench(parseArgs, main);

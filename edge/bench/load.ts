@@ -145,3 +145,27 @@ export function median(values: number[]): number {
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+/**
+ * Runs a benchmark's main: a flag error prints its message and exits 2, a failure while running prints its message
+ * and exits 1 (no stack trace either way).
+ */
+export async function runBench<A>(
+  parse: (argv: string[]) => A,
+  main: (args: A) => Promise<void>,
+): Promise<void> {
+  let args: A;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await main(args);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

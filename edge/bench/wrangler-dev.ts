@@ -15,7 +15,7 @@ import {
 } from '../../test/edge-harness.ts';
 import { expectedTopN, fixtureFromRun, type Fixture } from '../../test/edge-fixtures.ts';
 import { DEFAULT_TRAINED_DIR, marquee, trainedRun } from '../../test/trained-model.ts';
-import { drive, fmt, median, type Run, type Scenario } from './load.ts';
+import { drive, fmt, median, runBench, type Run, type Scenario } from './load.ts';
 
 interface Args {
   runs: number;
@@ -54,8 +54,7 @@ async function overlap(dev: WranglerDev, fixture: Fixture, users: number[]): Pro
   return sum / users.length;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
+async function main(args: Args): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const run = await trainedRun(args.trained, out);
   const fixture = await fixtureFromRun(run, 'offline');
@@ -126,4 +125,4 @@ async function main(argv: string[]): Promise<void> {
   out(`load average at the end: ${fmt(await loadAverage())}`);
 }
 
-await main(process.argv.slice(2));
+await runBench(parseArgs, main);
