@@ -188,10 +188,9 @@ describe('users.bin profiles', () => {
     ],
   ])('a profile with %s is an ArtifactError naming users.bin', (_, at, write, message) => {
     const bad = corrupt(7, at, write);
-    const err = thrownBy(() => profiles(bad, t));
-    expect(err).toBeInstanceOf(ArtifactError);
-    expect(String(err)).toMatch(/users.bin/);
-    expect(String(err)).toMatch(message);
+    expect(() => profiles(bad, t)).toThrow(ArtifactError);
+    expect(() => profiles(bad, t)).toThrow(/users.bin/);
+    expect(() => profiles(bad, t)).toThrow(message);
     expect(() => readUsersBin(bad, { seen, numMovies: NUM_MOVIES })).toThrow(ArtifactError);
   });
 
@@ -268,13 +267,4 @@ describe('users.bin profiles', () => {
 function readUserRecordAt(bytes: Uint8Array, offset: number) {
   const header = parseUsersHeader(bytes);
   return parseUserRecord(header, bytes.slice(offset, offset + header.recordBytes));
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
 }
