@@ -70,9 +70,12 @@ export const ManifestSchema = z
       similarK: Count,
     }),
     counts: z.strictObject({
-      /** Training ratings (the rows the model and the serving tables were built from). */
+      /** Training ratings (the rows the model, popularity.bin and movies.json's statistics were built from). */
       trainRatings: Count,
-      /** Entries of seen.bin (= trainRatings unless a user rated a movie twice). */
+      /**
+       * Entries of seen.bin: the distinct movies each user of users.bin rated anywhere in the data (training,
+       * validation and test rows): trainRatings plus those users' test ratings, less repeated pairs.
+       */
       seen: Count,
       /** Movies with no training rating (their embeddings are untrained; popularity ranks them last). */
       unratedMovies: Count,

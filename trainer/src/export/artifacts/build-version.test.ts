@@ -12,6 +12,7 @@ import {
 } from '../../../../shared/src/formats/users-bin.ts';
 import { decodeVersion } from '../../../../shared/src/formats/version.ts';
 import { ARTIFACT_FILES } from '../../../../shared/src/schemas/manifest.ts';
+import { holdout } from '../../data/split/holdout.ts';
 import { buildVersion } from './build-version.ts';
 import { syntheticInput } from './synthetic-input.ts';
 import { readVersionDir, writeVersionDir } from './version-dir.ts';
@@ -44,11 +45,14 @@ describe('buildVersion', () => {
     expect(changed.id).not.toBe(built.id);
   });
 
-  it('writes each trained user with their vector, bias and distinct training movies', () => {
+  it('writes each trained user with their vector, bias and every distinct movie they rated', () => {
     const { users, seen } = decoded;
+    const trained = new Set(Array.from(trainRows, (r) => table.users[r] as number));
     const expected = new Map<number, Set<number>>();
-    for (const r of trainRows) {
-      const id = table.userIds[table.users[r] as number] as number;
+    for (let r = 0; r < table.count; r++) {
+      const u = table.users[r] as number;
+      if (!trained.has(u)) continue;
+      const id = table.userIds[u] as number;
       if (!expected.has(id)) expected.set(id, new Set());
       expected.get(id)?.add(table.movies[r] as number);
     }
@@ -65,9 +69,68 @@ describe('buildVersion', () => {
         weights.userEmb.subarray(u * 16, (u + 1) * 16),
       );
     });
+    const pairs = [...expected.values()].reduce((n, movies) => n + movies.size, 0);
+    expect(built.manifest.counts.seen).toBe(pairs);
+    expect(pairs).toBeGreaterThan(trainRows.length); // the held-out rows are in too
   });
 
-  it("gives users.bin each user's profile: their record, then the same training movies as seen.bin", () => {
+  it("lists a user's training, validation and test movies alike, in seen.bin and in their users.bin profile", async () => {
+    // The run's layout: the split's training side holds the rows fitted and the validation hold-out; the test
+    // rows are the rest of the table.
+    const { validation } = holdout(trainRows, table, 0.3, 5);
+    const isTrain = new Uint8Array(table.count);
+    for (const r of trainRows) isTrain[r] = 1;
+    type Sides = Record<'fit' | 'validation' | 'test', Set<number>>;
+    const sides = new Map<number, Sides>();
+    const sideOf = (u: number): Sides => {
+      if (!sides.has(u)) sides.set(u, { fit: new Set(), validation: new Set(), test: new Set() });
+      return sides.get(u) as Sides;
+    };
+    for (const r of validation) sideOf(table.users[r] as number).validation.add(table.movies[r] as number);
+    const isValidation = new Set(validation);
+    for (let r = 0; r < table.count; r++) {
+      const side = sideOf(table.users[r] as number);
+      if (!isTrain[r]) side.test.add(table.movies[r] as number);
+      else if (!isValidation.has(r)) side.fit.add(table.movies[r] as number);
+    }
+    // Users with a movie seen only in validation and one seen only in test: the lists that used to be wrong.
+    const only = (mine: Set<number>, ...others: Set<number>[]) =>
+      [...mine].some((m) => others.every((o) => !o.has(m)));
+    const users = [...sides.entries()].filter(
+      ([, s]) => s.fit.size > 0 && only(s.validation, s.fit, s.test) && only(s.test, s.fit, s.validation),
+    );
+    expect(users.length).toBeGreaterThan(3);
+
+    const usersBin = built.files.get(ARTIFACT_FILES.users) as Uint8Array;
+    const header = parseUsersHeader(usersBin);
+    for (const [u, s] of users) {
+      const k = decoded.users.ids.indexOf(table.userIds[u] as number);
+      expect(k).toBeGreaterThanOrEqual(0);
+      const pointer = {
+        seenOffset: decoded.users.seenOffsets[k] as number,
+        seenCount: decoded.users.seenCounts[k] as number,
+      };
+      const all = [...new Set([...s.fit, ...s.validation, ...s.test])].sort((a, b) => a - b);
+      const fromSeenBin = decoded.seen.subarray(pointer.seenOffset, pointer.seenOffset + pointer.seenCount);
+      expect([...fromSeenBin]).toEqual(all);
+      const r = profileRange(header, k, pointer.seenOffset, pointer.seenCount);
+      const profile = parseProfile(header, usersBin.slice(r.offset, r.offset + r.length), {
+        ...pointer,
+        numMovies: 40,
+      });
+      expect([...profile.seen]).toEqual(all);
+    }
+  });
+
+  it('leaves users without training rows out of users.bin, though they have test rows', () => {
+    // syntheticInput's untrainedUsers: 3 gives users 0..2 test rows only.
+    for (const u of [0, 1, 2]) {
+      expect(table.users.subarray(0, table.count).includes(u)).toBe(true);
+      expect(decoded.users.ids.includes(table.userIds[u] as number)).toBe(false);
+    }
+  });
+
+  it("gives users.bin each user's profile: their record, then the same movies as seen.bin", () => {
     const users = built.files.get(ARTIFACT_FILES.users) as Uint8Array;
     const header = parseUsersHeader(users);
     expect(header.profiles).toBeDefined();

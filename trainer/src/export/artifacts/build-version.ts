@@ -1,6 +1,6 @@
 /**
- * Builds every artifact of one model version in memory from a trained model and its training data (layout and
- * formats: docs/artifacts.md). The result is checked with the same decoders readers use before it is returned.
+ * Builds every artifact of one model version in memory from a trained model and the data it was trained on (layout
+ * and formats: docs/artifacts.md). The result is checked with the same decoders readers use before it is returned.
  */
 import { DataError } from '../../../../shared/src/errors.ts';
 import { writeMoviesBin } from '../../../../shared/src/formats/movies-bin.ts';
@@ -31,9 +31,17 @@ import { assertTrainRows, movieStats, seenLists, type MovieStats } from './train
 
 export interface VersionInput {
   weights: ModelWeights;
-  /** The rating table the model was trained on (ids, metadata, rating scale). */
+  /**
+   * The whole data set the model was trained on (ids, metadata, rating scale): every rating, both sides of the
+   * split. The seen lists hold all of its rows, so a version never recommends a movie the user rated in their
+   * validation or test rows either.
+   */
   table: RatingsTable;
-  /** Rows of `table` used for training: seen lists and popularity come from these only. */
+  /**
+   * Rows of `table` the model learned from (the split's training side, validation included). Only users with such
+   * a row get into users.bin; popularity, movies.json's counts and means and the data fingerprint come from these
+   * rows only, since they describe what the model knows.
+   */
   trainRows: Int32Array;
   /** The run's config.json (hyperparameters, split, seed). */
   config: Record<string, unknown>;

@@ -9,8 +9,10 @@ import type { VersionInput } from './build-version.ts';
 export type ExportOptions = Pick<VersionInput, 'similarK' | 'int8'>;
 
 /**
- * The training rows are the training side of the split, validation hold-out included: those are the ratings the
- * model saw (fitted or used for early stopping), so they are what seen lists exclude and what popularity counts.
+ * The table is the run's whole data set, so the seen lists hold every rating (training, validation and test): the
+ * same movies `marquee recommend` excludes. The training rows are the training side of the split, validation
+ * hold-out included: the ratings the model saw (fitted or used for early stopping), so they decide which users are
+ * in users.bin and what popularity counts.
  * @throws ArtifactError naming the run file that is missing or malformed, or when the data changed since training;
  *   DataError / UsageError from the loaders
  */

@@ -1,6 +1,7 @@
 /**
- * What the serving tables need to know about the training rows: per-movie rating counts and means (popularity,
- * movies.json) and each user's distinct training movies (seen.bin), grouped in users.bin order.
+ * What the serving tables need to know about the data: per-movie rating counts and means over the training rows
+ * (popularity, movies.json), and each trained user's distinct rated movies over every row (seen.bin, users.bin),
+ * grouped in users.bin order.
  */
 import { DataError } from '../../../../shared/src/errors.ts';
 import type { RatingsTable } from '../../data/types.ts';
@@ -12,7 +13,7 @@ export interface MovieStats {
   means: Float64Array;
 }
 
-/** Each user's distinct training movies, users in ascending external-id order. */
+/** Each trained user's distinct rated movies, users in ascending external-id order. */
 export interface SeenLists {
   /** Dense user indices of the users with at least one training rating, by ascending external id. */
   users: Int32Array;
@@ -54,29 +55,38 @@ export function movieStats(table: RatingsTable, trainRows: Int32Array): MovieSta
   return { counts, means };
 }
 
-/** Groups the training rows by user (counting sort, O(rows)), then sorts and de-duplicates each list. */
+/**
+ * The seen lists of a version. The users are those with at least one training row: users.bin holds only them,
+ * because the others have untrained vectors. Each list holds the movies of every row of `table` the user has —
+ * training, validation and test alike — because a movie the user rated anywhere in the data must not be
+ * recommended to them, whichever side of the split the rating fell on.
+ * Counting sort by user (O(rows + users)), then each list sorted and de-duplicated.
+ * @param trainRows rows of `table` the model learned from; they decide which users have a list
+ */
 export function seenLists(table: RatingsTable, trainRows: Int32Array): SeenLists {
   const n = table.userIds.length;
+  const trained = new Uint8Array(n);
+  for (let i = 0; i < trainRows.length; i++) trained[table.users[trainRows[i] as number] as number] = 1;
   const start = new Uint32Array(n + 1);
-  for (let i = 0; i < trainRows.length; i++) {
-    const u = table.users[trainRows[i] as number] as number;
-    start[u + 1] = (start[u + 1] as number) + 1;
+  for (let r = 0; r < table.count; r++) {
+    const u = table.users[r] as number;
+    if (trained[u]) start[u + 1] = (start[u + 1] as number) + 1;
   }
   for (let u = 0; u < n; u++) start[u + 1] = (start[u + 1] as number) + (start[u] as number);
-  const grouped = new Int32Array(trainRows.length);
+  const grouped = new Int32Array(start[n] as number);
   const fill = start.slice(0, n);
-  for (let i = 0; i < trainRows.length; i++) {
-    const r = trainRows[i] as number;
+  for (let r = 0; r < table.count; r++) {
     const u = table.users[r] as number;
+    if (!trained[u]) continue;
     grouped[fill[u] as number] = table.movies[r] as number;
     fill[u] = (fill[u] as number) + 1;
   }
   const users = Int32Array.from({ length: n }, (_, u) => u)
-    .filter((u) => (start[u + 1] as number) > (start[u] as number))
+    .filter((u) => trained[u] === 1)
     .sort((a, b) => (table.userIds[a] as number) - (table.userIds[b] as number));
   const offsets = new Uint32Array(users.length);
   const counts = new Uint32Array(users.length);
-  const movies = new Int32Array(trainRows.length);
+  const movies = new Int32Array(grouped.length);
   let at = 0;
   for (let k = 0; k < users.length; k++) {
     const u = users[k] as number;
