@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { ArtifactError } from '../../../shared/src/errors.ts';
+import { ArtifactError, UsageError } from '../../../shared/src/errors.ts';
 import { loadRatings } from '../data/load/index.ts';
 import type { RatingsTable, Split } from '../data/types.ts';
 import {
@@ -24,7 +24,10 @@ import {
 import type { ModelWeights } from '../model/weights.ts';
 import { loadRun, loadRunData, mergeMetrics } from '../train/run-dir.ts';
 import { writeFileAtomic } from '../train/tensor-file.ts';
-import { intFlag } from './flags.ts';
+import { defaultRankBy } from '../evaluate/deep-model.ts';
+import { RANK_BY, type RankBy } from '../model/ranker.ts';
+import { planFromMetrics } from '../train/metrics.ts';
+import { choiceFlag, intFlag } from './flags.ts';
 
 interface EvaluateFlags {
   run: string;
@@ -33,6 +36,7 @@ interface EvaluateFlags {
   k: number;
   maxUsers: number;
   seed: number;
+  rankBy?: RankBy;
 }
 
 export function evaluateCommand(): Command {
@@ -49,6 +53,12 @@ export function evaluateCommand(): Command {
       EVALUATION_DEFAULTS.maxUsers,
     )
     .option('--seed <n>', 'seed of the user sample and the stochastic baselines', intFlag(0, 2 ** 32 - 1), 42)
+    .option(
+      '--rank-by <how>',
+      `how the model ranks: ${RANK_BY.join(' | ')} (default: what the run serves — blend when it has a ` +
+        'preference head, else rating); other than the default, metrics.json is left as it is',
+      choiceFlag(RANK_BY),
+    )
     .action(async (flags: EvaluateFlags) => {
       await runEvaluate(flags);
     });
@@ -82,8 +92,24 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
     log(`  ${what}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
     return value;
   };
-  const modelResult = timed('model', () =>
-    evaluateModel(deepRatingModel(run.weights, 'model'), table, split, options),
+  const plan = planFromMetrics(run.metrics);
+  const served = defaultRankBy(run.weights, plan);
+  const rankBy = flags.rankBy ?? served;
+  if (rankBy !== 'rating' && run.weights.pref === undefined) {
+    throw new UsageError(
+      `--rank-by ${rankBy}: the run in ${run.dir} has no preference head (trained with --pref-weight 0 or ` +
+        'before it existed); use --rank-by rating or retrain.',
+    );
+  }
+  if (rankBy === 'blend' && plan === undefined) {
+    throw new UsageError(
+      `--rank-by blend: the run in ${run.dir} records no two-stage plan (ranking.candidates in metrics.json); ` +
+        'use --rank-by preference or rating.',
+    );
+  }
+  const modelName = rankBy === served ? 'model' : `model:${rankBy}`;
+  const modelResult = timed(modelName, () =>
+    evaluateModel(deepRatingModel(run.weights, modelName, { rankBy, plan }), table, split, options),
   );
   const baselineResults: EvaluationResult[] = [];
   if (flags.baselines) {
@@ -105,10 +131,21 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
     `Test: ${modelResult.accuracy.count} ratings (${split.description}); RMSE/MAE clipped to ` +
       `[${table.scale.min}, ${table.scale.max}].`,
     `Ranking: over every movie the user did not rate in training; ${describeRankedUsers(modelResult)}.`,
+    `The model ranks by ${rankBy}` +
+      (rankBy === 'blend' && plan
+        ? `: the ${plan.candidates} movies with the highest preference, ordered by preference + ` +
+          `${plan.ratingWeight} × predicted rating.`
+        : '.'),
     ...notes,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  if (rankBy !== served) {
+    log(
+      `ranked by ${rankBy}, not as the run serves (${served}): metrics.json and evaluation.json left as they are`,
+    );
+    return;
+  }
   await mergeMetrics(run.dir, evaluationMetrics(modelResult, baselineResults));
   const document = evaluationDocument(results, split.description, notes);
   await writeFileAtomic(path.join(run.dir, 'evaluation.json'), `${JSON.stringify(document, null, 2)}\n`);

@@ -179,6 +179,18 @@ export function trainCommand(): Command {
       d.implicit,
     )
     .option(
+      '--pref-weight <w>',
+      'weight of the preference (retrieval) loss that teaches the model which movies users choose, against the rating loss (0 = ratings only; top-N then ranks by predicted rating)',
+      numberFlag(0, 1000),
+      d.prefWeight,
+    )
+    .option(
+      '--pref-negatives <n>',
+      'movies sampled per step for the preference loss (uniform over the catalogue)',
+      intFlag(1, 65_536),
+      d.prefNegatives,
+    )
+    .option(
       '--side-features',
       'learn embedding parts for genres and release year (movies), birth year, gender and declared genre preferences (users) when the data has them (default: on)',
     )
@@ -265,6 +277,8 @@ Examples:
         l2: flags.l2,
         biasL2: flags.biasL2,
         implicit: flags.implicit,
+        prefWeight: flags.prefWeight,
+        prefNegatives: flags.prefNegatives,
         sideFeatures: flags.sideFeatures,
         lrSchedule: flags.lrSchedule,
         averageFrom: flags.averageFrom,

@@ -1,19 +1,42 @@
 /** The trained deep model as a RatingModel, scored with the fast pure-TS scorer (model/scoring.ts). */
+import type { TwoStagePlan } from '../../../shared/src/kernels/two-stage.ts';
+import { Ranker, type RankBy } from '../model/ranker.ts';
 import { predictPairs, prepareScorer, scoreAllMovies } from '../model/scoring.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import type { RatingModel } from './types.ts';
 
+/** How the deep model ranks: the two-stage plan of its run and which score orders the list. */
+export interface DeepRankingOptions {
+  /** Default: `blend` when the model has a preference head and a plan, else `rating`. */
+  rankBy?: RankBy;
+  plan?: TwoStagePlan;
+}
+
+/** The ranking a model serves: blend with a preference head and a plan, else by predicted rating. */
+export function defaultRankBy(weights: ModelWeights, plan: TwoStagePlan | undefined): RankBy {
+  return weights.pref !== undefined && plan !== undefined ? 'blend' : 'rating';
+}
+
 /**
  * Wraps model weights for evaluation. Precomputes the movie half of the first layer once (see prepareScorer).
- * @throws RangeError when the weights are inconsistent with their declared shapes
+ * @throws RangeError when the weights are inconsistent with their declared shapes, or `rankBy` needs a
+ *   preference head or plan the model does not have
  */
-export function deepRatingModel(weights: ModelWeights, name = 'model'): RatingModel {
+export function deepRatingModel(
+  weights: ModelWeights,
+  name = 'model',
+  ranking: DeepRankingOptions = {},
+): RatingModel {
   const scorer = prepareScorer(weights);
+  const rankBy = ranking.rankBy ?? defaultRankBy(weights, ranking.plan);
+  const ranker = new Ranker(scorer, rankBy, ranking.plan);
   return {
     name,
     predict: (users, movies) => predictPairs(scorer, users, movies),
     scoreAll: (user, out) => {
-      scoreAllMovies(scorer, user, out);
+      if (rankBy === 'rating') scoreAllMovies(scorer, user, out);
+      else out.set(ranker.preference(user));
     },
+    rank: (user, k, exclude) => ranker.rank(user, k, exclude).movies,
   };
 }

@@ -67,15 +67,20 @@ export function evaluateRanking(
         numRelevant++;
       }
     }
-    model.scoreAll(u, scores);
-    const top = topK(scores, k, { sorted: own });
-    const metrics = listMetrics(top.indices, isRelevant, numRelevant, k);
+    let top: Int32Array;
+    if (model.rank) {
+      top = model.rank(u, k, own);
+    } else {
+      model.scoreAll(u, scores);
+      top = topK(scores, k, { sorted: own }).indices;
+    }
+    const metrics = listMetrics(top, isRelevant, numRelevant, k);
     sum.precision += metrics.precision;
     sum.recall += metrics.recall;
     sum.ndcg += metrics.ndcg;
     sum.ap += metrics.ap;
     sum.hit += metrics.hit;
-    for (const m of top.indices) recommended[m] = 1;
+    for (const m of top) recommended[m] = 1;
     for (const m of rel) isRelevant[m] = 0;
     candidates += numMovies - countDistinct(own);
   }

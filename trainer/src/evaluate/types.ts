@@ -17,6 +17,11 @@ export interface RatingModel {
    * better; the scores need not be ratings (popularity ranks by rating count).
    */
   scoreAll(user: number, out: Float32Array): void;
+  /**
+   * The model's own top-k for a user when it does not rank by `scoreAll` alone (the deep model's two-stage
+   * path): dense movie indices, best first, none of `exclude` (sorted). Evaluation uses it when present.
+   */
+  rank?(user: number, k: number, exclude: Int32Array): Int32Array;
 }
 
 /** Options of `evaluateModel`. */

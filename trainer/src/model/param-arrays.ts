@@ -1,6 +1,7 @@
 /**
  * The arrays of a ModelWeights by stable name, for serialisation and for the optimizer's per-array state.
- * Names: userEmb, movieEmb, userBias, movieBias, hidden.<l>.{W,b,gamma,beta,movingMean,movingVariance}, out.{W,b}.
+ * Names: userEmb, movieEmb, userBias, movieBias, hidden.<l>.{W,b,gamma,beta,movingMean,movingVariance}, out.{W,b},
+ * and with the preference head pref.{gate,movieBias}.
  */
 import type { DenseWeights, ModelWeights } from './weights.ts';
 
@@ -37,6 +38,12 @@ export function namedArrays(w: ModelWeights): NamedArray[] {
     { name: 'movieBias', array: w.movieBias, trainable: true },
     ...w.hidden.flatMap((l, i) => denseArrays(`hidden.${i}`, l)),
     ...denseArrays('out', w.out),
+    ...(w.pref
+      ? [
+          { name: 'pref.gate', array: w.pref.gate, trainable: true },
+          { name: 'pref.movieBias', array: w.pref.movieBias, trainable: true },
+        ]
+      : []),
   ];
 }
 
@@ -65,6 +72,10 @@ export function checkWeightShapes(w: ModelWeights): void {
       }
     }
     inSize = l.outSize;
+  }
+  if (w.pref) {
+    expect('pref.gate', w.pref.gate, w.dim);
+    expect('pref.movieBias', w.pref.movieBias, w.numMovies);
   }
   if (w.out.outSize !== 1) throw new RangeError(`weights.out.outSize: expected 1 (got ${w.out.outSize})`);
 }

@@ -7,7 +7,7 @@ import { createRng, fillNormal, type Rng } from '../../../shared/src/kernels/prn
 export { fillNormal, type Rng };
 
 /** Stream numbers (see createRng) for the model's purposes, apart from the splits' streams. */
-export const MODEL_STREAM = { init: 101, shuffle: 102, dropout: 103 } as const;
+export const MODEL_STREAM = { init: 101, shuffle: 102, dropout: 103, negatives: 104 } as const;
 
 /**
  * A generator for one purpose, optionally one epoch: the same (seed, purpose, epoch) always gives the same

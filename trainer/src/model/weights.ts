@@ -32,6 +32,18 @@ export interface DenseWeights {
   bn?: BatchNormWeights;
 }
 
+/**
+ * The preference head (what a user would choose, as opposed to how they would rate it): a score
+ * pref(u, m) = Σ_k gate[k]·e_u[k]·e_m[k] + movieBias[m] on the same embeddings as the rating, trained with a
+ * sampled-softmax retrieval loss (train/preference.ts). Only differences between movies for one user matter.
+ */
+export interface PreferenceWeights {
+  /** [dim] per-coordinate weight of the user–movie product. */
+  gate: Float32Array;
+  /** [numMovies] how often a movie is chosen regardless of the user (a learned log-popularity). */
+  movieBias: Float32Array;
+}
+
 export interface ModelWeights {
   arch: Arch;
   /** Embedding size. */
@@ -52,4 +64,6 @@ export interface ModelWeights {
   hidden: DenseWeights[];
   /** Output layer, outSize = 1. */
   out: DenseWeights;
+  /** The preference head; absent when the model was trained on ratings alone (`--pref-weight 0`). */
+  pref?: PreferenceWeights;
 }

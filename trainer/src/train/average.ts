@@ -25,7 +25,15 @@ function arraysOf(w: ModelWeights): Float32Array[] {
     l.b,
     ...(l.bn ? [l.bn.gamma, l.bn.beta, l.bn.movingMean, l.bn.movingVariance] : []),
   ];
-  return [w.userEmb, w.movieEmb, w.userBias, w.movieBias, ...w.hidden.flatMap(layer), ...layer(w.out)];
+  return [
+    w.userEmb,
+    w.movieEmb,
+    w.userBias,
+    w.movieBias,
+    ...w.hidden.flatMap(layer),
+    ...layer(w.out),
+    ...(w.pref ? [w.pref.gate, w.pref.movieBias] : []),
+  ];
 }
 
 /**

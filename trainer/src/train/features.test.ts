@@ -106,17 +106,21 @@ describe('side features', () => {
     // User 1 has no timestamps: the age itself, on the grid; and one disliked genre (bit 1).
     // The occupation ('writer') is not a feature.
     expect(featuresOf(side, 1)).toEqual({ 'age:30': 1, 'gender:F': 1, [`dislikes:${GENRES[1]}`]: 1 });
-    // User 2: no age, no gender, no declared genres.
-    expect(featuresOf(side, 2)).toEqual({});
+    // User 2: no age, no gender, no declared genres; the last training rating (1995.0) dates the activity.
+    expect(featuresOf(side, 2)).toEqual({ 'active:1994': 0.5, 'active:1996': 0.5 });
     // Only training rows date a user: without row 0, user 0's first rating is 2001.0 → born 1981.
     const later = featuresOf(userFeatures(t, Int32Array.of(1, 2, 3, 4), 4)!, 0);
     expect(later['born:1980']).toBeCloseTo(0.5, 3);
   });
 
-  it('is absent for data without side information', () => {
+  it('is absent for data without side information or timestamps; timestamps alone date the activity', () => {
     const { movieInfo: _m, userInfo: _u, ...bare } = sideTable();
     expect(movieFeatures(bare, 4)).toBeUndefined();
-    expect(userFeatures(bare, Int32Array.of(0), 4)).toBeUndefined();
+    const dated = userFeatures(bare, Int32Array.of(0), 4)!;
+    expect(dated.names.every((n) => n.startsWith('active:'))).toBe(true);
+    expect(featuresOf(dated, 1)).toEqual({});
+    const undated = { ...bare, timestamps: new Uint32Array(bare.timestamps.length) };
+    expect(userFeatures(undated, Int32Array.of(0), 4)).toBeUndefined();
   });
 
   it('folds the feature part into the embeddings', () => {

@@ -127,23 +127,33 @@ export function movieFeatures(table: RatingsTable, dim: number): FeatureSide | u
 }
 
 /**
- * User features from the table's user information: birth year (the year of the user's first training rating minus
- * their age; the age alone when the data has no timestamps) on the grid, and gender. Undefined without user
- * information.
- * @param rows training rows: only they date a user's first rating
+ * User features: birth year (the year of the user's first training rating minus their age; the age alone when the
+ * data has no timestamps) on the grid, gender and declared genre preferences from the table's user information,
+ * and, whenever the ratings are timestamped, the year of the user's last training rating on the grid ("active"):
+ * which movies were out when a user was rating is much of what they could choose, and its dot product with the
+ * movies' release-year rows lets the preference head learn it. Undefined when there is neither.
+ * @param rows training rows: only they date a user's ratings
  */
 export function userFeatures(table: RatingsTable, rows: Int32Array, dim: number): FeatureSide | undefined {
   const info = table.userInfo;
-  if (info === undefined) return undefined;
   const numUsers = table.userIds.length;
   const first = new Float64Array(numUsers).fill(Infinity);
+  const last = new Float64Array(numUsers).fill(-Infinity);
+  let dated = false;
   for (const r of rows) {
     const u = table.users[r]!;
     const ts = table.timestamps[r]!;
-    if (ts > 0 && ts < first[u]!) first[u] = ts;
+    if (ts > 0) {
+      dated = true;
+      if (ts < first[u]!) first[u] = ts;
+      if (ts > last[u]!) last[u] = ts;
+    }
   }
+  if (info === undefined && !dated) return undefined;
   const b = builder(numUsers);
   for (let u = 0; u < numUsers; u++) {
+    if (Number.isFinite(last[u]!)) addOnGrid(b, u, 'active', 1970 + last[u]! / SECONDS_PER_YEAR);
+    if (info === undefined) continue;
     const age = info.ages[u]!;
     if (age > 0) {
       const ts = first[u]!;

@@ -7,7 +7,7 @@ import { UsageError } from '../../../shared/src/errors.ts';
 import type { RatingsTable } from '../data/types.ts';
 import { countRows, fillColdRows } from '../model/cold-rows.ts';
 import { predictTf } from '../model/infer.ts';
-import { cloneWeights, initWeights } from '../model/init.ts';
+import { cloneWeights, initPreference, initWeights } from '../model/init.ts';
 import { modelRng, shuffleInPlace } from '../model/random.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { addSnapshot, type WeightAverage } from './average.ts';
@@ -173,6 +173,8 @@ export async function trainModel(
   const weights = resume
     ? cloneWeights(resume.weights)
     : initWeights(options.model, numUsers, numMovies, meanRating(table.ratings, train), options.seed);
+  // A run recorded before the preference head existed resumes without one.
+  if (!resume && options.prefWeight > 0) weights.pref = initPreference(options.model.dim, counts.movies);
   const optimizer = resume ? cloneOptimizer(resume.optimizer) : newOptimizerState(weights);
   let schedule = resume?.schedule ?? initialSchedule(options.lrSchedule, options.lr);
   let best = resume?.best;
@@ -205,6 +207,9 @@ export async function trainModel(
     optimizer,
     B,
     counts,
+    weights.pref && options.prefWeight > 0
+      ? { weight: options.prefWeight, negatives: Math.min(options.prefNegatives, numMovies) }
+      : undefined,
   );
   const valUsers = new Int32Array(validation.length);
   const valMovies = new Int32Array(validation.length);
@@ -244,6 +249,7 @@ export async function trainModel(
       order.set(train);
       shuffleInPlace(order, modelRng(options.seed, 'shuffle', epoch));
       const dropoutRng = modelRng(options.seed, 'dropout', epoch);
+      const negativeRng = modelRng(options.seed, 'negatives', epoch);
       if (offsets) {
         // What a user watched is represented by the movies' whole embeddings (side features included).
         const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, effectiveMovies);
@@ -263,7 +269,7 @@ export async function trainModel(
       hooks.onEpochStart?.(epoch, batches, lr);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
-        const loss = step.run(table, order, b * B, B, lr, dropoutRng);
+        const loss = step.run(table, order, b * B, B, lr, dropoutRng, undefined, negativeRng);
         if (!Number.isFinite(loss)) {
           const what = `the training loss became ${loss} at batch ${b + 1} of ${batches}`;
           return { stop: 'diverged', message: divergedMessage(epoch, what, lr, checkpoint), checkpoint };

@@ -55,6 +55,13 @@ export interface TrainOptions {
   /** Seed of initialisation, shuffling, dropout and the validation hold-out. */
   seed: number;
   adam: AdamConfig;
+  /**
+   * Weight of the preference head's retrieval loss (preference.ts) against the rating loss; 0 trains ratings
+   * alone and the model has no preference head (top-N then ranks by predicted rating).
+   */
+  prefWeight: number;
+  /** Movies sampled per step for the retrieval loss. */
+  prefNegatives: number;
 }
 
 /** Hyperparameters as a partial override of the defaults, with the model's fields flattened in. */
@@ -83,6 +90,8 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   valFraction: 0.1,
   seed: 42,
   adam: DEFAULT_ADAM,
+  prefWeight: 0.1,
+  prefNegatives: 128,
 });
 
 function check(ok: boolean, flag: string, expected: string, got: unknown): void {
@@ -145,6 +154,13 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
     '--val-fraction',
     'a number in (0, 1)',
     o.valFraction,
+  );
+  check(inRange(o.prefWeight, 0, 1000), '--pref-weight', 'a number in [0, 1000]', o.prefWeight);
+  check(
+    isWhole(o.prefNegatives, 1, 65_536),
+    '--pref-negatives',
+    'a whole number from 1 to 65536',
+    o.prefNegatives,
   );
   check(isWhole(o.seed, 0, 2 ** 32 - 1), '--seed', 'a whole number from 0 to 4294967295', o.seed);
   check(inRange(o.adam.beta1, 0, 1) && o.adam.beta1 < 1, 'adam.beta1', 'a number in [0, 1)', o.adam.beta1);

@@ -12,7 +12,8 @@ import type { RatingsTable } from '../data/types.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
 import { carveValidation, loadSplitData, type DataSpec } from './data.ts';
 import { trainModel, type StopReason, type TrainCheckpoint, type TrainResult } from './loop.ts';
-import { clippedAccuracy } from './metrics.ts';
+import { choosePlan } from '../evaluate/choose-plan.ts';
+import { clippedAccuracy, planMetrics } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { resolveImplicit } from './implicit.ts';
 import { progressHooks } from './progress.ts';
@@ -424,7 +425,17 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     const selected = accuracyOf(checkpoint.best, table, split.test);
     const kept = refit?.weights === undefined ? selected : accuracyOf(refit.weights, table, split.test);
     const allRates = checkpoint.history.map((h) => h.samplesPerSec);
+    // The two-stage plan is chosen on the validation rows with the validation-selected model; a refit keeps it.
+    const choice =
+      state === 'completed' ? choosePlan(checkpoint.best, table, fit.train, fit.validation) : undefined;
+    if (choice !== undefined) {
+      log.write(
+        `ranking: retrieve ${choice.plan.candidates} movies by preference, order by preference + ` +
+          `${choice.plan.ratingWeight} × rating (validation NDCG@10 ${choice.ndcg.toFixed(4)}, ${choice.users} users)\n`,
+      );
+    }
     metrics = await mergeMetrics(dir, {
+      ...(choice === undefined ? {} : planMetrics(choice.plan, choice.ndcg)),
       'val.rmse': val.rmse,
       'val.mae': val.mae,
       'test.rmse': kept.rmse,

@@ -3,7 +3,8 @@
  * backward in tfjs (MlpPass), then update the MLP densely and the embedding/bias tables sparsely with AdamW.
  * Embedding tables never enter the tfjs graph, so a step costs O(batch × (dim + MLP)) whatever the table sizes.
  *
- * Loss: mean squared error over the batch, (1/B)·Σ(pred − rating)².
+ * Loss: mean squared error over the batch, (1/B)·Σ(pred − rating)², plus, with a preference head, its weighted
+ * sampled-softmax loss (preference.ts) on the same gathered embeddings.
  */
 import type { ModelWeights } from '../model/weights.ts';
 import type { ModelConfig } from '../model/config.ts';
@@ -14,6 +15,15 @@ import { adamDense, adamStep, zeroMoments, type AdamConfig, type AdamStep, type 
 import { SparseRowGrads, type RowGradsSnapshot } from './sparse-grad.ts';
 import type { RowCounts } from '../model/cold-rows.ts';
 import { accumulateFeatureGrad, addFeatureRow, type FeatureSide } from './features.ts';
+import { PreferenceLoss } from './preference.ts';
+
+/** The retrieval objective trained jointly with the ratings (preference.ts); needs `weights.pref`. */
+export interface PreferenceConfig {
+  /** Weight of the sampled-softmax loss against the mean squared error. */
+  weight: number;
+  /** Movies sampled per step, uniformly from the catalogue, shared by the batch. */
+  negatives: number;
+}
 
 /** Regularisation and optimiser settings of a step. */
 export interface OptimizerConfig {
@@ -67,6 +77,22 @@ export interface StepTrace {
   muGrad: number;
 }
 
+/** Buffers of the preference loss's inputs and of its dense gradients. */
+interface PreferenceParts {
+  config: PreferenceConfig;
+  loss: PreferenceLoss;
+  users: Float32Array;
+  movies: Float32Array;
+  movieIds: Int32Array;
+  negatives: Float32Array;
+  negativeIds: Int32Array;
+  posBias: Float32Array;
+  negBias: Float32Array;
+  /** [numMovies] gradient of pref.movieBias. */
+  biasGrad: Float32Array;
+  gateGrad: Float32Array;
+}
+
 /** Real state: reusable buffers sized for `capacity` rows per batch, and the tfjs pass. */
 export class TrainStep {
   private readonly pass = new MlpPass();
@@ -99,6 +125,7 @@ export class TrainStep {
   private readonly invUserCount: Float32Array;
   private readonly invMovieCount: Float32Array;
   private readonly muGradArr = new Float32Array(1);
+  private readonly preference: PreferenceParts | undefined;
 
   constructor(
     readonly weights: ModelWeights,
@@ -107,6 +134,7 @@ export class TrainStep {
     readonly state: OptimizerState,
     readonly capacity: number,
     counts?: RowCounts,
+    preference?: PreferenceConfig,
   ) {
     if ((optimizer.l2 > 0 || optimizer.biasL2 > 0) && counts === undefined) {
       throw new RangeError('TrainStep: the L2 prior needs the training-row counts per user and movie');
@@ -123,7 +151,26 @@ export class TrainStep {
     this.dPred = new Float32Array(capacity);
     this.rowGrad = new Float32Array(2 * weights.dim);
     this.userGrads = new SparseRowGrads(weights.numUsers, weights.dim, capacity);
-    this.movieGrads = new SparseRowGrads(weights.numMovies, weights.dim, capacity);
+    const samples = preference ? preference.negatives : 0;
+    this.movieGrads = new SparseRowGrads(weights.numMovies, weights.dim, capacity + samples);
+    if (preference && preference.weight > 0) {
+      if (weights.pref === undefined)
+        throw new RangeError('TrainStep: the preference loss needs weights.pref');
+      const d = weights.dim;
+      this.preference = {
+        config: preference,
+        loss: new PreferenceLoss(capacity, samples, d),
+        users: new Float32Array(capacity * d),
+        movies: new Float32Array(capacity * d),
+        movieIds: new Int32Array(capacity),
+        negatives: new Float32Array(samples * d),
+        negativeIds: new Int32Array(samples),
+        posBias: new Float32Array(capacity),
+        negBias: new Float32Array(samples),
+        biasGrad: new Float32Array(weights.numMovies),
+        gateGrad: new Float32Array(d),
+      };
+    }
   }
 
   /**
@@ -131,8 +178,9 @@ export class TrainStep {
    * @param lr learning rate of this step
    * @param dropoutRng source of the dropout masks (unused when dropout is 0)
    * @param trace when given, receives the intermediate gradients and the update is NOT applied
-   * @returns the batch's mean squared error (the data term, without priors); when it is not finite, nothing is
-   *   updated
+   * @param negativeRng source of the preference loss's sampled movies (required with a preference head)
+   * @returns the batch's mean squared error (the data term, without priors; the preference loss is not included);
+   *   when it or the preference loss is not finite, nothing is updated and the non-finite value is returned
    * @throws RangeError when B exceeds the capacity or the rows run past `order`
    */
   run(
@@ -143,6 +191,7 @@ export class TrainStep {
     lr: number,
     dropoutRng: Rng,
     trace?: (t: StepTrace) => void,
+    negativeRng?: Rng,
   ): number {
     if (B < 1 || B > this.capacity || start + B > order.length) {
       throw new RangeError(
@@ -216,6 +265,15 @@ export class TrainStep {
     }
     const grads = this.pass.backward(dPred);
     const muGrad = this.accumulateTableGrads(cols, order, start, B, grads.dX, dPred);
+    const prefLoss = this.preference ? this.accumulatePreference(cols, order, start, B, negativeRng) : 0;
+    if (!Number.isFinite(prefLoss)) {
+      this.userGrads.clear();
+      this.movieGrads.clear();
+      this.userFeatures?.grad.fill(0);
+      this.movieFeatures?.grad.fill(0);
+      this.preference?.biasGrad.fill(0);
+      return prefLoss;
+    }
     if (trace) {
       trace({
         grads,
@@ -228,11 +286,13 @@ export class TrainStep {
       this.movieGrads.clear();
       this.userFeatures?.grad.fill(0);
       this.movieFeatures?.grad.fill(0);
+      this.preference?.biasGrad.fill(0);
       return loss;
     }
     this.state.t += 1;
     const step = adamStep(this.optimizer.adam, lr, this.state.t);
     this.applyDense(step, grads, muGrad);
+    this.applyPreference(step);
     this.updateMovingStats(stats);
     const { adam, embeddingDecay, biasDecay } = this.optimizer;
     const mom = (name: string) => this.state.moments.get(name)!;
@@ -259,6 +319,97 @@ export class TrainStep {
     this.applyFeatures(step, 'features.user', this.userFeatures);
     this.applyFeatures(step, 'features.movie', this.movieFeatures);
     return loss;
+  }
+
+  /**
+   * Adds the preference loss's gradients (preference.ts) to the batch's row gradients: user rows, the chosen and
+   * the sampled movie rows (their side features too), the gate and the movies' preference biases.
+   * @returns the weighted preference loss
+   */
+  private accumulatePreference(
+    cols: RatingColumns,
+    order: Int32Array,
+    start: number,
+    B: number,
+    rng: Rng | undefined,
+  ): number {
+    const p = this.preference!;
+    const pref = this.weights.pref!;
+    if (rng === undefined) throw new RangeError('TrainStep.run: the preference loss needs a negativeRng');
+    const w = this.weights;
+    const d = w.dim;
+    const inSize = 2 * d;
+    const S = p.config.negatives;
+    const { x, movieFeatures, userFeatures } = this;
+    for (let i = 0; i < B; i++) {
+      const m = cols.movies[order[start + i]!]!;
+      p.movieIds[i] = m;
+      p.posBias[i] = pref.movieBias[m]!;
+      const base = i * inSize;
+      for (let k = 0; k < d; k++) {
+        p.users[i * d + k] = x[base + k]!;
+        p.movies[i * d + k] = x[base + d + k]!;
+      }
+    }
+    for (let j = 0; j < S; j++) {
+      const n = rng.below(w.numMovies);
+      p.negativeIds[j] = n;
+      p.negBias[j] = pref.movieBias[n]!;
+      p.negatives.set(w.movieEmb.subarray(n * d, (n + 1) * d), j * d);
+      if (movieFeatures) addFeatureRow(movieFeatures, n, p.negatives, j * d);
+    }
+    const g = p.loss.run(
+      {
+        B,
+        S,
+        dim: d,
+        users: p.users,
+        movies: p.movies,
+        movieIds: p.movieIds,
+        negatives: p.negatives,
+        negativeIds: p.negativeIds,
+        gate: pref.gate,
+        posBias: p.posBias,
+        negBias: p.negBias,
+      },
+      p.config.weight,
+    );
+    if (!Number.isFinite(g.loss)) return g.loss;
+    const ug = this.userGrads;
+    const mg = this.movieGrads;
+    for (let i = 0; i < B; i++) {
+      const u = cols.users[order[start + i]!]!;
+      const m = p.movieIds[i]!;
+      const uo = ug.slot(u) * d;
+      const mo = mg.slot(m) * d;
+      for (let k = 0; k < d; k++) {
+        ug.grads[uo + k] = ug.grads[uo + k]! + g.dUsers[i * d + k]!;
+        mg.grads[mo + k] = mg.grads[mo + k]! + g.dMovies[i * d + k]!;
+      }
+      if (userFeatures) accumulateFeatureGrad(userFeatures, u, g.dUsers, i * d);
+      if (movieFeatures) accumulateFeatureGrad(movieFeatures, m, g.dMovies, i * d);
+      p.biasGrad[m] = p.biasGrad[m]! + g.dPosBias[i]!;
+    }
+    for (let j = 0; j < S; j++) {
+      const n = p.negativeIds[j]!;
+      const no = mg.slot(n) * d;
+      for (let k = 0; k < d; k++) mg.grads[no + k] = mg.grads[no + k]! + g.dNegatives[j * d + k]!;
+      if (movieFeatures) accumulateFeatureGrad(movieFeatures, n, g.dNegatives, j * d);
+      p.biasGrad[n] = p.biasGrad[n]! + g.dNegBias[j]!;
+    }
+    p.gateGrad.set(g.dGate);
+    return g.loss;
+  }
+
+  /** Adam on the gate and the preference biases (dense: both are small), then clears their gradients. */
+  private applyPreference(step: AdamStep): void {
+    const p = this.preference;
+    const pref = this.weights.pref;
+    if (p === undefined || pref === undefined) return;
+    const mom = (name: string) => this.state.moments.get(name)!;
+    adamDense(this.optimizer.adam, step, 0, pref.gate, mom('pref.gate'), p.gateGrad);
+    adamDense(this.optimizer.adam, step, 0, pref.movieBias, mom('pref.movieBias'), p.biasGrad);
+    p.biasGrad.fill(0);
   }
 
   /** Dense AdamW (no decay) on a feature table, then clears its gradient. */

@@ -1,0 +1,116 @@
+/**
+ * Two-stage top-N, the one ranking path of the trainer (evaluate, recommend, report) and the edge:
+ *
+ * 1. retrieve: the C movies with the highest preference score pref(u, m) = Σ_k g_k·e_u[k]·e_m[k] + p_m (what the
+ *    user would choose), the user's rated movies excluded — a dot-product scan over the movie table;
+ * 2. order: the candidates by pref + ratingWeight · predicted rating (what they would choose and how they would
+ *    like it). Only the C candidates need a predicted rating, which is what makes the MLP affordable at the edge.
+ *
+ * C and ratingWeight are chosen on validation ratings at training time and recorded in the version's manifest.
+ */
+import { topK, type TopK } from './top-k.ts';
+import { matVec } from './vectors.ts';
+
+/** How a version ranks: recorded in the run and the manifest (`ranking`). */
+export interface TwoStagePlan {
+  /** Movies retrieved by preference before the rating model orders them (C ≥ 1). */
+  candidates: number;
+  /** Weight of the predicted rating (in rating-scale units) against the preference score (≥ 0). */
+  ratingWeight: number;
+}
+
+/** The movie-side tables the preference scan reads. */
+export interface PreferenceTables {
+  /** [numMovies, dim] movie embeddings as the model uses them (not normalized). */
+  movieEmb: Float32Array;
+  numMovies: number;
+  dim: number;
+  /** [dim] the gate g. */
+  gate: Float32Array;
+  /** [numMovies] p. */
+  movieBias: Float32Array;
+}
+
+/**
+ * Preference scores of every movie for one user vector e_u, written into `out` ([numMovies]).
+ * @param scratch [dim] buffer for g ⊙ e_u (allocated when omitted)
+ * @throws RangeError when the shapes disagree
+ */
+export function preferenceScores(
+  tables: PreferenceTables,
+  user: Float32Array,
+  out: Float32Array = new Float32Array(tables.numMovies),
+  scratch: Float32Array = new Float32Array(tables.dim),
+): Float32Array {
+  const { movieEmb, numMovies, dim, gate, movieBias } = tables;
+  if (user.length !== dim || gate.length !== dim || movieBias.length !== numMovies) {
+    throw new RangeError(
+      `preferenceScores: expected a user vector and gate of ${dim} values and ${numMovies} movie biases ` +
+        `(got ${user.length}, ${gate.length}, ${movieBias.length})`,
+    );
+  }
+  for (let k = 0; k < dim; k++) scratch[k] = (user[k] as number) * (gate[k] as number);
+  matVec(movieEmb, numMovies, dim, scratch, out);
+  for (let m = 0; m < numMovies; m++) out[m] = (out[m] as number) + (movieBias[m] as number);
+  return out;
+}
+
+/**
+ * Stage 1: the `candidates` movies with the highest preference scores, `exclude` (sorted) left out; best first.
+ * @throws RangeError from topK on a bad count or an unsorted exclusion list
+ */
+export function retrieveCandidates(prefScores: Float32Array, candidates: number, exclude: Int32Array): TopK {
+  return topK(prefScores, candidates, { sorted: exclude });
+}
+
+/** The final list: movies, their blended scores, and the predicted ratings that went into them. */
+export interface RankedList {
+  movies: Int32Array;
+  scores: Float32Array;
+  ratings: Float32Array;
+}
+
+/**
+ * Stage 2: orders the candidates by pref + ratingWeight · rating and keeps the best `k`.
+ * @param candidates stage 1's result (movies and their preference scores)
+ * @param ratings predicted rating of each candidate, aligned with `candidates.indices`
+ * @throws RangeError when the ratings are not aligned with the candidates or the plan is invalid
+ */
+export function blendCandidates(
+  candidates: TopK,
+  ratings: Float32Array,
+  ratingWeight: number,
+  k: number,
+): RankedList {
+  const n = candidates.indices.length;
+  if (ratings.length !== n) {
+    throw new RangeError(`blendCandidates: expected ${n} ratings, one per candidate (got ${ratings.length})`);
+  }
+  if (!(ratingWeight >= 0) || !Number.isFinite(ratingWeight)) {
+    throw new RangeError(`blendCandidates: ratingWeight must be a finite number >= 0 (got ${ratingWeight})`);
+  }
+  const blended = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    blended[i] = (candidates.scores[i] as number) + ratingWeight * (ratings[i] as number);
+  }
+  const top = topK(blended, k);
+  return {
+    movies: Int32Array.from(top.indices, (i) => candidates.indices[i] as number),
+    scores: top.scores,
+    ratings: Float32Array.from(top.indices, (i) => ratings[i] as number),
+  };
+}
+
+/**
+ * Checks a plan read from a manifest or a run.
+ * @throws RangeError naming the field
+ */
+export function checkPlan(plan: TwoStagePlan): TwoStagePlan {
+  if (!Number.isInteger(plan.candidates) || plan.candidates < 1) {
+    throw new RangeError(`ranking.candidates: expected a whole number >= 1 (got ${plan.candidates})`);
+  }
+  if (!Number.isFinite(plan.ratingWeight) || plan.ratingWeight < 0) {
+    throw new RangeError(`ranking.ratingWeight: expected a finite number >= 0 (got ${plan.ratingWeight})`);
+  }
+  return plan;
+}

@@ -1,0 +1,175 @@
+/**
+ * The retrieval objective of the preference head (model/weights.ts PreferenceWeights): for every training rating
+ * (u, m) of a batch, "u chose m" against S movies sampled uniformly from the catalogue and shared by the whole
+ * batch (sampled softmax; with a uniform sampler the log-Q correction is the same constant for every logit, so it
+ * cancels). A sampled movie equal to the row's own movie is masked out (an accidental hit).
+ *
+ *   pref(u, m) = Σ_k g_k·u_k·m_k + p_m
+ *   loss = weight · (1/B) Σ_i [ logsumexp(pref(u_i, m_i), pref(u_i, n_1..S)) − pref(u_i, m_i) ]
+ *
+ * Cost per step: three [B, d]·[d, S]-sized matrix products in tfjs (plain matMuls: transposes are built in JS,
+ * since a transposed matMul is ~10× slower on the wasm backend), plus O(B·S + B·d) in JS — O(batch × dim) for a
+ * fixed S, whatever the catalogue size. The sampled rows' gradients go through the same sparse Adam as the batch's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The inputs of one batch: gathered vectors as the model sees them (side features and implicit part included). */
+export interface PreferenceBatch {
+  /** Batch rows. */
+  B: number;
+  /** Sampled movies. */
+  S: number;
+  dim: number;
+  /** [B, dim] user vectors. */
+  users: Float32Array;
+  /** [B, dim] chosen movies' vectors. */
+  movies: Float32Array;
+  /** [B] the chosen movies' indices (for the accidental-hit mask). */
+  movieIds: Int32Array;
+  /** [S, dim] sampled movies' vectors. */
+  negatives: Float32Array;
+  /** [S] the sampled movies' indices. */
+  negativeIds: Int32Array;
+  /** [dim] the gate g. */
+  gate: Float32Array;
+  /** [B] p of the chosen movies. */
+  posBias: Float32Array;
+  /** [S] p of the sampled movies. */
+  negBias: Float32Array;
+}
+
+/** Gradients of weight · loss (the views are reused by the next call). */
+export interface PreferenceGrads {
+  loss: number;
+  /** [B, dim] d/d users. */
+  dUsers: Float32Array;
+  /** [B, dim] d/d movies. */
+  dMovies: Float32Array;
+  /** [S, dim] d/d negatives. */
+  dNegatives: Float32Array;
+  /** [dim] d/d gate. */
+  dGate: Float32Array;
+  /** [B] d/d posBias. */
+  dPosBias: Float32Array;
+  /** [S] d/d negBias. */
+  dNegBias: Float32Array;
+}
+
+/** Reusable buffers for batches of at most `capacity` rows and `samples` sampled movies. */
+export class PreferenceLoss {
+  private readonly q: Float32Array;
+  private readonly nT: Float32Array;
+  private readonly gT: Float32Array;
+  private readonly probs: Float32Array;
+  private readonly gPos: Float32Array;
+  private readonly out: PreferenceGrads;
+
+  constructor(
+    readonly capacity: number,
+    readonly samples: number,
+    readonly dim: number,
+  ) {
+    const d = dim;
+    this.q = new Float32Array(capacity * d);
+    this.nT = new Float32Array(samples * d);
+    this.gT = new Float32Array(samples * capacity);
+    this.probs = new Float32Array(capacity * samples);
+    this.gPos = new Float32Array(capacity);
+    this.out = {
+      loss: 0,
+      dUsers: new Float32Array(capacity * d),
+      dMovies: new Float32Array(capacity * d),
+      dNegatives: new Float32Array(samples * d),
+      dGate: new Float32Array(d),
+      dPosBias: new Float32Array(capacity),
+      dNegBias: new Float32Array(samples),
+    };
+  }
+
+  /**
+   * Loss and gradients of `weight` × the mean sampled-softmax loss of the batch.
+   * @throws RangeError when the batch exceeds the buffers
+   */
+  run(batch: PreferenceBatch, weight: number): PreferenceGrads {
+    const { B, S, dim: d } = batch;
+    if (B > this.capacity || S > this.samples || d !== this.dim) {
+      throw new RangeError(
+        `PreferenceLoss.run: batch ${B} × ${S} samples × ${d} dims exceeds ${this.capacity} × ${this.samples} × ${this.dim}`,
+      );
+    }
+    const { users, movies, movieIds, negatives, negativeIds, gate, posBias, negBias } = batch;
+    const { q, nT, gT, probs, gPos } = this;
+    const { dUsers, dMovies, dNegatives, dGate, dPosBias, dNegBias } = this.out;
+    for (let i = 0; i < B; i++) {
+      for (let k = 0; k < d; k++) q[i * d + k] = users[i * d + k]! * gate[k]!;
+    }
+    for (let j = 0; j < S; j++) for (let k = 0; k < d; k++) nT[k * S + j] = negatives[j * d + k]!;
+    const logits = tf.tidy(() =>
+      tf.matMul(tf.tensor2d(q.subarray(0, B * d), [B, d]), tf.tensor2d(nT.subarray(0, S * d), [d, S])),
+    );
+    const scores = logits.dataSync() as Float32Array;
+    logits.dispose();
+
+    // Softmax over [positive, S samples] per row, in place into probs; gPos = dLoss/dpos.
+    const scale = weight / B;
+    let lossSum = 0;
+    for (let i = 0; i < B; i++) {
+      let pos = posBias[i]!;
+      for (let k = 0; k < d; k++) pos += q[i * d + k]! * movies[i * d + k]!;
+      const own = movieIds[i]!;
+      const row = i * S;
+      let max = pos;
+      for (let j = 0; j < S; j++) {
+        const s = negativeIds[j] === own ? -Infinity : scores[row + j]! + negBias[j]!;
+        probs[row + j] = s;
+        if (s > max) max = s;
+      }
+      let sum = Math.exp(pos - max);
+      for (let j = 0; j < S; j++) {
+        const e = Math.exp(probs[row + j]! - max);
+        probs[row + j] = e;
+        sum += e;
+      }
+      lossSum += max + Math.log(sum) - pos;
+      const inv = 1 / sum;
+      gPos[i] = scale * (Math.exp(pos - max) * inv - 1);
+      for (let j = 0; j < S; j++) probs[row + j] = scale * probs[row + j]! * inv;
+    }
+    const loss = (weight * lossSum) / B;
+
+    // dQ = gPos_i · M_i + G · N;  dN = Gᵀ · Q.
+    for (let i = 0; i < B; i++) for (let j = 0; j < S; j++) gT[j * B + i] = probs[i * S + j]!;
+    const [gn, gtq] = tf.tidy(() => {
+      const G = tf.tensor2d(probs.subarray(0, B * S), [B, S]);
+      const N = tf.tensor2d(negatives.subarray(0, S * d), [S, d]);
+      const GT = tf.tensor2d(gT.subarray(0, S * B), [S, B]);
+      const Q = tf.tensor2d(q.subarray(0, B * d), [B, d]);
+      return [tf.matMul(G, N), tf.matMul(GT, Q)];
+    });
+    const gnData = gn.dataSync() as Float32Array;
+    dNegatives.set((gtq.dataSync() as Float32Array).subarray(0, S * d));
+    gn.dispose();
+    gtq.dispose();
+
+    dGate.fill(0);
+    for (let i = 0; i < B; i++) {
+      const gp = gPos[i]!;
+      dPosBias[i] = gp;
+      for (let k = 0; k < d; k++) {
+        const at = i * d + k;
+        const dq = gp * movies[at]! + gnData[at]!;
+        dGate[k] = dGate[k]! + dq * users[at]!;
+        dUsers[at] = dq * gate[k]!;
+        dMovies[at] = gp * q[at]!;
+      }
+    }
+    for (let j = 0; j < S; j++) {
+      let s = 0;
+      for (let i = 0; i < B; i++) s += probs[i * S + j]!;
+      dNegBias[j] = s;
+    }
+    // The sampled movies' gradient with respect to their own vectors: dScore/dn = q, already in dNegatives.
+    this.out.loss = loss;
+    return this.out;
+  }
+}
