@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketOf } from '../shared/src/schemas/channels.ts';
+import { servingRanker } from '../trainer/src/evaluate/deep-model.ts';
 import { recommendForUser, similarMovies } from '../trainer/src/evaluate/queries.ts';
 import { itemsOf, userItems } from '../trainer/src/evaluate/user-items.ts';
 import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';
@@ -150,7 +151,7 @@ describe('the Worker on versions published by the real trainer', () => {
   it('recommends exactly what the trainer ranks offline (every rated movie excluded)', async () => {
     for (const arch of ['dcf', 'hybrid'] as const) {
       const { run, table } = trained[arch];
-      const scorer = prepareScorer(run.weights);
+      const ranker = servingRanker(run.weights, run.metrics);
       const trainItems = userItems(
         table,
         Int32Array.from({ length: table.count }, (_, r) => r),
@@ -161,9 +162,11 @@ describe('the Worker on versions published by the real trainer', () => {
       expect(users.length).toBeGreaterThan(5);
       for (const userId of users) {
         const u = run.userIds.indexOf(userId);
-        const offline = recommendForUser(scorer, u, itemsOf(trainItems, u), 10, table.scale);
+        const offline = recommendForUser(ranker, u, itemsOf(trainItems, u), 10, table.scale);
         const res = await get(`/v1/users/${userId}/recommendations?limit=10`);
         expect(res.status).toBe(200);
+        // Trained with a preference head, both versions serve the two-stage path the trainer evaluated.
+        expect(res.body.strategy).toBe('two-stage');
         expect(res.body.items.map((i) => i.movieId)).toEqual(offline.map((r) => run.movieIds[r.movie]));
         res.body.items.forEach((item, k) =>
           expect(item.predictedRating).toBeCloseTo(offline[k]?.score as number, 3),

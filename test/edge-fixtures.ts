@@ -6,6 +6,12 @@
  */
 import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { topK } from '../shared/src/kernels/top-k.ts';
+import {
+  blendCandidates,
+  preferenceScores,
+  retrieveCandidates,
+  type TwoStagePlan,
+} from '../shared/src/kernels/two-stage.ts';
 import { l2NormalizeRows, matVec } from '../shared/src/kernels/vectors.ts';
 import { CLASSIC_GENRE_COUNT } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
@@ -14,7 +20,7 @@ import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
 import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts';
 import { seenLists } from '../trainer/src/export/artifacts/training-stats.ts';
 import type { RatingsTable } from '../trainer/src/data/types.ts';
-import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
+import { predictPairs, prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
 
 /** The part of an R2 bucket publishing needs (Miniflare's R2 API satisfies it). */
@@ -49,6 +55,8 @@ export interface FixtureOptions {
 /** A built version: its files and what the tests need to predict the Worker's answers. */
 export interface Fixture {
   options: FixtureOptions;
+  /** The version's two-stage plan (manifest `ranking`), when its model has a preference head. */
+  plan?: TwoStagePlan;
   weights: ModelWeights;
   scorer: Scorer;
   /** File name -> bytes, manifest.json included. */
@@ -199,6 +207,7 @@ export async function fixtureFromRun(runDir: string, version: string, similarK =
     genres: table.movieInfo?.genres ?? new Uint32Array(weights.numMovies),
     norm: l2NormalizeRows(weights.movieEmb, weights.numMovies, weights.dim),
     ratingScale: table.scale,
+    ...(built.manifest.ranking === undefined ? {} : { plan: built.manifest.ranking }),
   };
 }
 
@@ -237,6 +246,9 @@ export function expectedTopN(
   limit: number,
   options: { excludeRated?: boolean; genreMask?: number } = {},
 ): { movieIds: number[]; ratings: number[] } {
+  if (fixture.plan !== undefined && fixture.weights.pref !== undefined) {
+    return expectedTwoStage(fixture, fixture.plan, user, limit, options);
+  }
   const scores = scoreAllMovies(fixture.scorer, user, new Float32Array(fixture.options.numMovies));
   const mask = options.genreMask ?? 0;
   if (mask !== 0)
@@ -245,6 +257,42 @@ export function expectedTopN(
   return {
     movieIds: Array.from(best.indices, (m) => fixture.movieIds[m] as number),
     ratings: Array.from(best.scores),
+  };
+}
+
+/** expectedTopN for a version with a preference head: the shared two-stage path with the trainer's scorer. */
+function expectedTwoStage(
+  fixture: Fixture,
+  plan: TwoStagePlan,
+  user: number,
+  limit: number,
+  options: { excludeRated?: boolean; genreMask?: number },
+): { movieIds: number[]; ratings: number[] } {
+  const w = fixture.weights;
+  const pref = preferenceScores(
+    {
+      movieEmb: w.movieEmb,
+      numMovies: w.numMovies,
+      dim: w.dim,
+      gate: w.pref!.gate,
+      movieBias: w.pref!.movieBias,
+    },
+    w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),
+  );
+  const mask = options.genreMask ?? 0;
+  if (mask !== 0)
+    for (let m = 0; m < pref.length; m++) if (((fixture.genres[m] as number) & mask) === 0) pref[m] = NaN;
+  const exclude = options.excludeRated === false ? new Int32Array(0) : fixture.seen[user]!;
+  const candidates = retrieveCandidates(pref, Math.max(plan.candidates, limit), exclude);
+  const ratings = predictPairs(
+    fixture.scorer,
+    new Int32Array(candidates.indices.length).fill(user),
+    candidates.indices,
+  );
+  const best = blendCandidates(candidates, ratings, plan.ratingWeight, limit);
+  return {
+    movieIds: Array.from(best.movies, (m) => fixture.movieIds[m] as number),
+    ratings: Array.from(best.ratings),
   };
 }
 

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../trainer/src/cli/test-helpers.ts';
+import { servingRanker } from '../trainer/src/evaluate/deep-model.ts';
 import { recommendForUser } from '../trainer/src/evaluate/queries.ts';
 import { itemsOf, userItems } from '../trainer/src/evaluate/user-items.ts';
-import { prepareScorer } from '../trainer/src/model/scoring.ts';
 import { carveValidation } from '../trainer/src/train/data.ts';
 import { loadRun, loadRunData, type Run } from '../trainer/src/train/run-dir.ts';
 import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
@@ -99,19 +99,19 @@ describe('seen lists of a version built by the real trainer, served by the Worke
     }
     // The check bites: excluding only the split's training side, as versions used to, these users' top-50 would
     // hold some of their test movies.
-    const scorer = prepareScorer(run.weights);
+    const ranker = servingRanker(run.weights, run.metrics);
     const trainItems = userItems(table, split.train);
     const testItems = userItems(table, split.test);
     const leaked = heldOutUsers.filter((userId) => {
       const u = run.userIds.indexOf(userId);
-      const top = recommendForUser(scorer, u, itemsOf(trainItems, u), LIMIT, table.scale);
+      const top = recommendForUser(ranker, u, itemsOf(trainItems, u), LIMIT, table.scale);
       return top.some((r) => itemsOf(testItems, u).includes(r.movie));
     });
     expect(leaked.length).toBeGreaterThan(0);
   });
 
   it('recommends what the trainer recommends offline, in the same order', async () => {
-    const scorer = prepareScorer(run.weights);
+    const ranker = servingRanker(run.weights, run.metrics);
     const denseMovie = new Map(Array.from(run.movieIds, (id, m) => [id, m]));
     for (const [k, userId] of heldOutUsers.entries()) {
       const rated = Int32Array.from(ratedInFile.get(userId) as Set<number>, (id) => {
@@ -120,7 +120,7 @@ describe('seen lists of a version built by the real trainer, served by the Worke
         return m;
       }).sort();
       const u = run.userIds.indexOf(userId);
-      const offline = recommendForUser(scorer, u, rated, LIMIT, table.scale).map(
+      const offline = recommendForUser(ranker, u, rated, LIMIT, table.scale).map(
         (r) => run.movieIds[r.movie] as number,
       );
       const served = await edgeTopN(userId);

@@ -21,13 +21,15 @@
  * calibration verified it against the graph, else onnxruntime-web running the graph itself.
  */
 import { topK } from '../../../shared/src/kernels/top-k.ts';
+import type { TwoStagePlan } from '../../../shared/src/kernels/two-stage.ts';
+import { rankTwoStage } from './two-stage.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import { filledInt64, rangeInt64, toInt64 } from './pairs.ts';
 import { proxyScores } from './proxy.ts';
 import { kthLargest } from './select.ts';
 import type { ServingModel } from './serving-model.ts';
 
-export type Strategy = 'exhaustive' | 'pruned' | 'quantized';
+export type Strategy = 'exhaustive' | 'pruned' | 'quantized' | 'two-stage';
 
 /** What scores movies for ranking: the verified SIMD kernel, or onnxruntime-web on the graph. */
 export type Executor = 'wasm-kernel' | 'onnxruntime';
@@ -55,6 +57,8 @@ export interface RankingContext {
   model: ServingModel;
   arch: 'dcf' | 'hybrid';
   plan: RankingPlan;
+  /** The version's two-stage plan (manifest `ranking`); when present, top-N goes through two-stage.ts. */
+  twoStage?: TwoStagePlan;
 }
 
 /** One user as the graph sees it. */
@@ -240,6 +244,9 @@ export async function rankMovies(
   const { catalog } = ctx;
   if (user.vec.length !== catalog.dim) {
     throw new RangeError(`user vector must have ${catalog.dim} values (got ${user.vec.length})`);
+  }
+  if (ctx.twoStage !== undefined && options.strategy === undefined) {
+    return rankTwoStage(ctx, ctx.twoStage, user, options, (movies) => scoreWithGraph(ctx, user, movies));
   }
   const strategy = options.strategy ?? ctx.plan.strategy;
   const mask = options.genreMask ?? 0;

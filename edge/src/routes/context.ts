@@ -12,6 +12,7 @@ export function rankingContext(version: ServingVersion): RankingContext {
     model: version.model,
     arch: version.manifest.model.arch,
     plan: version.calibration,
+    ...(version.manifest.ranking === undefined ? {} : { twoStage: version.manifest.ranking }),
   };
 }
 

@@ -96,6 +96,17 @@ export const ManifestSchema = z
     }),
     /** The run's metrics.json (e.g. test.rmse, test.ndcg@10). */
     metrics: z.record(z.string(), z.unknown()),
+    /**
+     * The two-stage plan (shared/src/kernels/two-stage.ts), chosen on validation ratings when the model was
+     * trained; present exactly when movies.bin has the preference head. Absent: the version ranks by predicted
+     * rating alone.
+     */
+    ranking: z
+      .strictObject({
+        candidates: z.int().min(1),
+        ratingWeight: z.number().min(0),
+      })
+      .optional(),
     files: z.record(FileNameSchema, FileEntrySchema),
   })
   .superRefine((m, ctx) => {

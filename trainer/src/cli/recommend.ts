@@ -1,11 +1,11 @@
 /**
- * `marquee recommend --run RUNDIR --user ID [--limit N]`: the top movies for a user the model knows, with the
- * scorer the edge uses; every movie the user rated (train and test) is excluded.
+ * `marquee recommend --run RUNDIR --user ID [--limit N]`: the top movies for a user the model knows, ranked by the
+ * path the edge serves (two-stage with the run's plan); every movie the user rated (train and test) is excluded.
  */
 import { Command } from 'commander';
 import { denseIndexOrThrow, recommendForUser } from '../evaluate/queries.ts';
 import { itemsOf, userItems } from '../evaluate/user-items.ts';
-import { prepareScorer } from '../model/scoring.ts';
+import { servingRanker } from '../evaluate/deep-model.ts';
 import { loadRun, loadRunData } from '../train/run-dir.ts';
 import { checkSizes } from './evaluate.ts';
 import { intFlag } from './flags.ts';
@@ -33,7 +33,13 @@ export function recommendCommand(): Command {
       checkSizes(run.dir, run.weights, table);
       const all = Int32Array.from({ length: table.count }, (_, i) => i);
       const rated = itemsOf(userItems(table, all), user);
-      const recs = recommendForUser(prepareScorer(run.weights), user, rated, flags.limit, table.scale);
+      const recs = recommendForUser(
+        servingRanker(run.weights, run.metrics),
+        user,
+        rated,
+        flags.limit,
+        table.scale,
+      );
       const header = `Top ${recs.length} for user ${flags.user} (${rated.length} rated movies excluded):\n`;
       const rows = formatMovieRows(recs, table, 'predicted', (score) => score.toFixed(2));
       process.stdout.write(`${header}${rows}\n`);

@@ -3,6 +3,7 @@ import type { TwoStagePlan } from '../../../shared/src/kernels/two-stage.ts';
 import { Ranker, type RankBy } from '../model/ranker.ts';
 import { predictPairs, prepareScorer, scoreAllMovies } from '../model/scoring.ts';
 import type { ModelWeights } from '../model/weights.ts';
+import { planFromMetrics } from '../train/metrics.ts';
 import type { RatingModel } from './types.ts';
 
 /** How the deep model ranks: the two-stage plan of its run and which score orders the list. */
@@ -15,6 +16,16 @@ export interface DeepRankingOptions {
 /** The ranking a model serves: blend with a preference head and a plan, else by predicted rating. */
 export function defaultRankBy(weights: ModelWeights, plan: TwoStagePlan | undefined): RankBy {
   return weights.pref !== undefined && plan !== undefined ? 'blend' : 'rating';
+}
+
+/**
+ * The ranker a run serves with: two-stage with the plan in its metrics.json when the model has a preference head,
+ * else by predicted rating.
+ * @throws RangeError when metrics.json holds an invalid plan
+ */
+export function servingRanker(weights: ModelWeights, metrics: Record<string, unknown>): Ranker {
+  const plan = planFromMetrics(metrics);
+  return new Ranker(prepareScorer(weights), defaultRankBy(weights, plan), plan);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { predictReference } from '../model/reference.ts';
+import { Ranker } from '../model/ranker.ts';
 import { prepareScorer } from '../model/scoring.ts';
 import { denseIndexOrThrow, recommendForUser, similarMovies } from './queries.ts';
 import { randomWeights } from './test-data.ts';
@@ -8,7 +9,11 @@ describe('recommendForUser', () => {
   it('returns the best unrated movies by the reference prediction, clipped for display', () => {
     const w = randomWeights(5, 30, 3);
     const rated = Int32Array.from([0, 4, 9]);
-    const recs = recommendForUser(prepareScorer(w), 2, rated, 5, { min: 1, max: 5, step: 1 });
+    const recs = recommendForUser(new Ranker(prepareScorer(w), 'rating'), 2, rated, 5, {
+      min: 1,
+      max: 5,
+      step: 1,
+    });
     const all = predictReference(
       w,
       new Int32Array(30).fill(2),

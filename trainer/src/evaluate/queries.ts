@@ -7,7 +7,7 @@ import { UsageError } from '../../../shared/src/errors.ts';
 import { topK } from '../../../shared/src/kernels/top-k.ts';
 import { l2NormalizeRows, matVec } from '../../../shared/src/kernels/vectors.ts';
 import type { RatingScale } from '../data/types.ts';
-import { scoreAllMovies, type Scorer } from '../model/scoring.ts';
+import type { Ranker } from '../model/ranker.ts';
 import type { ModelWeights } from '../model/weights.ts';
 
 /** One ranked movie: dense index and score (a predicted rating, or a cosine similarity). */
@@ -28,22 +28,22 @@ export function denseIndexOrThrow(ids: Int32Array, id: number, what: string, hin
 }
 
 /**
- * The `limit` movies with the highest predicted rating for a user, excluding `rated` (sorted dense indices).
- * Predictions are clipped to the scale for display; the ranking uses the unclipped scores.
+ * The `limit` best movies for a user as the ranker orders them (the version's two-stage path, or by predicted
+ * rating for a model without a preference head), excluding `rated` (sorted dense indices). `score` is the
+ * predicted rating, clipped to the scale for display, as the edge returns it.
  */
 export function recommendForUser(
-  scorer: Scorer,
+  ranker: Ranker,
   user: number,
   rated: Int32Array,
   limit: number,
   scale: RatingScale,
 ): RankedMovie[] {
-  const scores = scoreAllMovies(scorer, user, new Float32Array(scorer.weights.numMovies));
-  const top = topK(scores, limit, { sorted: rated });
-  return Array.from(top.indices, (movie, i) => ({
+  const top = ranker.rank(user, limit, rated);
+  return Array.from(top.movies, (movie, i) => ({
     rank: i + 1,
     movie,
-    score: Math.min(scale.max, Math.max(scale.min, top.scores[i] as number)),
+    score: Math.min(scale.max, Math.max(scale.min, top.ratings[i] as number)),
   }));
 }
 

@@ -4,6 +4,7 @@
  */
 import { DataError } from '../../../../shared/src/errors.ts';
 import { writeMoviesBin } from '../../../../shared/src/formats/movies-bin.ts';
+import { checkPlan, type TwoStagePlan } from '../../../../shared/src/kernels/two-stage.ts';
 import { writePopularityBin } from '../../../../shared/src/formats/popularity-bin.ts';
 import { writeSeenBin } from '../../../../shared/src/formats/seen-bin.ts';
 import { writeSimilarBin } from '../../../../shared/src/formats/similar-bin.ts';
@@ -55,6 +56,11 @@ export interface VersionInput {
   created?: Date;
   /** Neighbours per movie in similar.bin (default 50; 0 omits the file). */
   similarK?: number;
+  /**
+   * The two-stage plan chosen when the model was trained (metrics.json `ranking.*`); required exactly when the
+   * weights have a preference head.
+   */
+  ranking?: TwoStagePlan;
   /** Add the int8 copy of the normalized embeddings to movies.bin (default true). */
   int8?: boolean;
 }
@@ -107,6 +113,14 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
   const { weights: w, table, trainRows } = input;
   validateWeights(w);
   checkShapes(input);
+  if ((w.pref === undefined) !== (input.ranking === undefined)) {
+    throw new DataError(
+      w.pref === undefined
+        ? 'a ranking plan was given for a model without a preference head'
+        : 'the model has a preference head but no ranking plan (metrics.json ranking.candidates); retrain it, ' +
+          'or evaluate a run that completed training',
+    );
+  }
   const { dim, numMovies } = w;
   const stats = movieStats(table, trainRows);
   const seen = seenLists(table, trainRows);
@@ -124,7 +138,14 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     [
       ARTIFACT_FILES.movies,
       writeMoviesBin(
-        { numMovies, dim, norm, emb: w.movieEmb, bias: w.movieBias },
+        {
+          numMovies,
+          dim,
+          norm,
+          emb: w.movieEmb,
+          bias: w.movieBias,
+          ...(w.pref ? { prefGate: w.pref.gate, prefBias: w.pref.movieBias } : {}),
+        },
         { int8: input.int8 ?? true },
       ),
     ],
@@ -180,6 +201,7 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     fingerprints,
     training: { backend: input.backend, config: input.config },
     metrics: input.metrics,
+    ...(input.ranking === undefined ? {} : { ranking: checkPlan({ ...input.ranking }) }),
     files: digests,
   });
   decodeVersion(manifest, files);

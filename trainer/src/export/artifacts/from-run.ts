@@ -3,7 +3,13 @@
  * reloaded with the recorded split (loadRun / loadRunData, which check the data still match the run).
  */
 import { loadRun, loadRunData } from '../../train/run-dir.ts';
+import { planFromMetrics } from '../../train/metrics.ts';
 import type { VersionInput } from './build-version.ts';
+
+function planOrNothing(metrics: Record<string, unknown>): Pick<VersionInput, 'ranking'> {
+  const plan = planFromMetrics(metrics);
+  return plan === undefined ? {} : { ranking: plan };
+}
 
 /** Options of the export that are not in the run. */
 export type ExportOptions = Pick<VersionInput, 'similarK' | 'int8'>;
@@ -29,6 +35,7 @@ export async function versionInputFromRun(
     trainRows: split.train,
     config: { ...run.config },
     metrics: run.metrics,
+    ...(run.weights.pref === undefined ? {} : planOrNothing(run.metrics)),
     backend: `${backend.tfjsName} (${backend.device})`,
     ...options,
   };
