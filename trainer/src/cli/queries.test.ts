@@ -75,7 +75,16 @@ describe('marquee evaluate', () => {
   it('prints the model and every baseline in one table and records metrics and residuals', async () => {
     expect(await main(['evaluate', '--run', runDir, '--baselines', '--max-users', '5', '--k', '5'])).toBe(0);
     expect(io.out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\n/);
-    for (const name of ['model', 'global-mean', 'popularity', 'biased', 'mf', 'content']) {
+    for (const name of [
+      'model',
+      'global-mean',
+      'popularity',
+      'ease',
+      'item-knn',
+      'biased',
+      'mf',
+      'content',
+    ]) {
       expect(io.out).toMatch(new RegExp(`\\n${name}\\s+\\d\\.\\d{4}\\s`));
     }
     expect(io.out).toMatch(/5 of \d+ test users with a rating >= 4 \(seeded sample, seed 42/);
@@ -90,6 +99,8 @@ describe('marquee evaluate', () => {
       'model',
       'global-mean',
       'popularity',
+      'ease',
+      'item-knn',
       'biased',
       'mf',
       'content',

@@ -104,18 +104,22 @@ export class PreferenceLoss {
       for (let k = 0; k < d; k++) q[i * d + k] = users[i * d + k]! * gate[k]!;
     }
     for (let j = 0; j < S; j++) for (let k = 0; k < d; k++) nT[k * S + j] = negatives[j * d + k]!;
-    const logits = tf.tidy(() =>
-      tf.matMul(tf.tensor2d(q.subarray(0, B * d), [B, d]), tf.tensor2d(nT.subarray(0, S * d), [d, S])),
-    );
+    // Q is uploaded once and serves the forward product and dN = Gᵀ·Q.
+    const Q = tf.tensor2d(q.subarray(0, B * d), [B, d]);
+    const logits = tf.tidy(() => tf.matMul(Q, tf.tensor2d(nT.subarray(0, S * d), [d, S])));
     const scores = logits.dataSync() as Float32Array;
     logits.dispose();
 
-    // Softmax over [positive, S samples] per row, in place into probs; gPos = dLoss/dpos.
+    // Softmax over [positive, S samples] per row; G (probs, [B, S]) and its transpose gT are the gradients of the
+    // weighted mean loss with respect to the sampled logits, gPos with respect to the positive one. One pass
+    // computes the exponentials, a second scales them and writes both layouts and the sampled movies' bias grads.
     const scale = weight / B;
     let lossSum = 0;
+    dNegBias.fill(0, 0, S);
     for (let i = 0; i < B; i++) {
       let pos = posBias[i]!;
-      for (let k = 0; k < d; k++) pos += q[i * d + k]! * movies[i * d + k]!;
+      const qi = i * d;
+      for (let k = 0; k < d; k++) pos += q[qi + k]! * movies[qi + k]!;
       const own = movieIds[i]!;
       const row = i * S;
       let max = pos;
@@ -124,28 +128,33 @@ export class PreferenceLoss {
         probs[row + j] = s;
         if (s > max) max = s;
       }
-      let sum = Math.exp(pos - max);
+      const ePos = Math.exp(pos - max);
+      let sum = ePos;
       for (let j = 0; j < S; j++) {
         const e = Math.exp(probs[row + j]! - max);
         probs[row + j] = e;
         sum += e;
       }
       lossSum += max + Math.log(sum) - pos;
-      const inv = 1 / sum;
-      gPos[i] = scale * (Math.exp(pos - max) * inv - 1);
-      for (let j = 0; j < S; j++) probs[row + j] = scale * probs[row + j]! * inv;
+      const inv = scale / sum;
+      gPos[i] = ePos * inv - scale;
+      for (let j = 0; j < S; j++) {
+        const g = probs[row + j]! * inv;
+        probs[row + j] = g;
+        gT[j * B + i] = g;
+        dNegBias[j] = dNegBias[j]! + g;
+      }
     }
     const loss = (weight * lossSum) / B;
 
     // dQ = gPos_i · M_i + G · N;  dN = Gᵀ · Q.
-    for (let i = 0; i < B; i++) for (let j = 0; j < S; j++) gT[j * B + i] = probs[i * S + j]!;
     const [gn, gtq] = tf.tidy(() => {
       const G = tf.tensor2d(probs.subarray(0, B * S), [B, S]);
       const N = tf.tensor2d(negatives.subarray(0, S * d), [S, d]);
       const GT = tf.tensor2d(gT.subarray(0, S * B), [S, B]);
-      const Q = tf.tensor2d(q.subarray(0, B * d), [B, d]);
       return [tf.matMul(G, N), tf.matMul(GT, Q)];
     });
+    Q.dispose();
     const gnData = gn.dataSync() as Float32Array;
     dNegatives.set((gtq.dataSync() as Float32Array).subarray(0, S * d));
     gn.dispose();
@@ -162,11 +171,6 @@ export class PreferenceLoss {
         dUsers[at] = dq * gate[k]!;
         dMovies[at] = gp * q[at]!;
       }
-    }
-    for (let j = 0; j < S; j++) {
-      let s = 0;
-      for (let i = 0; i < B; i++) s += probs[i * S + j]!;
-      dNegBias[j] = s;
     }
     // The sampled movies' gradient with respect to their own vectors: dScore/dn = q, already in dNegatives.
     this.out.loss = loss;

@@ -1,18 +1,29 @@
 /**
- * The classical baselines, trained on the same split and evaluated by the same code as the deep model:
- * global mean, popularity, biased baseline, biased matrix factorization and a genre-profile content model.
+ * The classical baselines, trained on the same split and evaluated by the same code as the deep model: global
+ * mean, popularity, EASE and item-kNN (implicit: which movies a user rated), biased baseline, biased matrix
+ * factorization and a genre-profile content model.
  */
 import type { RatingsTable, Split } from '../../data/types.ts';
 import type { RatingModel } from '../types.ts';
 import { biasedBaselineModel } from './biased-baseline.ts';
 import type { BiasOptions } from './biases.ts';
 import { contentModel, type ContentOptions } from './content.ts';
+import { easeModel, easeSkipReason, type EaseOptions } from './ease.ts';
 import { globalMeanModel } from './global-mean.ts';
+import { itemKnnModel, type ItemKnnOptions } from './item-knn.ts';
 import { matrixFactorizationModel, type MatrixFactorizationOptions } from './matrix-factorization.ts';
 import { popularityModel, type PopularityOptions } from './popularity.ts';
 import { trainData } from './train-data.ts';
 
-export const BASELINE_NAMES = ['global-mean', 'popularity', 'biased', 'mf', 'content'] as const;
+export const BASELINE_NAMES = [
+  'global-mean',
+  'popularity',
+  'ease',
+  'item-knn',
+  'biased',
+  'mf',
+  'content',
+] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 export interface BaselineOptions {
@@ -22,6 +33,8 @@ export interface BaselineOptions {
   seed?: number;
   biases?: BiasOptions;
   popularity?: PopularityOptions;
+  ease?: Omit<EaseOptions, 'seed'>;
+  itemKnn?: ItemKnnOptions;
   mf?: Omit<MatrixFactorizationOptions, 'seed'>;
   content?: Omit<ContentOptions, keyof BiasOptions>;
 }
@@ -30,13 +43,14 @@ export interface TrainedBaselines {
   models: RatingModel[];
   /** Seconds spent training each model, by name. */
   seconds: Record<string, number>;
-  /** Baselines that were skipped, and why. */
+  /** Baselines that were skipped, and why; the λ EASE chose. */
   notes: string[];
 }
 
 /**
- * Trains the requested baselines on the training rows of `split`.
- * The content baseline needs movie genres; without `table.movieInfo` it is skipped with a note.
+ * Trains the requested baselines on the training rows of `split`. The content baseline needs movie genres;
+ * without `table.movieInfo` it is skipped with a note. EASE is skipped with a note above `ease.maxMovies`
+ * movies (its matrix takes movies² × 8 bytes); when it runs, the λ it chose is noted.
  * @throws UsageError when the split has no training ratings
  */
 export function trainBaselines(
@@ -56,6 +70,20 @@ export function trainBaselines(
         break;
       case 'popularity':
         model = popularityModel(data, options.popularity);
+        break;
+      case 'ease': {
+        const skip = easeSkipReason(data.numMovies, options.ease?.maxMovies);
+        if (skip === undefined) {
+          const ease = easeModel(data, { ...options.ease, seed });
+          result.notes.push(ease.note);
+          model = ease;
+        } else {
+          result.notes.push(skip);
+        }
+        break;
+      }
+      case 'item-knn':
+        model = itemKnnModel(data, options.itemKnn);
         break;
       case 'biased':
         model = biasedBaselineModel(data, options.biases);
@@ -82,7 +110,9 @@ export function trainBaselines(
 export {
   biasedBaselineModel,
   contentModel,
+  easeModel,
   globalMeanModel,
+  itemKnnModel,
   matrixFactorizationModel,
   popularityModel,
   trainData,
@@ -90,3 +120,5 @@ export {
 export { fitBiases } from './biases.ts';
 export { fitMatrixFactorization, MF_DEFAULTS } from './matrix-factorization.ts';
 export type { TrainData } from './train-data.ts';
+export type { EaseModel, EaseOptions } from './ease.ts';
+export type { ItemKnnOptions } from './item-knn.ts';
