@@ -21,7 +21,7 @@ import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts
 import { seenLists } from '../trainer/src/export/artifacts/training-stats.ts';
 import type { RatingsTable } from '../trainer/src/data/types.ts';
 import { predictPairs, prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
-import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
+import { preferenceMovieTable, type Arch, type ModelWeights } from '../trainer/src/model/weights.ts';
 
 /** The part of an R2 bucket publishing needs (Miniflare's R2 API satisfies it). */
 export interface BucketWriter {
@@ -271,10 +271,9 @@ function expectedTwoStage(
   const w = fixture.weights;
   const pref = preferenceScores(
     {
-      movieEmb: w.movieEmb,
+      prefEmb: preferenceMovieTable(w),
       numMovies: w.numMovies,
       dim: w.dim,
-      gate: w.pref!.gate,
       movieBias: w.pref!.movieBias,
     },
     w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),

@@ -29,6 +29,7 @@ for (const S of [32, 64, 128, 256]) {
     gate: new Float32Array(d).fill(1),
     posBias: normal(B),
     negBias: normal(S),
+    negCorrection: normal(S),
   };
   for (let i = 0; i < 20; i++) loss.run(batch, 1);
   const times: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * Top-N by the shared two-stage path (shared/src/kernels/two-stage.ts), for versions whose model has a preference
- * head: a preference scan over the movie table retrieves the plan's C movies (rated movies and, with a genre filter,
+ * head: a preference scan over movies.bin's `pref_emb` retrieves the plan's C movies (rated movies and, with a genre filter,
  * movies without a wanted genre left out), onnxruntime-web rates only those C, and the blend of preference and
  * rating orders them. The trainer's evaluate / recommend / report run the same shared functions, so offline
  * metrics are what is served.
@@ -17,12 +17,11 @@ import type { Ranked, RankingContext, RankOptions, UserVector } from './ranking.
 /** The movie-side tables of the preference scan, when the version has a preference head. */
 export function preferenceTablesOf(catalog: MovieCatalog) {
   const { tables } = catalog;
-  if (tables.prefGate === undefined || tables.prefBias === undefined) return undefined;
+  if (tables.prefEmb === undefined || tables.prefBias === undefined) return undefined;
   return {
-    movieEmb: tables.emb,
+    prefEmb: tables.prefEmb,
     numMovies: tables.numMovies,
     dim: tables.dim,
-    gate: tables.prefGate,
     movieBias: tables.prefBias,
   };
 }

@@ -3,7 +3,7 @@
  * `norm` f32 [M, dim] L2-normalized embeddings (cosine similarity = dot product), `emb` f32 [M, dim] raw
  * embeddings (hybrid dot-product retrieval, fold-in), `bias` f32 [M] movie biases (without mu), and optionally
  * `norm_i8` i8 [M, dim] with `norm_scale` f32 [M] (norm[r][i] ≈ norm_i8[r][i] × norm_scale[r]), and, for a model
- * with a preference head, `pref_gate` f32 [dim] and `pref_bias` f32 [M] (pref(u, m) = Σ gate·e_u·emb[m] + pref_bias[m],
+ * with a preference head, `pref_emb` f32 [M, dim] and `pref_bias` f32 [M] (pref(u, m) = e_u · pref_emb[m] + pref_bias[m],
  * shared/src/kernels/two-stage.ts).
  */
 import { ArtifactError } from '../errors.ts';
@@ -27,8 +27,8 @@ export interface MovieTables {
   normI8?: Int8Array;
   /** [numMovies] per-row dequantization scale of `normI8`. */
   normScale?: Float32Array;
-  /** The preference head (both or neither): [dim] gate and [numMovies] preference biases. */
-  prefGate?: Float32Array;
+  /** The preference head (both or neither): [numMovies, dim] preference vectors and [numMovies] biases. */
+  prefEmb?: Float32Array;
   prefBias?: Float32Array;
 }
 
@@ -70,7 +70,7 @@ function assertUnitRows(norm: Float32Array, m: number, dim: number): void {
  * @throws ArtifactError when a table's length does not match numMovies × dim or a value is not finite
  */
 export function writeMoviesBin(
-  t: Pick<MovieTables, 'numMovies' | 'dim' | 'norm' | 'emb' | 'bias' | 'prefGate' | 'prefBias'>,
+  t: Pick<MovieTables, 'numMovies' | 'dim' | 'norm' | 'emb' | 'bias' | 'prefEmb' | 'prefBias'>,
   options: { int8?: boolean } = {},
 ): Uint8Array {
   const { numMovies: m, dim } = t;
@@ -88,13 +88,13 @@ export function writeMoviesBin(
     sections.push({ name: 'norm_i8', dtype: 'i8', dims: [m, dim], data: q });
     sections.push({ name: 'norm_scale', dtype: 'f32', dims: [m], data: scale });
   }
-  if ((t.prefGate === undefined) !== (t.prefBias === undefined)) {
-    throw new ArtifactError(MOVIES_BIN, 'pref_gate and pref_bias must be written together');
+  if ((t.prefEmb === undefined) !== (t.prefBias === undefined)) {
+    throw new ArtifactError(MOVIES_BIN, 'pref_emb and pref_bias must be written together');
   }
-  if (t.prefGate && t.prefBias) {
-    assertFinite(MOVIES_BIN, 'pref_gate', t.prefGate);
+  if (t.prefEmb && t.prefBias) {
+    assertFinite(MOVIES_BIN, 'pref_emb', t.prefEmb);
     assertFinite(MOVIES_BIN, 'pref_bias', t.prefBias);
-    sections.push({ name: 'pref_gate', dtype: 'f32', dims: [dim], data: t.prefGate });
+    sections.push({ name: 'pref_emb', dtype: 'f32', dims: [m, dim], data: t.prefEmb });
     sections.push({ name: 'pref_bias', dtype: 'f32', dims: [m], data: t.prefBias });
   }
   return writeContainer(MOVIES_BIN, MOVIES_MAGIC, sections);
@@ -138,18 +138,19 @@ export function readMoviesBin(
     out.normI8 = q.data;
     out.normScale = scale.data;
   }
-  const hasPref = c.header.sections.has('pref_gate');
+  const hasPref = c.header.sections.has('pref_emb');
   if (hasPref !== c.header.sections.has('pref_bias')) {
-    throw new ArtifactError(MOVIES_BIN, 'pref_gate and pref_bias must be present together');
+    throw new ArtifactError(MOVIES_BIN, 'pref_emb and pref_bias must be present together');
   }
   if (hasPref) {
-    const gate = c.get('pref_gate', 'f32', 1);
-    expectDim(c.header, 'pref_gate length (dim)', gate.info.dims[0] as number, dim);
+    const pe = c.get('pref_emb', 'f32', 2);
+    expectDim(c.header, 'pref_emb rows', pe.info.dims[0] as number, m);
+    expectDim(c.header, 'pref_emb columns', pe.info.dims[1] as number, dim);
     const pb = c.get('pref_bias', 'f32', 1);
     expectDim(c.header, 'pref_bias length', pb.info.dims[0] as number, m);
-    assertFinite(MOVIES_BIN, 'pref_gate', gate.data);
+    assertFinite(MOVIES_BIN, 'pref_emb', pe.data);
     assertFinite(MOVIES_BIN, 'pref_bias', pb.data);
-    out.prefGate = gate.data;
+    out.prefEmb = pe.data;
     out.prefBias = pb.data;
   }
   return out;

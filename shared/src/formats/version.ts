@@ -38,12 +38,12 @@ export function decodeVersion(manifest: Manifest, files: ReadonlyMap<string, Uin
   };
   const { users: numUsers, movies: numMovies, dim, similarK } = manifest.dims;
   const movies = readMoviesBin(need(ARTIFACT_FILES.movies), { numMovies, dim });
-  if ((movies.prefGate !== undefined) !== (manifest.ranking !== undefined)) {
+  if ((movies.prefEmb !== undefined) !== (manifest.ranking !== undefined)) {
     throw new ArtifactError(
       ARTIFACT_FILES.movies,
       manifest.ranking === undefined
-        ? 'has a preference head (pref_gate, pref_bias) but the manifest records no ranking plan'
-        : 'has no preference head (pref_gate, pref_bias) but the manifest records a ranking plan',
+        ? 'has a preference head (pref_emb, pref_bias) but the manifest records no ranking plan'
+        : 'has no preference head (pref_emb, pref_bias) but the manifest records a ranking plan',
     );
   }
   const meta = parseMoviesMeta(parseJsonBytes(ARTIFACT_FILES.moviesMeta, need(ARTIFACT_FILES.moviesMeta)));

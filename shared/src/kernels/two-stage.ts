@@ -1,8 +1,8 @@
 /**
  * Two-stage top-N, the one ranking path of the trainer (evaluate, recommend, report) and the edge:
  *
- * 1. retrieve: the C movies with the highest preference score pref(u, m) = Σ_k g_k·e_u[k]·e_m[k] + p_m (what the
- *    user would choose), the user's rated movies excluded — a dot-product scan over the movie table;
+ * 1. retrieve: the C movies with the highest preference score pref(u, m) = e_u · r_m + p_m (what the user would
+ *    choose; r_m the movie's preference vector), the user's rated movies excluded — a dot-product scan;
  * 2. order: the candidates by pref + ratingWeight · predicted rating (what they would choose and how they would
  *    like it). Only the C candidates need a predicted rating, which is what makes the MLP affordable at the edge.
  *
@@ -19,38 +19,33 @@ export interface TwoStagePlan {
   ratingWeight: number;
 }
 
-/** The movie-side tables the preference scan reads. */
+/** The movie-side tables the preference scan reads (movies.bin `pref_emb`, `pref_bias`). */
 export interface PreferenceTables {
-  /** [numMovies, dim] movie embeddings as the model uses them (not normalized). */
-  movieEmb: Float32Array;
+  /** [numMovies, dim] the movies' preference vectors r. */
+  prefEmb: Float32Array;
   numMovies: number;
   dim: number;
-  /** [dim] the gate g. */
-  gate: Float32Array;
   /** [numMovies] p. */
   movieBias: Float32Array;
 }
 
 /**
  * Preference scores of every movie for one user vector e_u, written into `out` ([numMovies]).
- * @param scratch [dim] buffer for g ⊙ e_u (allocated when omitted)
  * @throws RangeError when the shapes disagree
  */
 export function preferenceScores(
   tables: PreferenceTables,
   user: Float32Array,
   out: Float32Array = new Float32Array(tables.numMovies),
-  scratch: Float32Array = new Float32Array(tables.dim),
 ): Float32Array {
-  const { movieEmb, numMovies, dim, gate, movieBias } = tables;
-  if (user.length !== dim || gate.length !== dim || movieBias.length !== numMovies) {
+  const { prefEmb, numMovies, dim, movieBias } = tables;
+  if (user.length !== dim || movieBias.length !== numMovies) {
     throw new RangeError(
-      `preferenceScores: expected a user vector and gate of ${dim} values and ${numMovies} movie biases ` +
-        `(got ${user.length}, ${gate.length}, ${movieBias.length})`,
+      `preferenceScores: expected a user vector of ${dim} values and ${numMovies} movie biases ` +
+        `(got ${user.length}, ${movieBias.length})`,
     );
   }
-  for (let k = 0; k < dim; k++) scratch[k] = (user[k] as number) * (gate[k] as number);
-  matVec(movieEmb, numMovies, dim, scratch, out);
+  matVec(prefEmb, numMovies, dim, user, out);
   for (let m = 0; m < numMovies; m++) out[m] = (out[m] as number) + (movieBias[m] as number);
   return out;
 }

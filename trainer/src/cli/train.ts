@@ -20,6 +20,7 @@ import { formatRate } from '../train/progress.ts';
 import { runTraining, type TrainOutcome } from '../train/run.ts';
 import { RUN_FILES } from '../train/run-dir.ts';
 import { LR_SCHEDULES } from '../train/schedule.ts';
+import { PREFERENCE_SAMPLING } from '../train/step.ts';
 import { choiceFlag, intFlag, intListFlag, numberFlag } from './flags.ts';
 
 /** The hyperparameter flags are TrainOptions' own fields (the model's flattened in), so the two cannot drift. */
@@ -191,6 +192,12 @@ export function trainCommand(): Command {
       d.prefNegatives,
     )
     .option(
+      '--pref-sampling <how>',
+      `how those movies are drawn: ${PREFERENCE_SAMPLING.join(' | ')} (mixed: half uniform, half by popularity; both log-Q corrected)`,
+      choiceFlag(PREFERENCE_SAMPLING),
+      d.prefSampling,
+    )
+    .option(
       '--side-features',
       'learn embedding parts for genres and release year (movies), birth year, gender and declared genre preferences (users) when the data has them (default: on)',
     )
@@ -279,6 +286,7 @@ Examples:
         implicit: flags.implicit,
         prefWeight: flags.prefWeight,
         prefNegatives: flags.prefNegatives,
+        prefSampling: flags.prefSampling,
         sideFeatures: flags.sideFeatures,
         lrSchedule: flags.lrSchedule,
         averageFrom: flags.averageFrom,

@@ -99,19 +99,28 @@ export function cloneWeights(w: ModelWeights): ModelWeights {
     movieBias: w.movieBias.slice(),
     hidden: w.hidden.map(dense),
     out: dense(w.out),
-    ...(w.pref ? { pref: { gate: w.pref.gate.slice(), movieBias: w.pref.movieBias.slice() } } : {}),
+    ...(w.pref
+      ? {
+          pref: {
+            gate: w.pref.gate.slice(),
+            movieEmb: w.pref.movieEmb.slice(),
+            movieBias: w.pref.movieBias.slice(),
+          },
+        }
+      : {}),
   };
 }
 
 /**
- * A fresh preference head: every coordinate weighted 1, and each movie's preference bias at log(1 + its training
- * ratings) — the popularity a choice model learns first, which the optimiser would otherwise need hundreds of
+ * A fresh preference head: every coordinate of the rating's movie embedding weighted 1, no preference-only part,
+ * and each movie's preference bias at log(1 + its training ratings) — the popularity a choice model learns first, which the optimiser would otherwise need hundreds of
  * steps at the embedding learning rate to reach (see PreferenceWeights).
  * @param movieCounts [numMovies] training ratings per movie
  */
 export function initPreference(dim: number, movieCounts: Int32Array): PreferenceWeights {
   return {
     gate: new Float32Array(dim).fill(1),
+    movieEmb: new Float32Array(movieCounts.length * dim),
     movieBias: Float32Array.from(movieCounts, (n) => Math.log1p(n)),
   };
 }

@@ -16,6 +16,7 @@ import {
   type TwoStagePlan,
 } from '../../../shared/src/kernels/two-stage.ts';
 import { predictPairs, scoreAllMovies, type Scorer } from './scoring.ts';
+import { preferenceMovieTable } from './weights.ts';
 
 export const RANK_BY = ['blend', 'preference', 'rating'] as const;
 export type RankBy = (typeof RANK_BY)[number];
@@ -24,7 +25,6 @@ export type RankBy = (typeof RANK_BY)[number];
 export class Ranker {
   private readonly tables: PreferenceTables | undefined;
   private readonly scores: Float32Array;
-  private readonly scratch: Float32Array;
 
   /**
    * @param plan the two-stage plan; required for `blend`
@@ -45,25 +45,18 @@ export class Ranker {
       throw new RangeError('ranking by blend needs the two-stage plan (candidates, ratingWeight) of the run');
     }
     this.tables = w.pref && {
-      movieEmb: w.movieEmb,
+      prefEmb: preferenceMovieTable(w),
       numMovies: w.numMovies,
       dim: w.dim,
-      gate: w.pref.gate,
       movieBias: w.pref.movieBias,
     };
     this.scores = new Float32Array(w.numMovies);
-    this.scratch = new Float32Array(w.dim);
   }
 
   /** Preference scores of every movie for a user (the model must have a preference head). */
   preference(user: number): Float32Array {
     const w = this.scorer.weights;
-    return preferenceScores(
-      this.tables!,
-      w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),
-      this.scores,
-      this.scratch,
-    );
+    return preferenceScores(this.tables!, w.userEmb.subarray(user * w.dim, (user + 1) * w.dim), this.scores);
   }
 
   /**

@@ -33,15 +33,38 @@ export interface DenseWeights {
 }
 
 /**
- * The preference head (what a user would choose, as opposed to how they would rate it): a score
- * pref(u, m) = Σ_k gate[k]·e_u[k]·e_m[k] + movieBias[m] on the same embeddings as the rating, trained with a
- * sampled-softmax retrieval loss (train/preference.ts). Only differences between movies for one user matter.
+ * The preference head (what a user would choose, as opposed to how they would rate it):
+ *   pref(u, m) = e_u · r_m + movieBias[m],   r_m = gate ⊙ e_m + movieEmb[m]
+ * on the same user embedding as the rating; the movie side is the rating's movie embedding, reweighted per
+ * coordinate, plus a part of its own, so choosing and liking can differ without pulling the rating's embeddings
+ * apart. Trained with a sampled-softmax retrieval loss (train/preference.ts). Only differences between movies for
+ * one user matter.
  */
 export interface PreferenceWeights {
-  /** [dim] per-coordinate weight of the user–movie product. */
+  /** [dim] per-coordinate weight of the rating's movie embedding in r_m. */
   gate: Float32Array;
+  /** [numMovies, dim] the preference-only part of r_m. */
+  movieEmb: Float32Array;
   /** [numMovies] how often a movie is chosen regardless of the user (a learned log-popularity). */
   movieBias: Float32Array;
+}
+
+/**
+ * The preference movie table r = gate ⊙ movieEmb + pref.movieEmb ([numMovies, dim]): what the two-stage scan
+ * multiplies user embeddings with (shared/src/kernels/two-stage.ts) and what a version publishes as `pref_emb`.
+ */
+export function preferenceMovieTable(w: ModelWeights): Float32Array {
+  const pref = w.pref;
+  if (pref === undefined) throw new RangeError('the model has no preference head');
+  const d = w.dim;
+  const out = new Float32Array(w.numMovies * d);
+  for (let m = 0; m < w.numMovies; m++) {
+    for (let k = 0; k < d; k++) {
+      const at = m * d + k;
+      out[at] = pref.gate[k]! * w.movieEmb[at]! + pref.movieEmb[at]!;
+    }
+  }
+  return out;
 }
 
 export interface ModelWeights {

@@ -208,7 +208,12 @@ export async function trainModel(
     B,
     counts,
     weights.pref && options.prefWeight > 0
-      ? { weight: options.prefWeight, negatives: Math.min(options.prefNegatives, numMovies) }
+      ? {
+          weight: options.prefWeight,
+          negatives: Math.min(options.prefNegatives, numMovies),
+          // Runs recorded before the option existed sampled uniformly.
+          sampling: options.prefSampling ?? 'uniform',
+        }
       : undefined,
   );
   const valUsers = new Int32Array(validation.length);

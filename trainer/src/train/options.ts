@@ -5,6 +5,7 @@ import { UsageError } from '../../../shared/src/errors.ts';
 import { resolveModelConfig, type ModelConfig } from '../model/config.ts';
 import { DEFAULT_ADAM, type AdamConfig } from './adam.ts';
 import { LR_SCHEDULES, type LrScheduleName } from './schedule.ts';
+import { PREFERENCE_SAMPLING, type PreferenceSampling } from './step.ts';
 
 /** Everything that shapes a training run besides the data. */
 export interface TrainOptions {
@@ -62,6 +63,8 @@ export interface TrainOptions {
   prefWeight: number;
   /** Movies sampled per step for the retrieval loss. */
   prefNegatives: number;
+  /** How they are sampled (step.ts PreferenceConfig.sampling). */
+  prefSampling: PreferenceSampling;
 }
 
 /** Hyperparameters as a partial override of the defaults, with the model's fields flattened in. */
@@ -90,8 +93,9 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   valFraction: 0.1,
   seed: 42,
   adam: DEFAULT_ADAM,
-  prefWeight: 0.1,
-  prefNegatives: 128,
+  prefWeight: 1,
+  prefNegatives: 64,
+  prefSampling: 'mixed',
 });
 
 function check(ok: boolean, flag: string, expected: string, got: unknown): void {
@@ -161,6 +165,12 @@ export function resolveTrainOptions(input: TrainOptionsInput = {}): TrainOptions
     '--pref-negatives',
     'a whole number from 1 to 65536',
     o.prefNegatives,
+  );
+  check(
+    (PREFERENCE_SAMPLING as readonly string[]).includes(o.prefSampling),
+    '--pref-sampling',
+    `one of ${PREFERENCE_SAMPLING.join(', ')}`,
+    o.prefSampling,
   );
   check(isWhole(o.seed, 0, 2 ** 32 - 1), '--seed', 'a whole number from 0 to 4294967295', o.seed);
   check(inRange(o.adam.beta1, 0, 1) && o.adam.beta1 < 1, 'adam.beta1', 'a number in [0, 1)', o.adam.beta1);

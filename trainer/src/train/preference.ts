@@ -1,11 +1,11 @@
 /**
  * The retrieval objective of the preference head (model/weights.ts PreferenceWeights): for every training rating
- * (u, m) of a batch, "u chose m" against S movies sampled uniformly from the catalogue and shared by the whole
- * batch (sampled softmax; with a uniform sampler the log-Q correction is the same constant for every logit, so it
- * cancels). A sampled movie equal to the row's own movie is masked out (an accidental hit).
+ * (u, m) of a batch, "u chose m" against S sampled movies shared by the whole batch (sampled softmax; each sampled
+ * logit carries the sampling correction c_j = −log(S·Q(n_j)), so the sample stands for the whole catalogue). A
+ * sampled movie equal to the row's own movie is masked out (an accidental hit).
  *
- *   pref(u, m) = Σ_k g_k·u_k·m_k + p_m
- *   loss = weight · (1/B) Σ_i [ logsumexp(pref(u_i, m_i), pref(u_i, n_1..S)) − pref(u_i, m_i) ]
+ *   pref(u, m) = u · r_m + p_m      (r_m: the movie's preference vector, model/weights.ts PreferenceWeights)
+ *   loss = weight · (1/B) Σ_i [ logsumexp(pref(u_i, m_i), pref(u_i, n_1..S) + c) − pref(u_i, m_i) ]
  *
  * Cost per step: three [B, d]·[d, S]-sized matrix products in tfjs (plain matMuls: transposes are built in JS,
  * since a transposed matMul is ~10× slower on the wasm backend), plus O(B·S + B·d) in JS — O(batch × dim) for a
@@ -22,20 +22,24 @@ export interface PreferenceBatch {
   dim: number;
   /** [B, dim] user vectors. */
   users: Float32Array;
-  /** [B, dim] chosen movies' vectors. */
+  /** [B, dim] chosen movies' preference vectors r. */
   movies: Float32Array;
   /** [B] the chosen movies' indices (for the accidental-hit mask). */
   movieIds: Int32Array;
-  /** [S, dim] sampled movies' vectors. */
+  /** [S, dim] sampled movies' preference vectors r. */
   negatives: Float32Array;
   /** [S] the sampled movies' indices. */
   negativeIds: Int32Array;
-  /** [dim] the gate g. */
-  gate: Float32Array;
   /** [B] p of the chosen movies. */
   posBias: Float32Array;
   /** [S] p of the sampled movies. */
   negBias: Float32Array;
+  /**
+   * [S] the sampling correction −log(S·Q(n_j)) added to each sampled movie's logit, Q the probability that one draw
+   * is n_j: with it, the sum over the sample estimates the sum over the whole catalogue (Bengio & Senécal 2008;
+   * the log-Q correction of Yi et al. 2019). Not part of the score, so it has no gradient.
+   */
+  negCorrection: Float32Array;
 }
 
 /** Gradients of weight · loss (the views are reused by the next call). */
@@ -47,8 +51,6 @@ export interface PreferenceGrads {
   dMovies: Float32Array;
   /** [S, dim] d/d negatives. */
   dNegatives: Float32Array;
-  /** [dim] d/d gate. */
-  dGate: Float32Array;
   /** [B] d/d posBias. */
   dPosBias: Float32Array;
   /** [S] d/d negBias. */
@@ -57,7 +59,6 @@ export interface PreferenceGrads {
 
 /** Reusable buffers for batches of at most `capacity` rows and `samples` sampled movies. */
 export class PreferenceLoss {
-  private readonly q: Float32Array;
   private readonly nT: Float32Array;
   private readonly gT: Float32Array;
   private readonly probs: Float32Array;
@@ -70,7 +71,6 @@ export class PreferenceLoss {
     readonly dim: number,
   ) {
     const d = dim;
-    this.q = new Float32Array(capacity * d);
     this.nT = new Float32Array(samples * d);
     this.gT = new Float32Array(samples * capacity);
     this.probs = new Float32Array(capacity * samples);
@@ -80,7 +80,6 @@ export class PreferenceLoss {
       dUsers: new Float32Array(capacity * d),
       dMovies: new Float32Array(capacity * d),
       dNegatives: new Float32Array(samples * d),
-      dGate: new Float32Array(d),
       dPosBias: new Float32Array(capacity),
       dNegBias: new Float32Array(samples),
     };
@@ -97,12 +96,9 @@ export class PreferenceLoss {
         `PreferenceLoss.run: batch ${B} × ${S} samples × ${d} dims exceeds ${this.capacity} × ${this.samples} × ${this.dim}`,
       );
     }
-    const { users, movies, movieIds, negatives, negativeIds, gate, posBias, negBias } = batch;
-    const { q, nT, gT, probs, gPos } = this;
-    const { dUsers, dMovies, dNegatives, dGate, dPosBias, dNegBias } = this.out;
-    for (let i = 0; i < B; i++) {
-      for (let k = 0; k < d; k++) q[i * d + k] = users[i * d + k]! * gate[k]!;
-    }
+    const { users: q, movies, movieIds, negatives, negativeIds, posBias, negBias, negCorrection } = batch;
+    const { nT, gT, probs, gPos } = this;
+    const { dUsers, dMovies, dNegatives, dPosBias, dNegBias } = this.out;
     for (let j = 0; j < S; j++) for (let k = 0; k < d; k++) nT[k * S + j] = negatives[j * d + k]!;
     // Q is uploaded once and serves the forward product and dN = Gᵀ·Q.
     const Q = tf.tensor2d(q.subarray(0, B * d), [B, d]);
@@ -124,7 +120,7 @@ export class PreferenceLoss {
       const row = i * S;
       let max = pos;
       for (let j = 0; j < S; j++) {
-        const s = negativeIds[j] === own ? -Infinity : scores[row + j]! + negBias[j]!;
+        const s = negativeIds[j] === own ? -Infinity : scores[row + j]! + negBias[j]! + negCorrection[j]!;
         probs[row + j] = s;
         if (s > max) max = s;
       }
@@ -160,19 +156,15 @@ export class PreferenceLoss {
     gn.dispose();
     gtq.dispose();
 
-    dGate.fill(0);
     for (let i = 0; i < B; i++) {
       const gp = gPos[i]!;
       dPosBias[i] = gp;
       for (let k = 0; k < d; k++) {
         const at = i * d + k;
-        const dq = gp * movies[at]! + gnData[at]!;
-        dGate[k] = dGate[k]! + dq * users[at]!;
-        dUsers[at] = dq * gate[k]!;
+        dUsers[at] = gp * movies[at]! + gnData[at]!;
         dMovies[at] = gp * q[at]!;
       }
     }
-    // The sampled movies' gradient with respect to their own vectors: dScore/dn = q, already in dNegatives.
     this.out.loss = loss;
     return this.out;
   }

@@ -21,9 +21,17 @@ import { PreferenceLoss } from './preference.ts';
 export interface PreferenceConfig {
   /** Weight of the sampled-softmax loss against the mean squared error. */
   weight: number;
-  /** Movies sampled per step, uniformly from the catalogue, shared by the batch. */
+  /** Movies sampled per step, shared by the batch. */
   negatives: number;
+  /**
+   * `uniform`: every movie alike; `mixed`: half the draws uniform, half the movie of a random row of the batch
+   * (i.e. by popularity), the harder negatives. Either way the log-Q correction keeps the estimate unbiased.
+   */
+  sampling: PreferenceSampling;
 }
+
+export const PREFERENCE_SAMPLING = ['mixed', 'uniform'] as const;
+export type PreferenceSampling = (typeof PREFERENCE_SAMPLING)[number];
 
 /** Regularisation and optimiser settings of a step. */
 export interface OptimizerConfig {
@@ -88,9 +96,18 @@ interface PreferenceParts {
   negativeIds: Int32Array;
   posBias: Float32Array;
   negBias: Float32Array;
-  /** [numMovies] gradient of pref.movieBias. */
-  biasGrad: Float32Array;
+  negCorrection: Float32Array;
+  /** [B, dim] / [S, dim] the chosen / sampled movies' embeddings as gathered (before the gate). */
+  movieE: Float32Array;
+  negativeE: Float32Array;
+  /** Training ratings per movie and in all: the popularity half of `mixed` sampling draws ∝ these. */
+  movieCounts: Int32Array;
+  totalCount: number;
+  /** Gradients of the touched preference rows (pref.movieEmb) and biases (pref.movieBias). */
+  grads: SparseRowGrads;
   gateGrad: Float32Array;
+  /** [dim] scratch: one movie's embedding gradient, handed to its side features. */
+  eGrad: Float32Array;
 }
 
 /** Real state: reusable buffers sized for `capacity` rows per batch, and the tfjs pass. */
@@ -167,8 +184,14 @@ export class TrainStep {
         negativeIds: new Int32Array(samples),
         posBias: new Float32Array(capacity),
         negBias: new Float32Array(samples),
-        biasGrad: new Float32Array(weights.numMovies),
+        negCorrection: new Float32Array(samples),
+        movieE: new Float32Array(capacity * d),
+        negativeE: new Float32Array(samples * d),
+        movieCounts: counts?.movies ?? new Int32Array(weights.numMovies).fill(1),
+        totalCount: (counts?.movies ?? new Int32Array(weights.numMovies).fill(1)).reduce((a, b) => a + b, 0),
+        grads: new SparseRowGrads(weights.numMovies, d, capacity + samples),
         gateGrad: new Float32Array(d),
+        eGrad: new Float32Array(d),
       };
     }
   }
@@ -271,7 +294,7 @@ export class TrainStep {
       this.movieGrads.clear();
       this.userFeatures?.grad.fill(0);
       this.movieFeatures?.grad.fill(0);
-      this.preference?.biasGrad.fill(0);
+      this.preference?.grads.clear();
       return prefLoss;
     }
     if (trace) {
@@ -286,7 +309,7 @@ export class TrainStep {
       this.movieGrads.clear();
       this.userFeatures?.grad.fill(0);
       this.movieFeatures?.grad.fill(0);
-      this.preference?.biasGrad.fill(0);
+      this.preference?.grads.clear();
       return loss;
     }
     this.state.t += 1;
@@ -322,8 +345,10 @@ export class TrainStep {
   }
 
   /**
-   * Adds the preference loss's gradients (preference.ts) to the batch's row gradients: user rows, the chosen and
-   * the sampled movie rows (their side features too), the gate and the movies' preference biases.
+   * Adds the preference loss's gradients (preference.ts) to the batch's gradients. A movie's preference vector is
+   * r = gate ⊙ e + f (e its embedding as gathered, side features included; f its preference-only row), so dLoss/dr
+   * reaches e (and its side features) through the gate, f directly, and the gate through e; the user rows get
+   * dLoss/du. f and the preference biases are updated sparsely (prefGrads), the gate densely.
    * @returns the weighted preference loss
    */
   private accumulatePreference(
@@ -341,22 +366,35 @@ export class TrainStep {
     const inSize = 2 * d;
     const S = p.config.negatives;
     const { x, movieFeatures, userFeatures } = this;
+    const { gate } = pref;
+    const fTable = pref.movieEmb;
+    // Gathered movie embeddings (e) of the chosen and the sampled movies, and their preference vectors r.
     for (let i = 0; i < B; i++) {
       const m = cols.movies[order[start + i]!]!;
       p.movieIds[i] = m;
       p.posBias[i] = pref.movieBias[m]!;
       const base = i * inSize;
       for (let k = 0; k < d; k++) {
+        const e = x[base + d + k]!;
         p.users[i * d + k] = x[base + k]!;
-        p.movies[i * d + k] = x[base + d + k]!;
+        p.movieE[i * d + k] = e;
+        p.movies[i * d + k] = gate[k]! * e + fTable[m * d + k]!;
       }
     }
+    const M = w.numMovies;
+    const mixed = p.config.sampling === 'mixed';
     for (let j = 0; j < S; j++) {
-      const n = rng.below(w.numMovies);
+      const n = mixed && rng.below(2) === 1 ? cols.movies[order[start + rng.below(B)]!]! : rng.below(M);
+      // The chance of one draw being n; a batch row's movie is drawn ∝ its training ratings.
+      const q = mixed ? 0.5 / M + (0.5 * p.movieCounts[n]!) / p.totalCount : 1 / M;
+      p.negCorrection[j] = -Math.log(S * q);
       p.negativeIds[j] = n;
       p.negBias[j] = pref.movieBias[n]!;
-      p.negatives.set(w.movieEmb.subarray(n * d, (n + 1) * d), j * d);
-      if (movieFeatures) addFeatureRow(movieFeatures, n, p.negatives, j * d);
+      p.negativeE.set(w.movieEmb.subarray(n * d, (n + 1) * d), j * d);
+      if (movieFeatures) addFeatureRow(movieFeatures, n, p.negativeE, j * d);
+      for (let k = 0; k < d; k++) {
+        p.negatives[j * d + k] = gate[k]! * p.negativeE[j * d + k]! + fTable[n * d + k]!;
+      }
     }
     const g = p.loss.run(
       {
@@ -368,48 +406,62 @@ export class TrainStep {
         movieIds: p.movieIds,
         negatives: p.negatives,
         negativeIds: p.negativeIds,
-        gate: pref.gate,
         posBias: p.posBias,
         negBias: p.negBias,
+        negCorrection: p.negCorrection,
       },
       p.config.weight,
     );
     if (!Number.isFinite(g.loss)) return g.loss;
     const ug = this.userGrads;
     const mg = this.movieGrads;
+    const pg = p.grads;
+    const { gateGrad, eGrad } = p;
+    gateGrad.fill(0);
+    const movieSide = (m: number, dR: Float32Array, e: Float32Array, at: number, dBias: number): void => {
+      const mo = mg.slot(m) * d;
+      const ps = pg.slot(m);
+      const po = ps * d;
+      for (let k = 0; k < d; k++) {
+        const dr = dR[at + k]!;
+        const de = dr * gate[k]!;
+        eGrad[k] = de;
+        mg.grads[mo + k] = mg.grads[mo + k]! + de;
+        pg.grads[po + k] = pg.grads[po + k]! + dr;
+        gateGrad[k] = gateGrad[k]! + dr * e[at + k]!;
+      }
+      pg.biasGrads[ps] = pg.biasGrads[ps]! + dBias;
+      if (movieFeatures) accumulateFeatureGrad(movieFeatures, m, eGrad, 0);
+    };
     for (let i = 0; i < B; i++) {
       const u = cols.users[order[start + i]!]!;
-      const m = p.movieIds[i]!;
       const uo = ug.slot(u) * d;
-      const mo = mg.slot(m) * d;
-      for (let k = 0; k < d; k++) {
-        ug.grads[uo + k] = ug.grads[uo + k]! + g.dUsers[i * d + k]!;
-        mg.grads[mo + k] = mg.grads[mo + k]! + g.dMovies[i * d + k]!;
-      }
+      for (let k = 0; k < d; k++) ug.grads[uo + k] = ug.grads[uo + k]! + g.dUsers[i * d + k]!;
       if (userFeatures) accumulateFeatureGrad(userFeatures, u, g.dUsers, i * d);
-      if (movieFeatures) accumulateFeatureGrad(movieFeatures, m, g.dMovies, i * d);
-      p.biasGrad[m] = p.biasGrad[m]! + g.dPosBias[i]!;
+      movieSide(p.movieIds[i]!, g.dMovies, p.movieE, i * d, g.dPosBias[i]!);
     }
-    for (let j = 0; j < S; j++) {
-      const n = p.negativeIds[j]!;
-      const no = mg.slot(n) * d;
-      for (let k = 0; k < d; k++) mg.grads[no + k] = mg.grads[no + k]! + g.dNegatives[j * d + k]!;
-      if (movieFeatures) accumulateFeatureGrad(movieFeatures, n, g.dNegatives, j * d);
-      p.biasGrad[n] = p.biasGrad[n]! + g.dNegBias[j]!;
-    }
-    p.gateGrad.set(g.dGate);
+    for (let j = 0; j < S; j++)
+      movieSide(p.negativeIds[j]!, g.dNegatives, p.negativeE, j * d, g.dNegBias[j]!);
     return g.loss;
   }
 
-  /** Adam on the gate and the preference biases (dense: both are small), then clears their gradients. */
+  /** Adam on the preference head: the gate densely, the touched preference rows and biases sparsely. */
   private applyPreference(step: AdamStep): void {
     const p = this.preference;
     const pref = this.weights.pref;
     if (p === undefined || pref === undefined) return;
     const mom = (name: string) => this.state.moments.get(name)!;
     adamDense(this.optimizer.adam, step, 0, pref.gate, mom('pref.gate'), p.gateGrad);
-    adamDense(this.optimizer.adam, step, 0, pref.movieBias, mom('pref.movieBias'), p.biasGrad);
-    p.biasGrad.fill(0);
+    p.grads.applyAdam(
+      this.optimizer.adam,
+      step,
+      pref.movieEmb,
+      mom('pref.movieEmb'),
+      0,
+      pref.movieBias,
+      mom('pref.movieBias'),
+      0,
+    );
   }
 
   /** Dense AdamW (no decay) on a feature table, then clears its gradient. */

@@ -5,8 +5,8 @@
  *             layers: [{ inSize, outSize, batchNorm, epsilon }...] (hidden layers, then the output layer) }
  * Arrays (float32, row-major, names of model/param-arrays.ts): userEmb [numUsers·dim], movieEmb [numMovies·dim],
  * userBias, movieBias, hidden.<l>.W [in·out], hidden.<l>.b, and for batch-normed layers hidden.<l>.gamma, .beta,
- * .movingMean, .movingVariance; out.W [in], out.b [1]; with the preference head pref.gate [dim] and
- * pref.movieBias [numMovies].
+ * .movingMean, .movingVariance; out.W [in], out.b [1]; with the preference head pref.gate [dim],
+ * pref.movieEmb [numMovies·dim] and pref.movieBias [numMovies].
  */
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { checkWeightShapes, namedArrays } from '../model/param-arrays.ts';
@@ -113,7 +113,13 @@ export function weightsFromArrays(
     hidden,
     out: dense('out', meta.layers[meta.layers.length - 1]!),
     ...(arrays.has(`${prefix}pref.gate`)
-      ? { pref: { gate: get('pref.gate'), movieBias: get('pref.movieBias') } }
+      ? {
+          pref: {
+            gate: get('pref.gate'),
+            movieEmb: get('pref.movieEmb'),
+            movieBias: get('pref.movieBias'),
+          },
+        }
       : {}),
   };
   try {

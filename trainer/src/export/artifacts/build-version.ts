@@ -22,7 +22,7 @@ import {
 import { MOVIES_META_SCHEMA_VERSION, type MoviesMeta } from '../../../../shared/src/schemas/movies.ts';
 import { jsonBytes } from '../../../../shared/src/schemas/parse.ts';
 import type { RatingsTable } from '../../data/types.ts';
-import type { ModelWeights } from '../../model/weights.ts';
+import { preferenceMovieTable, type ModelWeights } from '../../model/weights.ts';
 import { buildServingOnnx } from '../onnx/serving-graph.ts';
 import { validateWeights } from '../onnx/validate-weights.ts';
 import { dataFingerprint, versionId, weightsFingerprint } from './fingerprint.ts';
@@ -118,7 +118,7 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
       w.pref === undefined
         ? 'a ranking plan was given for a model without a preference head'
         : 'the model has a preference head but no ranking plan (metrics.json ranking.candidates); retrain it, ' +
-          'or evaluate a run that completed training',
+            'or evaluate a run that completed training',
     );
   }
   const { dim, numMovies } = w;
@@ -144,7 +144,7 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
           norm,
           emb: w.movieEmb,
           bias: w.movieBias,
-          ...(w.pref ? { prefGate: w.pref.gate, prefBias: w.pref.movieBias } : {}),
+          ...(w.pref ? { prefEmb: preferenceMovieTable(w), prefBias: w.pref.movieBias } : {}),
         },
         { int8: input.int8 ?? true },
       ),
