@@ -11,6 +11,7 @@
 #   MARQUEE_ENDPOINT  S3 endpoint for R2/MinIO (optional); credentials come from AWS_ACCESS_KEY_ID etc.
 #   MARQUEE_TRAIN_FLAGS      extra flags for `marquee train` (optional)
 #   MARQUEE_GATE_BASELINE    baseline the model must beat on test RMSE (default: mf = biased matrix factorization)
+#   MARQUEE_GATE_RANKING     baseline the model must beat on test NDCG@10 (default: popularity)
 set -euo pipefail
 
 : "${MARQUEE_DATA:?set MARQUEE_DATA to the ratings to train on}"
@@ -29,8 +30,8 @@ echo "retrain: training on $MARQUEE_DATA -> $run"
 "${marquee[@]}" train --data "$MARQUEE_DATA" --out "$run" ${MARQUEE_TRAIN_FLAGS:-}
 "${marquee[@]}" evaluate --run "$run" --baselines
 
-# Quality gate: the deep model must beat the baseline (biased MF by default) on the same split, or nothing is
-# published (exit 3).
+# Quality gate: the deep model must beat the baseline (biased MF by default) on RMSE and popularity on NDCG@10, on
+# the same split, or nothing is published (exit 3).
 node --input-type=module -e '
   import { readFileSync } from "node:fs";
   const m = JSON.parse(readFileSync(process.argv[1], "utf8"));
@@ -44,8 +45,19 @@ node --input-type=module -e '
     console.error(`retrain: model RMSE ${model.toFixed(4)} does not beat ${name} ${base.toFixed(4)}; not publishing`);
     process.exit(3);
   }
-  console.log(`retrain: gate passed (model ${model.toFixed(4)} < ${name} ${base.toFixed(4)})`);
-' "$run/metrics.json" "${MARQUEE_GATE_BASELINE:-mf}"
+  // What apps show is a ranked list: a model whose top-10 loses to "most popular" is not shipped either.
+  const ranking = process.argv[3];
+  const ndcg = m["test.ndcg@10"], pop = m[`baselines.${ranking}.ndcg@10`];
+  if (typeof ndcg !== "number" || typeof pop !== "number") {
+    console.error(`retrain: metrics.json lacks test.ndcg@10 or baselines.${ranking}.ndcg@10; refusing to publish`);
+    process.exit(2);
+  }
+  if (!(ndcg > pop)) {
+    console.error(`retrain: model NDCG@10 ${ndcg.toFixed(4)} does not beat ${ranking} ${pop.toFixed(4)}; not publishing`);
+    process.exit(3);
+  }
+  console.log(`retrain: gate passed (RMSE ${model.toFixed(4)} < ${name} ${base.toFixed(4)}; NDCG@10 ${ndcg.toFixed(4)} > ${ranking} ${pop.toFixed(4)})`);
+' "$run/metrics.json" "${MARQUEE_GATE_BASELINE:-mf}" "${MARQUEE_GATE_RANKING:-popularity}"
 
 # The very first version of a store becomes stable (a canary needs a stable version to split traffic with).
 channels="$("${marquee[@]}" channel show --store "$MARQUEE_STORE" "${endpoint[@]}")"

@@ -269,14 +269,17 @@ function expectedTwoStage(
   options: { excludeRated?: boolean; genreMask?: number },
 ): { movieIds: number[]; ratings: number[] } {
   const w = fixture.weights;
+  // The user's rated movies are the history of the preference's user vector, excluded or not.
   const pref = preferenceScores(
     {
       prefEmb: preferenceMovieTable(w),
       numMovies: w.numMovies,
       dim: w.dim,
       movieBias: w.pref!.movieBias,
+      historyWeight: w.pref!.history[0]!,
     },
     w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),
+    fixture.seen[user]!,
   );
   const mask = options.genreMask ?? 0;
   if (mask !== 0)

@@ -65,6 +65,22 @@ describe('infra/retrain-nightly.sh', () => {
     expect(existsSync(join(store, 'channels.json'))).toBe(false);
   }, 180_000);
 
+  it('publishes nothing when the top-10 does not beat the ranking baseline', () => {
+    const store = join(root, 'store-ranking');
+    const r = retrain({
+      MARQUEE_DATA: data,
+      MARQUEE_STORE: pathToFileURL(store).href,
+      MARQUEE_WORKDIR: join(root, 'runs-ranking'),
+      // Ranked by predicted rating alone (no preference head), a small model cannot beat EASE's top-10.
+      MARQUEE_TRAIN_FLAGS: '--epochs 3 --dim 16 --hidden 32,16 --pref-weight 0',
+      MARQUEE_GATE_BASELINE: 'global-mean',
+      MARQUEE_GATE_RANKING: 'ease',
+    });
+    expect(r.status, r.output).toBe(3);
+    expect(r.output).toMatch(/NDCG@10 \d\.\d{4} does not beat ease \d\.\d{4}; not publishing/);
+    expect(existsSync(join(store, 'channels.json'))).toBe(false);
+  }, 180_000);
+
   it('publishes the first version as stable, later ones as a canary, when the gate passes', async () => {
     const store = join(root, 'store-ok');
     const env = {
@@ -72,8 +88,9 @@ describe('infra/retrain-nightly.sh', () => {
       MARQUEE_STORE: pathToFileURL(store).href,
       MARQUEE_WORKDIR: join(root, 'runs-ok'),
       MARQUEE_TRAIN_FLAGS: '--epochs 3 --dim 16 --hidden 32,16',
-      // The gate logic is under test here, not model quality: a baseline any trained model beats.
+      // The gate logic is under test here, not model quality: baselines any trained model beats.
       MARQUEE_GATE_BASELINE: 'global-mean',
+      MARQUEE_GATE_RANKING: 'global-mean',
       MARQUEE_CANARY_PERCENT: '25',
     };
     const first = retrain(env);

@@ -58,7 +58,7 @@ export interface RankingContext {
   arch: 'dcf' | 'hybrid';
   plan: RankingPlan;
   /** The version's two-stage plan (manifest `ranking`); when present, top-N goes through two-stage.ts. */
-  twoStage?: TwoStagePlan;
+  twoStage?: TwoStagePlan & { historyWeight: number };
 }
 
 /** One user as the graph sees it. */
@@ -76,6 +76,11 @@ export interface RankOptions {
   genreMask?: number;
   /** Overrides the version's strategy (benchmarks compare them this way). */
   strategy?: Strategy;
+  /**
+   * The movies the user rated, the history part of the preference's user vector (two-stage only; default
+   * `exclude`, which is the rated movies unless the caller asked to keep them).
+   */
+  history?: Int32Array;
 }
 
 /** Ranked dense movie indices, best first, with the graph's (unclipped) predicted ratings. */

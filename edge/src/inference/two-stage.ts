@@ -9,13 +9,17 @@ import {
   blendCandidates,
   preferenceScores,
   retrieveCandidates,
+  type PreferenceTables,
   type TwoStagePlan,
 } from '../../../shared/src/kernels/two-stage.ts';
 import type { MovieCatalog } from '../artifacts/catalog.ts';
 import type { Ranked, RankingContext, RankOptions, UserVector } from './ranking.ts';
 
 /** The movie-side tables of the preference scan, when the version has a preference head. */
-export function preferenceTablesOf(catalog: MovieCatalog) {
+export function preferenceTablesOf(
+  catalog: MovieCatalog,
+  historyWeight: number,
+): PreferenceTables | undefined {
   const { tables } = catalog;
   if (tables.prefEmb === undefined || tables.prefBias === undefined) return undefined;
   return {
@@ -23,6 +27,7 @@ export function preferenceTablesOf(catalog: MovieCatalog) {
     numMovies: tables.numMovies,
     dim: tables.dim,
     movieBias: tables.prefBias,
+    historyWeight,
   };
 }
 
@@ -33,25 +38,22 @@ export function preferenceTablesOf(catalog: MovieCatalog) {
  */
 export async function rankTwoStage(
   ctx: Pick<RankingContext, 'catalog'>,
-  plan: TwoStagePlan,
+  plan: TwoStagePlan & { historyWeight: number },
   user: UserVector,
-  options: Pick<RankOptions, 'limit' | 'exclude' | 'genreMask'>,
+  options: Pick<RankOptions, 'limit' | 'exclude' | 'genreMask' | 'history'>,
   score: (movies: Int32Array) => Promise<Float32Array>,
 ): Promise<Ranked> {
-  const tables = preferenceTablesOf(ctx.catalog);
+  const tables = preferenceTablesOf(ctx.catalog, plan.historyWeight);
   if (tables === undefined) throw new RangeError('rankTwoStage: the version has no preference head');
-  const pref = preferenceScores(tables, user.vec);
+  const exclude = options.exclude ?? new Int32Array(0);
+  const pref = preferenceScores(tables, user.vec, options.history ?? exclude);
   const genreMask = options.genreMask ?? 0;
   if (genreMask !== 0) {
     const { genres } = ctx.catalog;
     // NaN is never selected by topK.
     for (let m = 0; m < pref.length; m++) if (((genres[m] as number) & genreMask) === 0) pref[m] = NaN;
   }
-  const candidates = retrieveCandidates(
-    pref,
-    Math.max(plan.candidates, options.limit),
-    options.exclude ?? new Int32Array(0),
-  );
+  const candidates = retrieveCandidates(pref, Math.max(plan.candidates, options.limit), exclude);
   const ratings = await score(candidates.indices);
   const ranked = blendCandidates(candidates, ratings, plan.ratingWeight, options.limit);
   return {

@@ -19,6 +19,13 @@ export interface TwoStagePlan {
   ratingWeight: number;
 }
 
+/**
+ * Pseudo-count of the history mean: c_u = Σ r_j / (n + HISTORY_SHRINKAGE), the mean for users with many ratings,
+ * shrunk towards 0 (the movies' preference biases alone: popularity) for a user who gave one or two. The trainer
+ * computes the same during training (train/loop.ts).
+ */
+export const HISTORY_SHRINKAGE = 10;
+
 /** The movie-side tables the preference scan reads (movies.bin `pref_emb`, `pref_bias`). */
 export interface PreferenceTables {
   /** [numMovies, dim] the movies' preference vectors r. */
@@ -27,25 +34,45 @@ export interface PreferenceTables {
   dim: number;
   /** [numMovies] p. */
   movieBias: Float32Array;
+  /** Weight h of the user's history: q_u = e_u + h · mean(r_j over the movies the user rated). */
+  historyWeight: number;
 }
 
 /**
- * Preference scores of every movie for one user vector e_u, written into `out` ([numMovies]).
+ * Preference scores of every movie for one user, written into `out` ([numMovies]): pref(u, m) = q_u · r_m + p_m
+ * with q_u = e_u + h · Σ_{j in history} r_j / (|history| + HISTORY_SHRINKAGE).
+ * @param user e_u [dim]
+ * @param history the movies the user rated (dense indices; duplicates count twice; entries outside the catalogue
+ *   are ignored): in evaluation their training movies, at serving every rated movie, at cold start the given ones
  * @throws RangeError when the shapes disagree
  */
 export function preferenceScores(
   tables: PreferenceTables,
   user: Float32Array,
+  history: Int32Array,
   out: Float32Array = new Float32Array(tables.numMovies),
 ): Float32Array {
-  const { prefEmb, numMovies, dim, movieBias } = tables;
+  const { prefEmb, numMovies, dim, movieBias, historyWeight } = tables;
   if (user.length !== dim || movieBias.length !== numMovies) {
     throw new RangeError(
       `preferenceScores: expected a user vector of ${dim} values and ${numMovies} movie biases ` +
         `(got ${user.length}, ${movieBias.length})`,
     );
   }
-  matVec(prefEmb, numMovies, dim, user, out);
+  const q = Float64Array.from(user);
+  let n = 0;
+  for (const j of history) if (j >= 0 && j < numMovies) n++;
+  if (n > 0 && historyWeight !== 0) {
+    const acc = new Float64Array(dim);
+    for (const j of history) {
+      if (!(j >= 0 && j < numMovies)) continue;
+      const o = j * dim;
+      for (let k = 0; k < dim; k++) acc[k] = (acc[k] as number) + (prefEmb[o + k] as number);
+    }
+    const scale = historyWeight / (n + HISTORY_SHRINKAGE);
+    for (let k = 0; k < dim; k++) q[k] = (q[k] as number) + scale * (acc[k] as number);
+  }
+  matVec(prefEmb, numMovies, dim, Float32Array.from(q), out);
   for (let m = 0; m < numMovies; m++) out[m] = (out[m] as number) + (movieBias[m] as number);
   return out;
 }

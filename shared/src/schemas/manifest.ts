@@ -105,6 +105,8 @@ export const ManifestSchema = z
       .strictObject({
         candidates: z.int().min(1),
         ratingWeight: z.number().min(0),
+        /** The model's learned weight of a user's history in the preference's user vector (two-stage.ts). */
+        historyWeight: z.number(),
       })
       .optional(),
     files: z.record(FileNameSchema, FileEntrySchema),

@@ -1,8 +1,9 @@
 /**
- * `marquee evaluate --run RUNDIR [--test PATH] [--baselines] [--k 10] [--max-users N]`: evaluates a trained run
- * on its test split (or on a separate test file) and, with --baselines, trains and evaluates the classical
- * baselines on the same split. Prints one table; merges the metrics into RUNDIR/metrics.json and writes the
- * residual tables to RUNDIR/evaluation.json.
+ * `marquee evaluate --run RUNDIR [--test PATH] [--baselines] [--k 10] [--max-users N] [--cold-start-users N]`:
+ * evaluates a trained run on its test split (or on a separate test file) and, with --baselines, trains and
+ * evaluates the classical baselines on the same split; then measures cold start (users folded in from 1, 3, 5, 10
+ * of their ratings; evaluate/cold-start.ts). Prints the tables; merges the metrics into RUNDIR/metrics.json and
+ * writes the residual tables and the cold-start results to RUNDIR/evaluation.json.
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -10,33 +11,43 @@ import { ArtifactError, UsageError } from '../../../shared/src/errors.ts';
 import { loadRatings } from '../data/load/index.ts';
 import type { RatingsTable, Split } from '../data/types.ts';
 import {
+  coldStartMetrics,
   deepRatingModel,
+  describeColdStartUsers,
   describeRankedUsers,
+  evaluateColdStart,
   evaluateModel,
   evaluationDocument,
   evaluationMetrics,
   externalTestSplit,
+  formatColdStartTable,
   formatResultsTable,
   trainBaselines,
+  COLD_START_DEFAULTS,
   EVALUATION_DEFAULTS,
+  type ColdStartResult,
   type EvaluationResult,
 } from '../evaluate/index.ts';
+import { prepareScorer } from '../model/scoring.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { loadRun, loadRunData, mergeMetrics } from '../train/run-dir.ts';
 import { writeFileAtomic } from '../train/tensor-file.ts';
 import { defaultRankBy } from '../evaluate/deep-model.ts';
-import { RANK_BY, type RankBy } from '../model/ranker.ts';
+import { Ranker, RANK_BY, type RankBy } from '../model/ranker.ts';
 import { planFromMetrics } from '../train/metrics.ts';
-import { choiceFlag, intFlag } from './flags.ts';
+import { BASELINE_NAMES, type BaselineName } from '../evaluate/baselines/index.ts';
+import { choiceFlag, choiceListFlag, intFlag } from './flags.ts';
 
 interface EvaluateFlags {
   run: string;
   test?: string;
-  baselines?: boolean;
+  /** true: every baseline; a list: those. */
+  baselines?: boolean | BaselineName[];
   k: number;
   maxUsers: number;
   seed: number;
   rankBy?: RankBy;
+  coldStartUsers: number;
 }
 
 export function evaluateCommand(): Command {
@@ -44,7 +55,11 @@ export function evaluateCommand(): Command {
     .description('Evaluate a trained run (RMSE, MAE, top-k ranking metrics), optionally against baselines.')
     .requiredOption('--run <dir>', 'run directory written by `marquee train`')
     .option('--test <path>', "evaluate on these ratings instead of the run's held-out split")
-    .option('--baselines', 'also train and evaluate the baselines on the same split')
+    .option(
+      '--baselines [names]',
+      `also train and evaluate the baselines on the same split: all, or a comma-separated list of ${BASELINE_NAMES.join(', ')}`,
+      choiceListFlag(BASELINE_NAMES),
+    )
     .option('--k <n>', 'cut-off of the ranking metrics', intFlag(1, 1000), EVALUATION_DEFAULTS.k)
     .option(
       '--max-users <n>',
@@ -58,6 +73,13 @@ export function evaluateCommand(): Command {
       `how the model ranks: ${RANK_BY.join(' | ')} (default: what the run serves — blend when it has a ` +
         'preference head, else rating); other than the default, metrics.json is left as it is',
       choiceFlag(RANK_BY),
+    )
+    .option(
+      '--cold-start-users <n>',
+      `cold start: fold in at most this many test users from ${COLD_START_DEFAULTS.reveals.join(', ')} of their ` +
+        `ratings and rank the rest (users with >= ${COLD_START_DEFAULTS.minRatings} ratings, seeded sample); 0 = off`,
+      intFlag(0),
+      COLD_START_DEFAULTS.maxUsers,
     )
     .action(async (flags: EvaluateFlags) => {
       await runEvaluate(flags);
@@ -114,7 +136,8 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
   const baselineResults: EvaluationResult[] = [];
   if (flags.baselines) {
     log('training baselines ...');
-    const trained = trainBaselines(table, split, { seed: flags.seed });
+    const names = flags.baselines === true ? BASELINE_NAMES : flags.baselines;
+    const trained = trainBaselines(table, split, { seed: flags.seed, names });
     for (const [name, seconds] of Object.entries(trained.seconds))
       log(`  ${name} trained: ${seconds.toFixed(1)} s`);
     notes.push(...trained.notes);
@@ -124,19 +147,31 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
       );
     }
   }
+  let coldStart: ColdStartResult | undefined;
+  if (flags.coldStartUsers > 0) {
+    const start = performance.now();
+    coldStart = await evaluateColdStart(new Ranker(prepareScorer(run.weights), rankBy, plan), table, split, {
+      maxUsers: flags.coldStartUsers,
+      k: flags.k,
+      seed: flags.seed,
+    });
+    log(`  cold start (${coldStart.users} users): ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
   const results = [modelResult, ...baselineResults];
   const lines = [
     formatResultsTable(results),
     '',
     `Test: ${modelResult.accuracy.count} ratings (${split.description}); RMSE/MAE clipped to ` +
       `[${table.scale.min}, ${table.scale.max}].`,
-    `Ranking: over every movie the user did not rate in training; ${describeRankedUsers(modelResult)}.`,
+    `Ranking: over every movie the user did not rate in training; ${describeRankedUsers(modelResult)}. ` +
+      `Pop%@${flags.k}: mean popularity percentile of the recommended movies (100 = the most rated).`,
     `The model ranks by ${rankBy}` +
       (rankBy === 'blend' && plan
         ? `: the ${plan.candidates} movies with the highest preference, ordered by preference + ` +
           `${plan.ratingWeight} × predicted rating.`
         : '.'),
     ...notes,
+    ...(coldStart === undefined ? [] : ['', ...coldStartLines(coldStart)]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -146,10 +181,24 @@ async function runEvaluate(flags: EvaluateFlags): Promise<void> {
     );
     return;
   }
-  await mergeMetrics(run.dir, evaluationMetrics(modelResult, baselineResults));
-  const document = evaluationDocument(results, split.description, notes);
+  await mergeMetrics(run.dir, {
+    ...evaluationMetrics(modelResult, baselineResults),
+    ...(coldStart === undefined ? {} : coldStartMetrics(coldStart)),
+  });
+  const document = evaluationDocument(results, split.description, notes, new Date(), coldStart);
   await writeFileAtomic(path.join(run.dir, 'evaluation.json'), `${JSON.stringify(document, null, 2)}\n`);
   log(`wrote ${path.join(run.dir, 'metrics.json')} and ${path.join(run.dir, 'evaluation.json')}`);
+}
+
+/** The cold-start table and the lines saying what it measured. */
+function coldStartLines(result: ColdStartResult): string[] {
+  if (result.users === 0) return [`Cold start: ${describeColdStartUsers(result)}.`];
+  return [
+    `Cold start: each user folded in from n revealed ratings (seeded; the rest of their ratings are the test), ` +
+      `ranked as the model ranks with the revealed movies excluded; popularity on the same users and reveals.`,
+    formatColdStartTable(result),
+    `Over ${describeColdStartUsers(result)}.`,
+  ];
 }
 
 /** The run's weights must cover exactly the users and movies of its data. */

@@ -43,6 +43,20 @@ export function choiceFlag<T extends string>(choices: readonly T[]): (value: str
   };
 }
 
+/** Parses a comma-separated list of names, each one of `choices`, e.g. "popularity,ease". */
+export function choiceListFlag<T extends string>(choices: readonly T[]): (value: string) => T[] {
+  const one = choiceFlag(choices);
+  return (value: string) => {
+    const parts = value.split(',').map((s) => s.trim());
+    if (parts.some((p) => p === '')) {
+      throw new InvalidArgumentError(
+        `expected a comma-separated list of ${choices.join(', ')} (got "${value}").`,
+      );
+    }
+    return parts.map(one);
+  };
+}
+
 /** Parses a comma-separated list of whole numbers, each at least `min`, e.g. "128,64,32". */
 export function intListFlag(min: number): (value: string) => number[] {
   return (value: string) => {

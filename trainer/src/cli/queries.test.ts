@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('marquee evaluate', () => {
   it('prints the model and every baseline in one table and records metrics and residuals', async () => {
     expect(await main(['evaluate', '--run', runDir, '--baselines', '--max-users', '5', '--k', '5'])).toBe(0);
-    expect(io.out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\n/);
+    expect(io.out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\s+Pop%@5\n/);
     for (const name of [
       'model',
       'global-mean',

@@ -163,6 +163,13 @@ describe('marquee train', () => {
       /--implicit.*expected auto or a number \(got "lots"\)/,
     ],
     ['a bad split', ['--split', 'random:2'], /--split/],
+    ['a negative preference weight', ['--pref-weight', '-1'], /--pref-weight/],
+    ['zero sampled movies', ['--pref-negatives', '0'], /--pref-negatives/],
+    [
+      'an unknown sampling',
+      ['--pref-sampling', 'hard'],
+      /--pref-sampling.*expected one of mixed, uniform \(got "hard"\)/,
+    ],
   ];
   for (const [what, flags, message] of bad) {
     it(`exits 2 on ${what}`, async () => {

@@ -89,7 +89,7 @@ export function choosePlan(
         numRelevant++;
       }
     }
-    const all = retrieveCandidates(ranker.preference(u), cMax, own);
+    const all = retrieveCandidates(ranker.preference(u, own), cMax, own);
     const ratings = ranker.ratingsOf(u, all.indices);
     grid.forEach((c, gi) => {
       const n = Math.min(c, all.indices.length);

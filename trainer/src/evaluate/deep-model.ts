@@ -46,7 +46,9 @@ export function deepRatingModel(
     predict: (users, movies) => predictPairs(scorer, users, movies),
     scoreAll: (user, out) => {
       if (rankBy === 'rating') scoreAllMovies(scorer, user, out);
-      else out.set(ranker.preference(user));
+      // Without the user's rated movies at hand, the preference has no history part here; ranking goes
+      // through rank(), which has them.
+      else out.set(ranker.preference(user, new Int32Array(0)));
     },
     rank: (user, k, exclude) => ranker.rank(user, k, exclude).movies,
   };

@@ -66,6 +66,7 @@ describe('evaluateModel', () => {
       'test.map@2',
       'test.hit@2',
       'test.coverage@2',
+      'test.popularity_pct@2',
       'test.ratings',
       'test.ranked_users',
     ]);

@@ -3,9 +3,11 @@
  * numbers are comparable: same split, same clipping, same candidate sets, same user sample.
  */
 import { UsageError } from '../../../shared/src/errors.ts';
+import { topK } from '../../../shared/src/kernels/top-k.ts';
 import { groupRowsByUser } from '../data/split/group.ts';
 import type { RatingsTable, Split } from '../data/types.ts';
 import { accuracy, clipToScale } from './accuracy.ts';
+import { popularityPercentiles, PopularityTally } from './popularity-bias.ts';
 import { evaluateRanking } from './ranking.ts';
 import { DEFAULT_BUCKET_EDGES, residualTables } from './residuals.ts';
 import type { EvaluationOptions, EvaluationResult, RatingModel } from './types.ts';
@@ -16,7 +18,7 @@ export const EVALUATION_DEFAULTS = { k: 10, maxUsers: 1000, seed: 42, relevantTh
 
 /**
  * Evaluates a model on the test rows of a split: RMSE/MAE over every test rating, top-k ranking metrics over
- * (a seeded sample of) the test users, and residual tables.
+ * (a seeded sample of) the test users with the popularity of what they are recommended, and residual tables.
  * @throws UsageError when the split has no test ratings or an option is out of range
  */
 export function evaluateModel(
@@ -63,12 +65,48 @@ export function evaluateModel(
     },
     options.bucketEdges ?? DEFAULT_BUCKET_EDGES,
   );
-  const ranking = evaluateRanking(model, table, split, { k, maxUsers, seed, relevantThreshold });
-  return { model: model.name, accuracy: accuracy(predictions, truth), ranking, residuals };
+  const popularity = new PopularityTally(popularityPercentiles(movieCounts));
+  const ranking = evaluateRanking(tallied(model, numMovies, popularity), table, split, {
+    k,
+    maxUsers,
+    seed,
+    relevantThreshold,
+  });
+  return {
+    model: model.name,
+    accuracy: accuracy(predictions, truth),
+    ranking: { ...ranking, popularityPct: popularity.mean() },
+    residuals,
+  };
 }
 
 /**
- * The headline numbers of a result as flat metric keys, e.g. `test.rmse`, `test.ndcg@10`, `test.coverage@10`.
+ * The model with every ranked list also added to `tally`: it ranks through `rank`, which is the model's own or,
+ * for models that rank by `scoreAll`, the top k of those scores as evaluateRanking takes them.
+ */
+function tallied(model: RatingModel, numMovies: number, tally: PopularityTally): RatingModel {
+  const scores = new Float32Array(numMovies);
+  return {
+    name: model.name,
+    predict: (users, movies) => model.predict(users, movies),
+    scoreAll: (user, out) => model.scoreAll(user, out),
+    rank: (user, k, exclude) => {
+      let top: Int32Array;
+      if (model.rank) {
+        top = model.rank(user, k, exclude);
+      } else {
+        model.scoreAll(user, scores);
+        top = topK(scores, k, { sorted: exclude }).indices;
+      }
+      tally.add(top);
+      return top;
+    },
+  };
+}
+
+/**
+ * The headline numbers of a result as flat metric keys, e.g. `test.rmse`, `test.ndcg@10`, `test.coverage@10`,
+ * `test.popularity_pct@10` (mean popularity percentile of the recommended movies, 0–100).
  * Non-finite values (no relevant test ratings) are left out rather than written as null.
  * @param prefix key prefix, e.g. "test" or "baselines.mf"
  */
@@ -84,6 +122,7 @@ export function flattenMetrics(result: EvaluationResult, prefix = 'test'): Recor
     [`map@${k}`, r.map],
     [`hit@${k}`, r.hit],
     [`coverage@${k}`, r.coverage],
+    [`popularity_pct@${k}`, r.popularityPct ?? NaN],
     ['ratings', a.count],
     ['ranked_users', r.users],
   ];

@@ -2,6 +2,7 @@
  * Assembles what `marquee evaluate` records: flat metric keys for metrics.json (`test.*` for the model,
  * `baselines.<name>.*` for each baseline) and the evaluation.json document with residual tables for reports.
  */
+import type { ColdStartResult } from './cold-start.ts';
 import type { EvaluationResult } from './types.ts';
 import { flattenMetrics } from './evaluate.ts';
 
@@ -18,6 +19,8 @@ export interface EvaluationDocument {
   notes: string[];
   /** The model first, then each baseline. */
   models: EvaluationResult[];
+  /** The cold-start evaluation of the model, when it ran. */
+  coldStart?: ColdStartResult;
 }
 
 /**
@@ -31,6 +34,33 @@ export function evaluationMetrics(
   const out = flattenMetrics(model, 'test');
   for (const b of baselines) Object.assign(out, flattenMetrics(b, `baselines.${b.model}`));
   return out;
+}
+
+/**
+ * Flat metrics of a cold-start evaluation: for each number n of revealed ratings, the model's NDCG@k as
+ * `test.coldstart.ndcg@<k>.n<n>` and popularity's as `baselines.popularity.coldstart.ndcg@<k>.n<n>`, and the
+ * number of users measured as `test.coldstart.users`. Undefined values (no user measured) are left out.
+ */
+export function coldStartMetrics(result: ColdStartResult): Record<string, number> {
+  const out: Record<string, number> = { 'test.coldstart.users': result.users };
+  for (const row of result.rows) {
+    const key = `coldstart.ndcg@${result.k}.n${row.revealed}`;
+    if (Number.isFinite(row.ndcg)) out[`test.${key}`] = row.ndcg;
+    if (Number.isFinite(row.popularityNdcg)) out[`baselines.popularity.${key}`] = row.popularityNdcg;
+  }
+  return out;
+}
+
+/** One line describing the users of a cold-start evaluation. */
+export function describeColdStartUsers(result: ColdStartResult): string {
+  const who = `test users with >= ${result.minRatings} rated movies and one rated >= ${result.relevantThreshold}`;
+  if (result.users === 0) return `no ${who} (cold start not measured)`;
+  return result.sampled
+    ? `${result.users} of ${result.eligibleUsers} ${who} (seeded sample, seed ${result.seed}; --cold-start-users to change)`
+    : `all ${result.users} ${who}` +
+        (result.users < result.eligibleUsers
+          ? ` (${result.eligibleUsers - result.users} skipped: all their relevant movies were revealed)`
+          : '');
 }
 
 /** One line describing the ranked users of a result. */
@@ -49,6 +79,7 @@ export function evaluationDocument(
   split: string,
   notes: readonly string[],
   now: Date = new Date(),
+  coldStart?: ColdStartResult,
 ): EvaluationDocument {
   const first = results[0];
   return {
@@ -59,5 +90,6 @@ export function evaluationDocument(
     rankedUsers: first ? describeRankedUsers(first) : '',
     notes: [...notes],
     models: [...results],
+    ...(coldStart === undefined ? {} : { coldStart }),
   };
 }

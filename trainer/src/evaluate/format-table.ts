@@ -1,12 +1,25 @@
 /** Plain-text tables of evaluation results for the terminal. */
+import type { ColdStartResult } from './cold-start.ts';
 import type { EvaluationResult, ResidualRow } from './types.ts';
 
 /**
- * One row per model: RMSE, MAE, NDCG@k, P@k, R@k, MAP@k, HR@k, coverage@k. Missing values print as "–".
+ * One row per model: RMSE, MAE, NDCG@k, P@k, R@k, MAP@k, HR@k, coverage@k and Pop%@k (the mean popularity
+ * percentile of the recommended movies, one decimal). Missing values print as "–".
  */
 export function formatResultsTable(results: readonly EvaluationResult[]): string {
   const k = results[0]?.ranking.k ?? 10;
-  const header = ['model', 'RMSE', 'MAE', `NDCG@${k}`, `P@${k}`, `R@${k}`, `MAP@${k}`, `HR@${k}`, `Cov@${k}`];
+  const header = [
+    'model',
+    'RMSE',
+    'MAE',
+    `NDCG@${k}`,
+    `P@${k}`,
+    `R@${k}`,
+    `MAP@${k}`,
+    `HR@${k}`,
+    `Cov@${k}`,
+    `Pop%@${k}`,
+  ];
   const rows = results.map((r) => [
     r.model,
     ...[
@@ -19,6 +32,24 @@ export function formatResultsTable(results: readonly EvaluationResult[]): string
       r.ranking.hit,
       r.ranking.coverage,
     ].map((v) => fmt(v)),
+    fmt(r.ranking.popularityPct ?? NaN, false, 1),
+  ]);
+  return alignColumns([header, ...rows]);
+}
+
+/**
+ * The cold-start table: one row per number of revealed ratings with the model's NDCG@k, popularity's NDCG@k on
+ * the same users, the model's Pop%@k and the fold-in's RMSE on the revealed ratings.
+ */
+export function formatColdStartTable(result: ColdStartResult): string {
+  const { k } = result;
+  const header = ['revealed', `model NDCG@${k}`, `popularity NDCG@${k}`, `Pop%@${k}`, 'fit RMSE'];
+  const rows = result.rows.map((r) => [
+    String(r.revealed),
+    fmt(r.ndcg),
+    fmt(r.popularityNdcg),
+    fmt(r.popularityPct, false, 1),
+    fmt(r.fitRmse),
   ]);
   return alignColumns([header, ...rows]);
 }
@@ -29,9 +60,9 @@ export function formatResidualTable(title: string, rows: readonly ResidualRow[])
   return alignColumns([[title, 'count', 'RMSE', 'MAE', 'bias'], ...body]);
 }
 
-function fmt(v: number, signed = false): string {
+function fmt(v: number, signed = false, digits = 4): string {
   if (!Number.isFinite(v)) return '–';
-  const s = v.toFixed(4);
+  const s = v.toFixed(digits);
   return signed && v >= 0 ? `+${s}` : s;
 }
 

@@ -6,10 +6,25 @@ export { listMetrics } from './ranking-metrics.ts';
 export type { ListMetrics } from './ranking-metrics.ts';
 export { evaluateRanking } from './ranking.ts';
 export { residualTables, DEFAULT_BUCKET_EDGES } from './residuals.ts';
-export { formatResultsTable, formatResidualTable } from './format-table.ts';
+export {
+  evaluateColdStart,
+  rateUserVectors,
+  scorerRater,
+  userVectorRanker,
+  COLD_START_DEFAULTS,
+} from './cold-start.ts';
+export type { ColdStartOptions, ColdStartResult, ColdStartRow } from './cold-start.ts';
+export { meanPercentile, popularityPercentiles, PopularityTally } from './popularity-bias.ts';
+export { formatColdStartTable, formatResultsTable, formatResidualTable } from './format-table.ts';
 export { trainBaselines, BASELINE_NAMES } from './baselines/index.ts';
 export { externalTestSplit } from './external-test.ts';
-export { describeRankedUsers, evaluationDocument, evaluationMetrics } from './evaluation-report.ts';
+export {
+  coldStartMetrics,
+  describeColdStartUsers,
+  describeRankedUsers,
+  evaluationDocument,
+  evaluationMetrics,
+} from './evaluation-report.ts';
 export type { EvaluationDocument } from './evaluation-report.ts';
 export { denseIndexOrThrow, recommendForUser, similarMovies } from './queries.ts';
 export type { RankedMovie } from './queries.ts';

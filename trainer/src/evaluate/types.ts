@@ -66,6 +66,12 @@ export interface RankingMetrics {
   relevantThreshold: number;
   /** Movies each user was ranked over, on average (the catalogue minus the user's training ratings). */
   meanCandidates: number;
+  /**
+   * Mean popularity percentile of the recommended movies (each movie's training-rating count as a percentile of
+   * all movies, 100 = the most rated; popularity-bias.ts), averaged over the ranked users' lists. Set by
+   * `evaluateModel`; absent from `evaluateRanking` alone.
+   */
+  popularityPct?: number;
 }
 
 /** Error statistics of the test ratings falling in one bucket. */

@@ -105,6 +105,7 @@ export function cloneWeights(w: ModelWeights): ModelWeights {
             gate: w.pref.gate.slice(),
             movieEmb: w.pref.movieEmb.slice(),
             movieBias: w.pref.movieBias.slice(),
+            history: w.pref.history.slice(),
           },
         }
       : {}),
@@ -122,5 +123,6 @@ export function initPreference(dim: number, movieCounts: Int32Array): Preference
     gate: new Float32Array(dim).fill(1),
     movieEmb: new Float32Array(movieCounts.length * dim),
     movieBias: Float32Array.from(movieCounts, (n) => Math.log1p(n)),
+    history: Float32Array.of(1),
   };
 }

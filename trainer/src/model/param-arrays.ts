@@ -1,7 +1,7 @@
 /**
  * The arrays of a ModelWeights by stable name, for serialisation and for the optimizer's per-array state.
  * Names: userEmb, movieEmb, userBias, movieBias, hidden.<l>.{W,b,gamma,beta,movingMean,movingVariance}, out.{W,b},
- * and with the preference head pref.{gate,movieEmb,movieBias}.
+ * and with the preference head pref.{gate,movieEmb,movieBias,history}.
  */
 import type { DenseWeights, ModelWeights } from './weights.ts';
 
@@ -43,6 +43,8 @@ export function namedArrays(w: ModelWeights): NamedArray[] {
           { name: 'pref.gate', array: w.pref.gate, trainable: true },
           { name: 'pref.movieEmb', array: w.pref.movieEmb, trainable: true },
           { name: 'pref.movieBias', array: w.pref.movieBias, trainable: true },
+          // Fixed at 1 (init.ts): kept with the weights so the exported model says what it was trained with.
+          { name: 'pref.history', array: w.pref.history, trainable: false },
         ]
       : []),
   ];
@@ -77,6 +79,7 @@ export function checkWeightShapes(w: ModelWeights): void {
   if (w.pref) {
     expect('pref.gate', w.pref.gate, w.dim);
     expect('pref.movieEmb', w.pref.movieEmb, w.numMovies * w.dim);
+    expect('pref.history', w.pref.history, 1);
     expect('pref.movieBias', w.pref.movieBias, w.numMovies);
   }
   if (w.out.outSize !== 1) throw new RangeError(`weights.out.outSize: expected 1 (got ${w.out.outSize})`);

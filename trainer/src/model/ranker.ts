@@ -49,18 +49,28 @@ export class Ranker {
       numMovies: w.numMovies,
       dim: w.dim,
       movieBias: w.pref.movieBias,
+      historyWeight: w.pref.history[0]!,
     };
     this.scores = new Float32Array(w.numMovies);
   }
 
-  /** Preference scores of every movie for a user (the model must have a preference head). */
-  preference(user: number): Float32Array {
+  /**
+   * Preference scores of every movie for a user (the model must have a preference head).
+   * @param history the movies the user rated (see shared preferenceScores)
+   */
+  preference(user: number, history: Int32Array): Float32Array {
     const w = this.scorer.weights;
-    return preferenceScores(this.tables!, w.userEmb.subarray(user * w.dim, (user + 1) * w.dim), this.scores);
+    return preferenceScores(
+      this.tables!,
+      w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),
+      history,
+      this.scores,
+    );
   }
 
   /**
-   * The best `k` movies for a dense user index, `exclude` (sorted dense indices) left out.
+   * The best `k` movies for a dense user index, `exclude` (sorted dense indices) left out. The excluded movies
+   * are the user's rated ones, so they are also the history of the preference's user vector.
    * `scores` are the blended scores (blend), preference scores (preference) or predicted ratings (rating);
    * `ratings` are always the predicted ratings.
    */
@@ -70,7 +80,7 @@ export class Ranker {
       const top = topK(scoreAllMovies(scorer, user, this.scores), k, { sorted: exclude });
       return { movies: top.indices, scores: top.scores, ratings: top.scores };
     }
-    const pref = this.preference(user);
+    const pref = this.preference(user, exclude);
     if (this.rankBy === 'preference') {
       const top = topK(pref, k, { sorted: exclude });
       return { movies: top.indices, scores: top.scores, ratings: this.ratingsOf(user, top.indices) };

@@ -34,7 +34,7 @@ export interface DenseWeights {
 
 /**
  * The preference head (what a user would choose, as opposed to how they would rate it):
- *   pref(u, m) = e_u · r_m + movieBias[m],   r_m = gate ⊙ e_m + movieEmb[m]
+ *   pref(u, m) = q_u · r_m + movieBias[m],   r_m = gate ⊙ e_m + movieEmb[m],   q_u = e_u + history · Σ r_j / (n + 10), j rated by u
  * on the same user embedding as the rating; the movie side is the rating's movie embedding, reweighted per
  * coordinate, plus a part of its own, so choosing and liking can differ without pulling the rating's embeddings
  * apart. Trained with a sampled-softmax retrieval loss (train/preference.ts). Only differences between movies for
@@ -47,6 +47,13 @@ export interface PreferenceWeights {
   movieEmb: Float32Array;
   /** [numMovies] how often a movie is chosen regardless of the user (a learned log-popularity). */
   movieBias: Float32Array;
+  /**
+   * [1] weight h of the user's history in the preference's user vector: q_u = e_u + h · Σ r_j / (n + 10) over the
+   * n movies u rated — what a user already chose says what they choose next (the idea of FISM and of SVD++'s
+   * implicit part). At serving the history is the user's rated movies (the seen list), for cold start the given
+   * movies. Fixed at 1 during training (not learned).
+   */
+  history: Float32Array;
 }
 
 /**

@@ -68,6 +68,7 @@ describe('buildSections', () => {
       expect(sections.map((s) => s.id)).toEqual([
         'training',
         'comparison',
+        'ranking',
         'errors',
         'biases',
         'embeddings',

@@ -13,6 +13,7 @@ import { comparisonSection } from './sections/comparison.ts';
 import { reportContext } from './sections/context.ts';
 import { embeddingsSection } from './sections/embeddings.ts';
 import { errorsSection } from './sections/errors.ts';
+import { rankingSection } from './sections/ranking.ts';
 import { recommendationsSection } from './sections/recommendations.ts';
 import { segmentsSection } from './sections/segments.ts';
 import { trainingSection } from './sections/training.ts';
@@ -36,6 +37,7 @@ export function buildSections(
   return [
     trainingSection(inputs),
     comparisonSection(inputs),
+    rankingSection(ctx, options),
     errorsSection(ctx),
     biasesSection(ctx, options),
     embeddingsSection(ctx, options),

@@ -32,7 +32,7 @@ function arraysOf(w: ModelWeights): Float32Array[] {
     w.movieBias,
     ...w.hidden.flatMap(layer),
     ...layer(w.out),
-    ...(w.pref ? [w.pref.gate, w.pref.movieEmb, w.pref.movieBias] : []),
+    ...(w.pref ? [w.pref.gate, w.pref.movieEmb, w.pref.movieBias, w.pref.history] : []),
   ];
 }
 

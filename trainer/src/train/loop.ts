@@ -9,7 +9,8 @@ import { countRows, fillColdRows } from '../model/cold-rows.ts';
 import { predictTf } from '../model/infer.ts';
 import { cloneWeights, initPreference, initWeights } from '../model/init.ts';
 import { modelRng, shuffleInPlace } from '../model/random.ts';
-import type { ModelWeights } from '../model/weights.ts';
+import { preferenceMovieTable, type ModelWeights } from '../model/weights.ts';
+import { HISTORY_SHRINKAGE } from '../../../shared/src/kernels/two-stage.ts';
 import { addSnapshot, type WeightAverage } from './average.ts';
 import { foldFeatures, movieFeatures, userFeatures } from './features.ts';
 import { implicitOffsets, resolveImplicit } from './implicit.ts';
@@ -240,6 +241,7 @@ export async function trainModel(
     if (offsets) for (let i = 0; i < userEmb.length; i++) userEmb[i] = userEmb[i]! + offsets[i]!;
     return { ...w, userEmb, movieEmb };
   };
+  let prefHistory: Float32Array | undefined;
   const effectiveUsers = new Float32Array(numUsers * dim);
   const effectiveMovies = new Float32Array(numMovies * dim);
   /** The best weights to keep: cold rows' free parts filled (fillColdRows), then everything folded in (in place). */
@@ -268,6 +270,28 @@ export async function trainModel(
           offsets,
         );
         step.userOffset = offsets;
+      }
+      if (weights.pref && options.prefWeight > 0) {
+        // The history part of the preference's user vectors: Σ r over each user's training movies / (n + κ).
+        const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, effectiveMovies);
+        const r = preferenceMovieTable({ ...weights, movieEmb });
+        prefHistory ??= new Float32Array(numUsers * dim);
+        implicitOffsets(
+          { ...weights, movieEmb: r },
+          table.users,
+          table.movies,
+          train,
+          counts.users,
+          1,
+          prefHistory,
+        );
+        // From the mean to the shrunk mean Σ r / (n + κ) that serving uses (shared two-stage.ts).
+        for (let u = 0; u < numUsers; u++) {
+          const n = counts.users[u]!;
+          const shrink = n / (n + HISTORY_SHRINKAGE);
+          for (let k = 0; k < dim; k++) prefHistory[u * dim + k] = prefHistory[u * dim + k]! * shrink;
+        }
+        step.prefHistory = prefHistory;
       }
       const lr = data.lrs?.[epoch - 1] ?? schedule.lr;
       const averaging = epoch >= averageFrom;

@@ -93,8 +93,8 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Obje
   valFraction: 0.1,
   seed: 42,
   adam: DEFAULT_ADAM,
-  prefWeight: 1,
-  prefNegatives: 64,
+  prefWeight: 0.5,
+  prefNegatives: 128,
   prefSampling: 'mixed',
 });
 

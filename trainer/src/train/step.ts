@@ -136,6 +136,11 @@ export class TrainStep {
    */
   userFeatures: FeatureSide | undefined = undefined;
   movieFeatures: FeatureSide | undefined = undefined;
+  /**
+   * [numUsers, dim] Σ r over each user's training movies / (n + κ), refreshed by the loop each epoch (a
+   * stop-gradient, like userOffset): the history part of the preference's user vector, times pref.history.
+   */
+  prefHistory: Float32Array | undefined = undefined;
   /** One row's embedding gradients [2·dim] (user, movie), handed to the feature rows. */
   private readonly rowGrad: Float32Array;
   /** 1 / training ratings per user and movie (the L2 prior is spread over a row's uses). */
@@ -368,15 +373,18 @@ export class TrainStep {
     const { x, movieFeatures, userFeatures } = this;
     const { gate } = pref;
     const fTable = pref.movieEmb;
+    const hist = this.prefHistory;
+    const h = pref.history[0]!;
     // Gathered movie embeddings (e) of the chosen and the sampled movies, and their preference vectors r.
     for (let i = 0; i < B; i++) {
       const m = cols.movies[order[start + i]!]!;
       p.movieIds[i] = m;
       p.posBias[i] = pref.movieBias[m]!;
       const base = i * inSize;
+      const ho = cols.users[order[start + i]!]! * d;
       for (let k = 0; k < d; k++) {
         const e = x[base + d + k]!;
-        p.users[i * d + k] = x[base + k]!;
+        p.users[i * d + k] = hist ? x[base + k]! + h * hist[ho + k]! : x[base + k]!;
         p.movieE[i * d + k] = e;
         p.movies[i * d + k] = gate[k]! * e + fTable[m * d + k]!;
       }

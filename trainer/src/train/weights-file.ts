@@ -6,7 +6,7 @@
  * Arrays (float32, row-major, names of model/param-arrays.ts): userEmb [numUsers·dim], movieEmb [numMovies·dim],
  * userBias, movieBias, hidden.<l>.W [in·out], hidden.<l>.b, and for batch-normed layers hidden.<l>.gamma, .beta,
  * .movingMean, .movingVariance; out.W [in], out.b [1]; with the preference head pref.gate [dim],
- * pref.movieEmb [numMovies·dim] and pref.movieBias [numMovies].
+ * pref.movieEmb [numMovies·dim], pref.movieBias [numMovies] and pref.history [1].
  */
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { checkWeightShapes, namedArrays } from '../model/param-arrays.ts';
@@ -118,6 +118,7 @@ export function weightsFromArrays(
             gate: get('pref.gate'),
             movieEmb: get('pref.movieEmb'),
             movieBias: get('pref.movieBias'),
+            history: get('pref.history'),
           },
         }
       : {}),

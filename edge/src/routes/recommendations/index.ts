@@ -33,14 +33,17 @@ export const recommendationsRoute = new Hono<AppEnv>().get(
     const state = edgeState(c.env);
     const resolved = await state.resolve(userId, requestKeepAlive(c));
     const { version } = resolved;
+    // A model with a preference head reads the rated movies either way: they are the user's history.
+    const twoStage = version.manifest.ranking !== undefined;
     const user = await readUser(version.users, userId, {
-      seen: excludeRated,
+      seen: excludeRated || twoStage,
       numMovies: version.catalog.numMovies,
     });
     if (user === null) throw unknownUsers(version, [userId]);
     const ranked = await rankMovies(rankingContext(version), user.record, {
       limit,
-      exclude: user.seen,
+      exclude: excludeRated ? user.seen : new Int32Array(0),
+      history: user.seen,
       genreMask,
     });
     return withVersion(c, version.id, {

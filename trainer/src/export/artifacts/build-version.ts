@@ -201,7 +201,9 @@ export async function buildVersion(input: VersionInput): Promise<BuiltVersion> {
     fingerprints,
     training: { backend: input.backend, config: input.config },
     metrics: input.metrics,
-    ...(input.ranking === undefined ? {} : { ranking: checkPlan({ ...input.ranking }) }),
+    ...(input.ranking === undefined || w.pref === undefined
+      ? {}
+      : { ranking: { ...checkPlan({ ...input.ranking }), historyWeight: w.pref.history[0] } }),
     files: digests,
   });
   decodeVersion(manifest, files);

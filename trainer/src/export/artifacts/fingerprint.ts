@@ -42,7 +42,8 @@ export function weightsFingerprint(w: ModelWeights): string {
   const { arch, dim, numUsers, numMovies, mu } = w;
   hash.update(JSON.stringify({ arch, dim, numUsers, numMovies, mu, hidden: w.hidden.map((l) => l.outSize) }));
   for (const a of [w.userEmb, w.movieEmb, w.userBias, w.movieBias]) updateFloats(hash, a);
-  if (w.pref) for (const a of [w.pref.gate, w.pref.movieEmb, w.pref.movieBias]) updateFloats(hash, a);
+  if (w.pref)
+    for (const a of [w.pref.gate, w.pref.movieEmb, w.pref.movieBias, w.pref.history]) updateFloats(hash, a);
   for (const layer of [...w.hidden, w.out]) {
     updateFloats(hash, layer.W);
     updateFloats(hash, layer.b);
