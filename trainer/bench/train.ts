@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train [-- --preset standard] [--backend wasm] [--data DIR] [--keep] [--epochs N] [--arch A]
+ * `npm run bench:train [-- --preset standard|ml100k|small|large] [--backend wasm] [--data DIR] [--keep] [--epochs N] [--arch A]
  *   [--batch-size B] [--no-refit]`
  *
  * 1. Generates the synthetic preset with `marquee generate` (a child process) unless --data names an existing one.
@@ -17,7 +17,10 @@ import { fileURLToPath } from 'node:url';
 import type { RatingsTable, Split } from '../src/data/types.ts';
 import type { BackendChoice } from '../src/model/backend.ts';
 import { DEFAULT_SPLIT_SPEC } from '../src/data/split/index.ts';
-import { clippedAccuracy } from '../src/train/metrics.ts';
+import { trainBaselines } from '../src/evaluate/baselines/index.ts';
+import { deepRatingModel } from '../src/evaluate/deep-model.ts';
+import { evaluateModel } from '../src/evaluate/evaluate.ts';
+import { clippedAccuracy, planFromMetrics } from '../src/train/metrics.ts';
 import { resolveTrainOptions, type TrainOptionsInput } from '../src/train/options.ts';
 import { formatRate } from '../src/train/progress.ts';
 import { runTraining } from '../src/train/run.ts';
@@ -59,9 +62,18 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/**
+ * `ml100k` is not a generator preset: the MovieLens-100K-shaped set (943 users × 1,682 movies, 100K ratings),
+ * split at random 20 % as MovieLens 100K's own u1–u5 splits are.
+ */
+const SHAPES: Record<string, { generate: string[]; split: string }> = {
+  ml100k: { generate: ['--users', '943', '--movies', '1682', '--density', '0.0631'], split: 'random:0.2' },
+};
+
 function generate(preset: string, out: string): Promise<string> {
+  const how = SHAPES[preset]?.generate ?? ['--preset', preset];
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [CLI, 'generate', '--preset', preset, '--out', out], {
+    const child = spawn(process.execPath, [CLI, 'generate', ...how, '--out', out], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
@@ -116,6 +128,27 @@ async function baselineRmse(table: RatingsTable, split: Split): Promise<Record<s
   return out;
 }
 
+/**
+ * Top-N quality as `marquee evaluate` measures it (same protocol, 1,000 sampled users): the model as it serves
+ * (two-stage with its plan) against popularity and EASE, with the targets of the design (≥ ease, ≥ 1.5 × popularity).
+ */
+function topN(run: Awaited<ReturnType<typeof loadRun>>, table: RatingsTable, split: Split): string[] {
+  const model = evaluateModel(
+    deepRatingModel(run.weights, 'model', { plan: planFromMetrics(run.metrics) }),
+    table,
+    split,
+  );
+  const { models } = trainBaselines(table, split, { names: ['popularity', 'ease'] });
+  const ndcg: Record<string, number> = { model: model.ranking.ndcg };
+  for (const b of models) ndcg[b.name] = evaluateModel(b, table, split).ranking.ndcg;
+  const pop = ndcg.popularity ?? NaN;
+  const ease = ndcg.ease;
+  return [
+    `NDCG@10            model ${ndcg.model!.toFixed(4)} (ranks by ${run.weights.pref ? 'blend' : 'rating'}), popularity ${pop.toFixed(4)}, ease ${ease === undefined ? 'skipped' : ease.toFixed(4)}`,
+    `model / popularity ${(ndcg.model! / pop).toFixed(3)} (target ≥ 1.5); model / ease ${ease === undefined ? '–' : (ndcg.model! / ease).toFixed(3)} (target ≥ 1)`,
+  ];
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const work = await mkdtemp(join(tmpdir(), 'marquee-bench-train-'));
@@ -131,7 +164,12 @@ async function main(): Promise<void> {
     const options = resolveTrainOptions(args.overrides);
     const outcome = await runTraining({
       out,
-      data: { path: dataDir, split: DEFAULT_SPLIT_SPEC, seed: options.seed, load: {} },
+      data: {
+        path: dataDir,
+        split: SHAPES[args.preset]?.split ?? DEFAULT_SPLIT_SPEC,
+        seed: options.seed,
+        load: {},
+      },
       options,
       backend: args.backend,
     });
@@ -140,6 +178,7 @@ async function main(): Promise<void> {
     const { table, split } = await loadRunData(run);
     const floor = await noiseFloor(dataDir, table, split);
     const baselines = await baselineRmse(table, split);
+    const ranking = topN(run, table, split);
     const m = outcome.metrics;
     const rmse = m['test.rmse']!;
     const lines = [
@@ -162,6 +201,7 @@ async function main(): Promise<void> {
         : Object.entries(baselines)
             .map(([name, v]) => `baseline ${name.padEnd(10)} RMSE ${v.toFixed(4)}`)
             .join('\n'),
+      ...ranking,
       '',
     ];
     process.stdout.write(lines.join('\n'));
