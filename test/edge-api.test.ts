@@ -1,7 +1,8 @@
 // The Worker's API inside workerd (the bundle wrangler builds, run by Miniflare, local R2 filled here): every
-// route, its answers against the offline scorer and kernels, every documented error, canary routing, and a fuzz
-// run that must never produce a 5xx.
+// route, its answers against the offline scorer and kernels (two-stage for a version with a preference head,
+// exhaustive for one without), every documented error, canary routing, and a fuzz run that must never produce a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestOf } from '../shared/src/formats/verify.ts';
 import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { bucketOf } from '../shared/src/schemas/channels.ts';
 import { GENRES, genreMask } from '../shared/src/schemas/genres.ts';
@@ -10,6 +11,7 @@ import {
   buildFixture,
   expectedSimilar,
   expectedTopN,
+  FIXTURE_PLAN,
   movieIdOf,
   publishFixture,
   setChannelsJson,
@@ -20,9 +22,12 @@ import {
 // 2,500 movies: an exhaustive pass spans two graph runs (MAX_PAIRS_PER_RUN = 2,048), so chunking is exercised.
 const SHAPE = { numUsers: 400, numMovies: 2500, dim: 16, hidden: [32, 16, 8], seenPerUser: 25 };
 const CANARY_PERCENT = 30;
+const C = FIXTURE_PLAN.candidates;
 
 let edge: Edge;
+/** Hybrid with a preference head and a two-stage plan (what training produces by default). */
 let stable: Fixture;
+/** dcf without a preference head (`--pref-weight 0`): ranked exhaustively. */
 let canary: Fixture;
 
 /**
@@ -58,7 +63,7 @@ function post(path: string, body: unknown, contentType = 'application/json') {
   });
 }
 
-/** A dense user served by the stable (dcf) version. */
+/** A dense user served by the stable (two-stage) version. */
 function stableUser(from = 0): number {
   for (let u = from; u < SHAPE.numUsers; u++) if (bucketOf(userIdOf(u)) >= CANARY_PERCENT) return u;
   throw new Error('no stable user');
@@ -71,9 +76,10 @@ function canaryUser(from = 0): number {
 
 beforeAll(async () => {
   [edge, stable, canary] = await Promise.all([
-    startEdge(),
-    buildFixture({ version: 'dcf-1', arch: 'dcf', seed: 1, similarK: 20, ...SHAPE }),
-    buildFixture({ version: 'hybrid-1', arch: 'hybrid', seed: 2, embeddingScale: 6, ...SHAPE }),
+    // channels.json re-read on every request: the last tests switch versions.
+    startEdge({ vars: { CHANNELS_TTL_SECONDS: '0' } }),
+    buildFixture({ version: 'two-stage-1', arch: 'hybrid', seed: 1, similarK: 20, ...SHAPE }),
+    buildFixture({ version: 'exhaustive-1', arch: 'dcf', seed: 2, plan: null, ...SHAPE }),
   ]);
 });
 
@@ -96,28 +102,28 @@ describe('before anything is published', () => {
   });
 });
 
-describe('with a stable dcf version and a hybrid canary', () => {
+describe('with a two-stage stable version and a canary without a preference head', () => {
   beforeAll(async () => {
     await publishFixture(edge.bucket, stable);
     await publishFixture(edge.bucket, canary);
     await setChannelsJson(edge.bucket, {
-      stable: 'dcf-1',
-      canary: { version: 'hybrid-1', percent: CANARY_PERCENT },
+      stable: 'two-stage-1',
+      canary: { version: 'exhaustive-1', percent: CANARY_PERCENT },
     });
   });
 
-  it('recommends what the offline scorer ranks first, rated movies excluded, version in body and header', async () => {
+  it('recommends what the offline two-stage path ranks first, rated movies excluded, version in body and header', async () => {
     for (const u of [stableUser(0), stableUser(50), stableUser(200)]) {
       const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=10`);
       expect(res.status).toBe(200);
-      expect(res.headers.get('X-Model-Version')).toBe('dcf-1');
+      expect(res.headers.get('X-Model-Version')).toBe('two-stage-1');
       expect(res.body).toMatchObject({
         userId: userIdOf(u),
-        modelVersion: 'dcf-1',
+        modelVersion: 'two-stage-1',
         channel: 'stable',
       });
-      // Random Glorot weights make the MLP dominate a dcf rating: calibration finds pruning not worthwhile.
-      expect(res.body).toMatchObject({ strategy: 'exhaustive', scored: SHAPE.numMovies - SHAPE.seenPerUser });
+      // onnxruntime-web rated only the plan's C candidates.
+      expect(res.body).toMatchObject({ strategy: 'two-stage', scored: C });
       const items = res.body.items as Item[];
       const expected = expectedTopN(stable, u, 10);
       expect(items.map((i) => i.movieId)).toEqual(expected.movieIds);
@@ -129,54 +135,79 @@ describe('with a stable dcf version and a hybrid canary', () => {
   });
 
   it('includes rated movies when exclude_rated=false', async () => {
-    const u = stableUser(10);
+    // A user whose offline top-20 holds a rated movie once rated movies are allowed, so the flag must matter.
+    const ratedIds = (u: number) => new Set(Array.from(stable.seen[u] as Int32Array, (m) => movieIdOf(m)));
+    let u = stableUser(10);
+    while (!expectedTopN(stable, u, 20, { excludeRated: false }).movieIds.some((id) => ratedIds(u).has(id)))
+      u = stableUser(u + 1);
     const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=20&exclude_rated=false`);
-    expect((res.body.items as Item[]).map((i) => i.movieId)).toEqual(
-      expectedTopN(stable, u, 20, { excludeRated: false }).movieIds,
-    );
+    expect(res.body).toMatchObject({ excludeRated: false, strategy: 'two-stage' });
+    const items = (res.body.items as Item[]).map((i) => i.movieId);
+    expect(items).toEqual(expectedTopN(stable, u, 20, { excludeRated: false }).movieIds);
+    expect(items.some((id) => ratedIds(u).has(id))).toBe(true);
   });
 
-  it('filters by genres (any of them)', async () => {
-    const u = stableUser(20);
-    const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=15&genres=Comedy,drama`);
-    const mask = genreMask(['Comedy', 'Drama']);
-    expect(res.body.genres).toEqual(['Comedy', 'Drama']);
-    const items = res.body.items as Item[];
-    expect(items.map((i) => i.movieId)).toEqual(expectedTopN(stable, u, 15, { genreMask: mask }).movieIds);
-    for (const item of items) expect(item.genres.some((g) => g === 'Comedy' || g === 'Drama')).toBe(true);
+  it('filters by genres (any of them) before retrieving the candidates', async () => {
+    for (const u of [stableUser(20), stableUser(120)]) {
+      const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=15&genres=Comedy,drama`);
+      const mask = genreMask(['Comedy', 'Drama']);
+      expect(res.body).toMatchObject({ genres: ['Comedy', 'Drama'], strategy: 'two-stage', scored: C });
+      const items = res.body.items as Item[];
+      expect(items.map((i) => i.movieId)).toEqual(expectedTopN(stable, u, 15, { genreMask: mask }).movieIds);
+      for (const item of items) expect(item.genres.some((g) => g === 'Comedy' || g === 'Drama')).toBe(true);
+      const rated = new Set(Array.from(stable.seen[u] as Int32Array, (m) => movieIdOf(m)));
+      expect(items.filter((i) => rated.has(i.movieId))).toEqual([]);
+    }
+  });
+
+  it('retrieves `limit` candidates when the limit is larger than the plan’s C', async () => {
+    const u = stableUser(60);
+    for (const [limit, genres] of [
+      [C + 10, ''],
+      [100, ''],
+      [60, '&genres=Horror'],
+    ] as const) {
+      const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=${limit}${genres}`);
+      expect(res.body).toMatchObject({ strategy: 'two-stage', scored: limit });
+      const mask = genres === '' ? 0 : genreMask(['Horror']);
+      const expected = expectedTopN(stable, u, limit, { genreMask: mask });
+      const items = res.body.items as Item[];
+      expect(items).toHaveLength(limit);
+      expect(items.map((i) => i.movieId)).toEqual(expected.movieIds);
+      items.forEach((item, k) => expect(item.score).toBeCloseTo(expected.ratings[k] as number, 3));
+    }
   });
 
   it('routes canary users to the canary version, deterministically', async () => {
     for (let u = 0; u < 40; u++) {
-      const expected = bucketOf(userIdOf(u)) < CANARY_PERCENT ? 'hybrid-1' : 'dcf-1';
+      const expected = bucketOf(userIdOf(u)) < CANARY_PERCENT ? 'exhaustive-1' : 'two-stage-1';
       const first = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=1`);
       const again = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=1`);
       expect([first.body.modelVersion, again.body.modelVersion]).toEqual([expected, expected]);
-      expect(first.body.channel).toBe(expected === 'hybrid-1' ? 'canary' : 'stable');
+      expect(first.body.channel).toBe(expected === 'exhaustive-1' ? 'canary' : 'stable');
     }
   });
 
-  it('prunes hybrid ranking with the calibrated bound and still returns the exhaustive top-N', async () => {
-    let scored = 0;
-    const users = [canaryUser(0), canaryUser(100), canaryUser(250)];
-    for (const u of users) {
+  it('rates every eligible movie for a version without a preference head (exhaustive)', async () => {
+    for (const u of [canaryUser(0), canaryUser(100), canaryUser(250)]) {
       for (const [limit, genres] of [
         [10, ''],
         [50, ''],
         [10, '&genres=Horror'],
       ] as const) {
         const res = await getJson(`/v1/users/${userIdOf(u)}/recommendations?limit=${limit}${genres}`);
-        expect(res.body).toMatchObject({ modelVersion: 'hybrid-1', strategy: 'pruned' });
+        expect(res.body).toMatchObject({ modelVersion: 'exhaustive-1', strategy: 'exhaustive' });
         const mask = genres === '' ? 0 : genreMask(['Horror']);
+        if (mask === 0) expect(res.body.scored).toBe(SHAPE.numMovies - SHAPE.seenPerUser);
+        else expect(res.body.scored).toBeLessThan(SHAPE.numMovies / 2);
         const expected = expectedTopN(canary, u, limit, { genreMask: mask });
         const items = res.body.items as Item[];
         expect(items.map((i) => i.movieId)).toEqual(expected.movieIds);
         items.forEach((item, k) => expect(item.score).toBeCloseTo(expected.ratings[k] as number, 3));
-        if (limit === 10 && genres === '') scored += res.body.scored as number;
+        const rated = new Set(Array.from(canary.seen[u] as Int32Array, (m) => movieIdOf(m)));
+        expect(items.filter((i) => rated.has(i.movieId))).toEqual([]);
       }
     }
-    // The bound settles a top-10 after a fraction of the catalogue.
-    expect(scored / users.length).toBeLessThan(SHAPE.numMovies / 2);
   });
 
   it('returns 404 pointing to cold start for an unknown user', async () => {
@@ -222,7 +253,7 @@ describe('with a stable dcf version and a hybrid canary', () => {
       pairs: pairs.map((p) => ({ userId: userIdOf(p.u), movieId: movieIdOf(p.m) })),
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get('X-Model-Version')?.split(', ').sort()).toEqual(['dcf-1', 'hybrid-1']);
+    expect(res.headers.get('X-Model-Version')?.split(', ').sort()).toEqual(['exhaustive-1', 'two-stage-1']);
     const predictions = res.body.predictions as {
       userId: number;
       movieId: number;
@@ -278,69 +309,59 @@ describe('with a stable dcf version and a hybrid canary', () => {
     expect(drama.body.items).toHaveLength(8);
   });
 
-  it('folds a new user in from their ratings and excludes the rated movies', async () => {
-    // The ratings a known user would give (their model predictions): the fold-in should fit them closely and
-    // agree with that user's own top movies far more than chance.
+  it('folds a new user in from their ratings and ranks them two-stage, the rated movies excluded', async () => {
+    // The ratings a known user would give (their model predictions): the fold-in should fit them closely. Rated
+    // movies include the top of the user's own ranking, so excluding them changes the candidates.
     const u = stableUser(30);
     const all = expectedTopN(stable, u, SHAPE.numMovies, { excludeRated: false });
     const rated = all.movieIds
-      .filter((_, k) => k % 12 === 0)
+      .filter((_, k) => k < 10 || k % 12 === 0)
       .map((movieId) => ({
         movieId,
         rating: Math.min(5, Math.max(1, all.ratings[all.movieIds.indexOf(movieId)] as number)),
       }));
-    const res = await post('/v1/recommendations', { ratings: rated, limit: 10 });
-    expect(res.status).toBe(200);
-    expect(res.body.strategy).toBe('fold-in+exhaustive'); // the stable version is dcf
-    expect(res.body.foldIn.ratings).toBe(rated.length);
-    const items = res.body.items as Item[];
     const ratedIds = new Set(rated.map((r) => r.movieId));
-    expect(items.filter((i) => ratedIds.has(i.movieId))).toEqual([]);
-    expect(items).toHaveLength(10);
-    // Fit quality: the RMSE on the given ratings is well below their spread around their mean.
-    const mean = rated.reduce((s, r) => s + r.rating, 0) / rated.length;
-    const spread = Math.sqrt(rated.reduce((s, r) => s + (r.rating - mean) ** 2, 0) / rated.length);
-    expect(res.body.foldIn.rmse).toBeLessThan(spread);
+    for (const [limit, genres] of [
+      [10, undefined],
+      [C + 20, undefined],
+      [10, ['Drama']],
+    ] as const) {
+      const res = await post('/v1/recommendations', { ratings: rated, limit, genres });
+      expect(res.status).toBe(200);
+      // The stable version has a preference head: C candidates (or `limit`, when larger) rated by the graph.
+      expect(res.body).toMatchObject({ strategy: 'fold-in+two-stage', scored: Math.max(C, limit) });
+      expect(res.body.foldIn.ratings).toBe(rated.length);
+      const items = res.body.items as Item[];
+      expect(items).toHaveLength(limit);
+      expect(new Set(items.map((i) => i.movieId)).size).toBe(limit);
+      expect(items.filter((i) => ratedIds.has(i.movieId))).toEqual([]);
+      if (genres !== undefined) expect(items.every((i) => i.genres.includes('Drama'))).toBe(true);
+      // Fit quality: the RMSE on the given ratings is well below their spread around their mean.
+      const mean = rated.reduce((s, r) => s + r.rating, 0) / rated.length;
+      const spread = Math.sqrt(rated.reduce((s, r) => s + (r.rating - mean) ** 2, 0) / rated.length);
+      expect(res.body.foldIn.rmse).toBeLessThan(spread);
+    }
   });
 
   it('lists the served versions with their metrics', async () => {
     const res = await getJson('/v1/models');
     expect(res.status).toBe(200);
-    expect(res.headers.get('X-Model-Version')).toBe('dcf-1');
+    expect(res.headers.get('X-Model-Version')).toBe('two-stage-1');
     expect(res.body.channels).toMatchObject({
-      stable: 'dcf-1',
-      canary: { version: 'hybrid-1', percent: CANARY_PERCENT },
+      stable: 'two-stage-1',
+      canary: { version: 'exhaustive-1', percent: CANARY_PERCENT },
     });
     const models = res.body.models as {
       version: string;
       status: string;
       arch: string;
       metrics: unknown;
-      ranking: {
-        strategy: string;
-        calibrationUsers: number;
-        executor: string;
-        kernelMaxDiff: number;
-        approximateMaxDiff: number | null;
-        margin: number | null;
-        quantizedShare: number;
-      };
+      ranking: unknown;
     }[];
-    expect(models.map((m) => [m.version, m.status, m.arch, m.ranking.strategy])).toEqual([
-      ['dcf-1', 'serving', 'dcf', 'exhaustive'],
-      ['hybrid-1', 'serving', 'hybrid', 'pruned'],
+    expect(models.map((m) => [m.version, m.status, m.arch, m.ranking])).toEqual([
+      ['two-stage-1', 'serving', 'hybrid', { strategy: 'two-stage', ...FIXTURE_PLAN, historyWeight: 1 }],
+      ['exhaustive-1', 'serving', 'dcf', { strategy: 'exhaustive' }],
     ]);
-    expect(models[1]?.ranking.calibrationUsers).toBe(8);
-    // Both versions rank with the SIMD kernel, checked against onnxruntime-web at load.
-    for (const m of models) {
-      expect(m.ranking.executor).toBe('wasm-kernel');
-      expect(m.ranking.kernelMaxDiff).toBeLessThanOrEqual(1e-4);
-      // The int8 pass was measured too (these small versions do not use it: too little work to pay off).
-      expect(m.ranking.approximateMaxDiff).toBeGreaterThan(0);
-      expect(m.ranking.margin).toBeGreaterThan(m.ranking.approximateMaxDiff!);
-      expect(m.ranking.quantizedShare).toBeGreaterThan(0);
-      expect(m.ranking.quantizedShare).toBeLessThanOrEqual(1);
-    }
     expect(models[0]?.metrics).toEqual({ test: { rmse: 0.9 } });
   });
 
@@ -573,5 +594,72 @@ describe('with a stable dcf version and a hybrid canary', () => {
       }
       expect(failures).toEqual([]);
     });
+  });
+});
+
+describe('versions whose files disagree with each other', () => {
+  /** `fixture` renamed, with its manifest edited (the manifest is not among the hashed files) and files replaced. */
+  async function publishEdited(
+    fixture: Fixture,
+    version: string,
+    edit: (manifest: Record<string, unknown>) => Record<string, unknown>,
+    files: Record<string, Uint8Array> = {},
+  ): Promise<void> {
+    const manifest = JSON.parse(new TextDecoder().decode(fixture.files.get('manifest.json'))) as Record<
+      string,
+      unknown
+    >;
+    const edited = new Map(fixture.files);
+    for (const [name, bytes] of Object.entries(files)) edited.set(name, bytes);
+    edited.set('manifest.json', new TextEncoder().encode(JSON.stringify(edit({ ...manifest, version }))));
+    await publishFixture(edge.bucket, {
+      ...fixture,
+      options: { ...fixture.options, version },
+      files: edited,
+    });
+  }
+
+  /** Makes `version` stable; the request is answered by two-stage-1 and /v1/models shows `version` failed. */
+  async function expectNotServed(version: string, error: RegExp): Promise<void> {
+    await setChannelsJson(edge.bucket, { stable: version, history: ['two-stage-1'] });
+    const res = await getJson(`/v1/users/${userIdOf(stableUser(5))}/recommendations?limit=10`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ modelVersion: 'two-stage-1', strategy: 'two-stage' });
+    expect(res.body.fallback).toMatch(new RegExp(`${version} cannot be loaded; serving two-stage-1`));
+    const models = await getJson('/v1/models');
+    expect(models.body.models).toEqual([
+      expect.objectContaining({ version, status: 'failed', error: expect.stringMatching(error) }),
+    ]);
+  }
+
+  it('does not serve movies.bin without a preference head under a manifest with a ranking plan', async () => {
+    await publishEdited(canary, 'mismatch-1', (m) => ({
+      ...m,
+      ranking: { ...FIXTURE_PLAN, historyWeight: 1 },
+    }));
+    await expectNotServed(
+      'mismatch-1',
+      /movies\.bin.*holds no preference head .* manifest\.json has a ranking plan/,
+    );
+  });
+
+  it('does not serve a model.onnx that rates fewer movies than the manifest', async () => {
+    const small = await buildFixture({
+      version: 'small',
+      arch: 'dcf',
+      seed: 9,
+      plan: null,
+      ...SHAPE,
+      numMovies: 100,
+    });
+    const onnx = small.files.get('model.onnx') as Uint8Array;
+    const entry = await digestOf(onnx);
+    await publishEdited(
+      canary,
+      'mismatch-2',
+      (m) => ({ ...m, files: { ...(m.files as object), 'model.onnx': entry } }),
+      { 'model.onnx': onnx },
+    );
+    await expectNotServed('mismatch-2', /model\.onnx: cannot rate movies 0 and 2499 of the manifest's 2500/);
   });
 });

@@ -119,10 +119,7 @@ describe('the Worker on versions published by the real trainer', () => {
       ['dcf', 'serving'],
       ['hybrid', 'serving'],
     ]);
-    console.log(
-      'calibration of trained models:',
-      JSON.stringify(body.models.map((m) => [m.arch, m.ranking])),
-    );
+    console.log('ranking of trained models:', JSON.stringify(body.models.map((m) => [m.arch, m.ranking])));
   });
 
   it("gives the benchmark's trained-model helpers the run as exported (fixtureFromRun, trainedRun)", async () => {

@@ -1,17 +1,13 @@
 /**
- * Model versions for the edge tests and benchmark: seeded random weights of the real shape and synthetic seen
- * lists, built into a version by the real exporter (buildVersion: ONNX graph, tables, manifest), plus the offline
- * answers (trainer/src/model/scoring.ts and the shared kernels) the Worker's answers are compared with. Publishing goes through Miniflare's R2 API, in
+ * Model versions for the edge tests and benchmark: seeded random weights of the real shape (with a random
+ * preference head and a two-stage plan unless told otherwise) and synthetic seen lists, built into a version by the
+ * real exporter (buildVersion: ONNX graph, tables, manifest), plus the offline answers (the trainer's scorer and
+ * two-stage ranker, the shared kernels) the Worker's answers are compared with. Publishing goes through Miniflare's R2 API, in
  * the order `marquee publish` uses: files, then manifest.json, then channels.json.
  */
-import { mulberry32 } from '../shared/src/kernels/prng.ts';
+import { mulberry32, randomFloats } from '../shared/src/kernels/prng.ts';
 import { topK } from '../shared/src/kernels/top-k.ts';
-import {
-  blendCandidates,
-  preferenceScores,
-  retrieveCandidates,
-  type TwoStagePlan,
-} from '../shared/src/kernels/two-stage.ts';
+import { blendCandidates, retrieveCandidates, type TwoStagePlan } from '../shared/src/kernels/two-stage.ts';
 import { l2NormalizeRows, matVec } from '../shared/src/kernels/vectors.ts';
 import { CLASSIC_GENRE_COUNT } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
@@ -20,8 +16,10 @@ import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
 import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts';
 import { seenLists } from '../trainer/src/export/artifacts/training-stats.ts';
 import type { RatingsTable } from '../trainer/src/data/types.ts';
-import { predictPairs, prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
-import { preferenceMovieTable, type Arch, type ModelWeights } from '../trainer/src/model/weights.ts';
+import { initPreference } from '../trainer/src/model/init.ts';
+import { Ranker } from '../trainer/src/model/ranker.ts';
+import { prepareScorer, scoreAllMovies, type Scorer } from '../trainer/src/model/scoring.ts';
+import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';
 
 /** The part of an R2 bucket publishing needs (Miniflare's R2 API satisfies it). */
 export interface BucketWriter {
@@ -46,17 +44,20 @@ export interface FixtureOptions {
   /** Neighbours per movie in similar.bin; 0 = no similar.bin. */
   similarK?: number;
   /**
-   * Multiplies both embedding tables (default 1). Above 1 the hybrid dot term outweighs the MLP, as in trained
-   * hybrid models, which makes pruned ranking worthwhile; random Glorot weights alone make the MLP dominate.
+   * The two-stage plan that goes with the model's random preference head (default FIXTURE_PLAN); null: a model
+   * without a preference head (trained with `--pref-weight 0`), which the Worker ranks exhaustively.
    */
-  embeddingScale?: number;
+  plan?: TwoStagePlan | null;
 }
+
+/** The plan of fixtures with a preference head: C = 40, so limits above 40 exercise C = limit. */
+export const FIXTURE_PLAN: TwoStagePlan = { candidates: 40, ratingWeight: 1 };
 
 /** A built version: its files and what the tests need to predict the Worker's answers. */
 export interface Fixture {
   options: FixtureOptions;
-  /** The version's two-stage plan (manifest `ranking`), when its model has a preference head. */
-  plan?: TwoStagePlan;
+  /** The version's two-stage plan (manifest `ranking`, with the model's history weight), when it has a head. */
+  plan?: TwoStagePlan & { historyWeight?: number };
   weights: ModelWeights;
   scorer: Scorer;
   /** File name -> bytes, manifest.json included. */
@@ -87,12 +88,15 @@ function json(value: unknown): Uint8Array {
 export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
   const { numUsers, numMovies, dim, seed } = options;
   const weights = randomWeights({ ...options, hidden: options.hidden });
-  const scale = options.embeddingScale ?? 1;
-  if (scale !== 1) {
-    for (let i = 0; i < weights.userEmb.length; i++)
-      weights.userEmb[i] = (weights.userEmb[i] as number) * scale;
-    for (let i = 0; i < weights.movieEmb.length; i++)
-      weights.movieEmb[i] = (weights.movieEmb[i] as number) * scale;
+  const plan = options.plan === undefined ? FIXTURE_PLAN : options.plan;
+  if (plan !== null) {
+    // The trainer's fresh head, then a random gate and bias. A gate of 2–6 lets the user's embedding move the
+    // preference about as much as the movie bias does (±0.3 per entry); with a gate of 1 the bias alone would pick
+    // nearly the same candidates for every user.
+    const prefRand = mulberry32(seed ^ 0x9e3f);
+    weights.pref = initPreference(dim, new Int32Array(numMovies));
+    weights.pref.gate.set(randomFloats(prefRand, dim, 2, 6));
+    weights.pref.movieBias.set(randomFloats(prefRand, numMovies, -0.5, 0.5));
   }
   const rand = mulberry32(seed ^ 0x5eed);
   const userIds = Int32Array.from({ length: numUsers }, (_, i) => userIdOf(i));
@@ -146,6 +150,7 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
     created: new Date(Date.UTC(2026, 0, 1)),
     similarK: options.similarK ?? 0,
     int8: false,
+    ...(plan === null ? {} : { ranking: plan }),
   });
   // Tests name their versions; the manifest is not among the hashed files, so renaming is one field.
   const manifest = { ...built.manifest, version: options.version };
@@ -155,6 +160,7 @@ export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
   const ratingScale = table.scale;
   return {
     options,
+    ...(manifest.ranking === undefined ? {} : { plan: manifest.ranking }),
     weights,
     scorer: prepareScorer(weights),
     files,
@@ -239,7 +245,10 @@ export async function setChannelsJson(
   );
 }
 
-/** The offline top-N of a known user (dense index): exhaustive scores, rated movies excluded, genre filter. */
+/**
+ * The offline top-N of a known user (dense index), rated movies excluded, genre filter: the shared two-stage path
+ * when the version has a plan, else the highest predicted ratings over every movie.
+ */
 export function expectedTopN(
   fixture: Fixture,
   user: number,
@@ -260,7 +269,13 @@ export function expectedTopN(
   };
 }
 
-/** expectedTopN for a version with a preference head: the shared two-stage path with the trainer's scorer. */
+const rankers = new WeakMap<Fixture, Ranker>();
+
+/**
+ * expectedTopN for a version with a preference head: the trainer's preference scores (its Ranker) and the shared
+ * retrieve and blend steps, as `marquee recommend` runs them. The user's history is every movie they rated, even
+ * when rated movies may be recommended; a genre filter leaves the other movies out of the candidates.
+ */
 function expectedTwoStage(
   fixture: Fixture,
   plan: TwoStagePlan,
@@ -268,29 +283,19 @@ function expectedTwoStage(
   limit: number,
   options: { excludeRated?: boolean; genreMask?: number },
 ): { movieIds: number[]; ratings: number[] } {
-  const w = fixture.weights;
-  // The user's rated movies are the history of the preference's user vector, excluded or not.
-  const pref = preferenceScores(
-    {
-      prefEmb: preferenceMovieTable(w),
-      numMovies: w.numMovies,
-      dim: w.dim,
-      movieBias: w.pref!.movieBias,
-      historyWeight: w.pref!.history[0]!,
-    },
-    w.userEmb.subarray(user * w.dim, (user + 1) * w.dim),
-    fixture.seen[user]!,
-  );
+  let ranker = rankers.get(fixture);
+  if (ranker === undefined) {
+    ranker = new Ranker(fixture.scorer, 'blend', plan);
+    rankers.set(fixture, ranker);
+  }
+  const rated = fixture.seen[user] as Int32Array;
+  const pref = ranker.preference(user, rated).slice();
   const mask = options.genreMask ?? 0;
   if (mask !== 0)
     for (let m = 0; m < pref.length; m++) if (((fixture.genres[m] as number) & mask) === 0) pref[m] = NaN;
-  const exclude = options.excludeRated === false ? new Int32Array(0) : fixture.seen[user]!;
+  const exclude = options.excludeRated === false ? new Int32Array(0) : rated;
   const candidates = retrieveCandidates(pref, Math.max(plan.candidates, limit), exclude);
-  const ratings = predictPairs(
-    fixture.scorer,
-    new Int32Array(candidates.indices.length).fill(user),
-    candidates.indices,
-  );
+  const ratings = ranker.ratingsOf(user, candidates.indices);
   const best = blendCandidates(candidates, ratings, plan.ratingWeight, limit);
   return {
     movieIds: Array.from(best.movies, (m) => fixture.movieIds[m] as number),
@@ -323,32 +328,4 @@ export function corrupted(fixture: Fixture, name: string, how: 'flip' | 'truncat
   const copy = how === 'flip' ? bytes.slice() : bytes.slice(0, Math.max(0, bytes.length - 64));
   if (how === 'flip') copy[copy.length >> 1] = (copy[copy.length >> 1] as number) ^ 0xff;
   return { ...fixture, files: new Map(fixture.files).set(name, copy) };
-}
-
-/**
- * Exactness of the hybrid retrieve-rerank strategy, simulated offline: the mean over `users` of
- * |exhaustive top-10 ∩ top-10 of the C best candidates by b_movie + e_user·e_movie, re-ranked exactly| / 10.
- */
-export function retrieveRerankOverlap(
-  fixture: Fixture,
-  users: number[],
-  candidates: readonly number[],
-): number[] {
-  const { numMovies, dim } = fixture.options;
-  const w = fixture.weights;
-  const sums = candidates.map(() => 0);
-  for (const u of users) {
-    const exact = scoreAllMovies(fixture.scorer, u, new Float32Array(numMovies));
-    const seen = { sorted: fixture.seen[u] as Int32Array };
-    const truth = new Set(topK(exact, 10, seen).indices);
-    const retrieval = matVec(w.movieEmb, numMovies, dim, w.userEmb.subarray(u * dim, (u + 1) * dim));
-    for (let m = 0; m < numMovies; m++) retrieval[m] = (retrieval[m] as number) + (w.movieBias[m] as number);
-    candidates.forEach((c, k) => {
-      const picked = topK(retrieval, c, seen).indices;
-      const reranked = new Float32Array(numMovies).fill(NaN);
-      for (const m of picked) reranked[m] = exact[m] as number;
-      sums[k] = (sums[k] as number) + topK(reranked, 10).indices.filter((m) => truth.has(m)).length / 10;
-    });
-  }
-  return sums.map((s) => s / users.length);
 }

@@ -17,8 +17,13 @@ const CLI = path.join(ROOT, 'trainer/bin/marquee.js');
 /** Where the benchmark keeps its trained model unless told otherwise (gitignored). */
 export const DEFAULT_TRAINED_DIR = path.join(ROOT, '.bench/trained-hybrid-10k');
 
-/** What the cache is built with; a cache built otherwise is rebuilt. */
+/**
+ * What the cache is built with; a cache built otherwise is rebuilt. `defaults` names the trainer defaults the
+ * commands rely on: bump it when they change what a default run produces (2: the preference head with its own
+ * movie vectors and history weight).
+ */
 const SPEC = {
+  defaults: 2,
   generate: ['--users', '20000', '--movies', '10250', '--density', '0.01', '--seed', '42'],
   train: ['--no-refit'],
 };

@@ -1,21 +1,23 @@
 /**
  * `npm run bench:edge`: the Worker under load in local workerd (the bundle `wrangler deploy` uploads, run by
- * Miniflare on 127.0.0.1 with a local R2), against 10,000-movie × 64-dim models of the default shape (hidden
- * 128-64-32): dcf and hybrid with seeded random weights (where the MLP dominates the rating, so the dot term cannot
- * prune: the worst case), and the default hybrid as the real trainer trains it on a synthetic 20k-user × 10k-movie
- * set (test/trained-model.ts: trained once, ~7 min, into .bench/; `--trained DIR` uses another run, `--no-trained`
- * skips it). Load comes from autocannon over HTTP; latencies are
- * recorded per response at full precision (autocannon's own histogram rounds to whole milliseconds), and workerd's
- * CPU time per request is read from /proc, which other jobs on the machine do not inflate.
+ * Miniflare on 127.0.0.1 with a local R2). The target model is the default hybrid (10k movies × 64, hidden
+ * 128-64-32, with its preference head) as the real trainer trains it on a synthetic 20k-user × 10k-movie set
+ * (test/trained-model.ts: trained once, ~10 min, into .bench/; `--trained DIR` uses another run). It ranks
+ * two-stage: the preference scan retrieves the plan's C movies and onnxruntime-web rates only those. `--no-trained`
+ * puts a random-weight hybrid with a random preference head and C = 400 (the largest C the trainer tries) in its
+ * place. Beside it, a random-weight hybrid without a preference head shows what the exhaustive fallback costs.
+ * Load comes from autocannon over HTTP; latencies are recorded per response at full precision (autocannon's own
+ * histogram rounds to whole milliseconds), and workerd's CPU time per request is read from /proc, which other jobs
+ * on the machine do not inflate.
  *
- * Prints one table: p50/p99 and CPU per request of top-10, similar, cold start and predict; requests/s at
- * concurrency 8; exactness against offline exhaustive scoring; cold-isolate times; workerd memory; bundle size; and
- * the fixed cost of a top-10 request (the same users against a 100-movie version).
+ * Prints one table: p50/p99 and CPU per request of top-10 (two-stage and exhaustive), similar, cold start (fold-in)
+ * and predict; requests/s at concurrency 8; the served top-10 against the offline ranking of the same version;
+ * cold-isolate times; workerd memory; bundle size; and the fixed cost of a top-10 request (the same users against a
+ * 100-movie version).
  * Bounded: every run has a request count. Throughput runs too are counted rather than timed: autocannon ends a
  * timed run by dropping the requests in flight, and workerd cancels a dropped request's I/O, which can leave a
  * read that other requests share (channels.json) never settling ("Worker's code had hung" for the next ones).
  */
-import { bucketOf } from '../../shared/src/schemas/channels.ts';
 import {
   bundleSizes,
   loadAverage,
@@ -30,9 +32,7 @@ import {
   buildFixture,
   fixtureFromRun,
   expectedTopN,
-  movieIdOf,
   publishFixture,
-  retrieveRerankOverlap,
   setChannelsJson,
   userIdOf,
   type Fixture,
@@ -40,37 +40,22 @@ import {
 import { DEFAULT_TRAINED_DIR, trainedRun } from '../../test/trained-model.ts';
 
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
-const CANARY_PERCENT = 50;
 const LATENCY_REQUESTS = 300;
-/** The top-10 latency runs of dcf and hybrid alternate in this many chunks. */
+/** The top-10 latency runs of the scenarios alternate in this many chunks. */
 const LATENCY_CHUNKS = 3;
 /** Requests of each concurrency-8 throughput run. */
 const THROUGHPUT_REQUESTS = 600;
 const OVERLAP_USERS = 60;
 const MiB = 1024 * 1024;
 
-/** External user id per dense user: the random fixtures' userIdOf, or a trained version's ids. */
-type UserIds = (u: number) => number;
-const idsOf =
-  (fixture: Fixture): UserIds =>
-  (u) =>
-    fixture.userIds[u] as number;
-
-/** Dense users (every 7th) whose bucket sends them to the channel. */
-function usersOf(
-  channel: 'stable' | 'canary',
-  count: number,
-  ids: UserIds = userIdOf,
-  numUsers = SHAPE.numUsers,
-): number[] {
+/** Dense users spread over the id range (every 7th). */
+function spreadUsers(count: number, numUsers: number): number[] {
   const out: number[] = [];
-  for (let u = 0; u < numUsers && out.length < count; u += 7) {
-    if (bucketOf(ids(u)) < CANARY_PERCENT === (channel === 'canary')) out.push(u);
-  }
+  for (let u = 0; u < numUsers && out.length < count; u += 7) out.push(u);
   return out;
 }
 
-/** Mean top-10 overlap of the Worker's answers with offline exhaustive scoring, and the mean movies scored. */
+/** Mean top-10 overlap of the Worker's answers with the offline ranking of the version, and the mean movies rated. */
 async function exactness(
   edge: Edge,
   fixture: Fixture,
@@ -107,10 +92,11 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - t0];
 }
 
+/** Top-10 requests cycling through `users` (dense) of `fixture`. */
 const topN =
-  (users: number[], ids: UserIds = userIdOf) =>
-  (i: number) => ({
-    path: `/v1/users/${ids(users[i % users.length] as number)}/recommendations?limit=10`,
+  (fixture: Fixture, users: number[]) =>
+  (i: number): { path: string } => ({
+    path: `/v1/users/${fixture.userIds[users[i % users.length] as number]}/recommendations?limit=10`,
   });
 
 /** What to run: everything (the table), or one part quickly. */
@@ -121,7 +107,7 @@ interface Args {
   only: Part;
   /** Repetitions of the measured section of `fixed` / `top10` (medians printed at the end). */
   runs: number;
-  /** The trained model's cache directory or run directory; null skips it (`--no-trained`). */
+  /** The trained model's cache directory or run directory; null: a random-weight stand-in (`--no-trained`). */
   trained: string | null;
 }
 
@@ -181,18 +167,20 @@ function reportMedians(row: RowFn, series: Map<string, Run[]>): void {
   }
 }
 
-const FIXED_NAME = 'top-10 of 100 movies (fixed cost: R2 reads, HTTP)';
-
 /**
  * The fixed cost of a top-10 request, against the 100-movie version (which must be the stable one), and its
  * parts by subtraction: the HTTP path alone (/healthz), a request that resolves the version and finds no user on
  * an id page already cached (no R2 read, a 404 problem body), one that reads the record only
- * (exclude_rated=false), and the full request (record and seen list, read concurrently).
+ * (exclude_rated=false), and the full request (record and seen list in one read).
  */
-async function fixedCost(edge: Edge, users: number[], row: RowFn, runs: number): Promise<void> {
+async function fixedCost(edge: Edge, floor: Fixture, row: RowFn, runs: number): Promise<void> {
   const report = reportOf(row);
+  const users = spreadUsers(1000, floor.options.numUsers);
   const health: Scenario = { name: 'GET /healthz (HTTP floor)', request: () => ({ path: '/healthz' }) };
-  const fixed: Scenario = { name: FIXED_NAME, request: topN(users) };
+  const fixed: Scenario = {
+    name: 'top-10 of 100 movies (fixed cost: R2 reads, HTTP)',
+    request: topN(floor, users),
+  };
   const unknown: Scenario = {
     name: 'unknown user on a cached id page (404, no R2 read)',
     status: 404,
@@ -203,7 +191,7 @@ async function fixedCost(edge: Edge, users: number[], row: RowFn, runs: number):
   };
   const recordOnly: Scenario = {
     name: 'top-10 of 100 movies, exclude_rated=false (record read only)',
-    request: (i) => ({ path: `${topN(users)(i).path}&exclude_rated=false` }),
+    request: (i) => ({ path: `${topN(floor, users)(i).path}&exclude_rated=false` }),
   };
   const parts = [health, fixed, unknown, recordOnly];
   for (const s of parts) await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
@@ -223,141 +211,126 @@ async function fixedCost(edge: Edge, users: number[], row: RowFn, runs: number):
   reportMedians(row, series);
 }
 
-type Channels = Parameters<typeof setChannelsJson>[1];
-
-/** Scenarios served under one channels.json (a stable and a canary version). */
-interface TurnGroup {
-  channels: Channels;
-  turns: Scenario[];
+/** A top-10 scenario and the version that must be stable while it runs. */
+interface Turn {
+  stable: string;
+  scenario: Scenario;
 }
 
-/** Waits out the Worker's channels.json cache (CHANNELS_TTL_SECONDS = 1) after a switch. */
-async function switchChannels(edge: Edge, channels: Channels): Promise<void> {
-  await setChannelsJson(edge.bucket, channels);
+/** Points stable at `version` and waits out the Worker's channels.json cache (CHANNELS_TTL_SECONDS = 1). */
+async function switchStable(edge: Edge, version: string): Promise<void> {
+  await setChannelsJson(edge.bucket, { stable: version });
   await new Promise((r) => setTimeout(r, 1100));
 }
 
 /**
- * Top-10 latency of every turn of every group, in alternating chunks, `runs` times. With more than one group the
- * channels are switched before each group's chunk (the Worker must re-read channels.json every second), and each
- * turn gets a few unmeasured requests after a switch, in case its version was dropped from memory meanwhile.
+ * Top-10 latency of every turn, in alternating chunks, `runs` times. The stable pointer is switched before each
+ * turn's chunk, and each turn gets a few unmeasured requests after a switch, in case its version was dropped from
+ * memory meanwhile.
  */
-async function top10Latency(edge: Edge, groups: TurnGroup[], row: RowFn, runs: number): Promise<void> {
+async function top10Latency(edge: Edge, turns: Turn[], row: RowFn, runs: number): Promise<void> {
   const report = reportOf(row);
   // The scenarios take turns in chunks, so that drift hits all alike: whichever ran first right after the loads
-  // measured 3–7 ms slower per request (CPU too) than when it ran second, and other jobs on the machine come and go.
-  const turns = groups.flatMap((g) => g.turns);
-  const series = new Map(turns.map((s) => [s.name, [] as Run[]]));
+  // measured slower per request (CPU too) than when it ran second, and other jobs on the machine come and go.
+  const series = new Map(turns.map((t) => [t.scenario.name, [] as Run[]]));
   const chunk = LATENCY_REQUESTS / LATENCY_CHUNKS;
-  const warm = async (g: TurnGroup, amount: number) => {
-    if (groups.length > 1) await switchChannels(edge, g.channels);
-    else await setChannelsJson(edge.bucket, g.channels);
-    for (const s of g.turns) await drive(edge, s, { connections: 1, amount });
+  const warm = async (t: Turn, amount: number) => {
+    await switchStable(edge, t.stable);
+    await drive(edge, t.scenario, { connections: 1, amount });
   };
-  for (const g of groups) await warm(g, 30);
+  for (const t of turns) await warm(t, 30);
   for (let r = 0; r < runs; r++) {
-    const parts = new Map(turns.map((s) => [s.name, [] as Run[]]));
+    const parts = new Map(turns.map((t) => [t.scenario.name, [] as Run[]]));
     for (let c = 0; c < LATENCY_CHUNKS; c++) {
-      for (const g of groups) {
-        if (groups.length > 1) await warm(g, 5);
-        for (const s of g.turns) {
-          const first = 30 + r * LATENCY_REQUESTS + c * chunk;
-          parts.get(s.name)?.push(await drive(edge, s, { connections: 1, amount: chunk }, first));
-        }
+      for (const t of turns) {
+        if (turns.length > 1) await warm(t, 5);
+        const first = 30 + r * LATENCY_REQUESTS + c * chunk;
+        parts
+          .get(t.scenario.name)
+          ?.push(await drive(edge, t.scenario, { connections: 1, amount: chunk }, first));
       }
     }
-    for (const s of turns) {
-      const run = merge(parts.get(s.name) ?? []);
-      series.get(s.name)?.push(run);
-      report(s.name, run);
+    for (const t of turns) {
+      const run = merge(parts.get(t.scenario.name) ?? []);
+      series.get(t.scenario.name)?.push(run);
+      report(t.scenario.name, run);
     }
   }
   reportMedians(row, series);
 }
 
-/** The 100-movie version: the same users, so a top-10 costs what it does besides scoring. */
+/** The 100-movie version: the same users, so a top-10 costs what it does besides ranking. */
 const floorFixture = () =>
-  buildFixture({
-    version: 'bench-floor',
-    arch: 'dcf',
-    seed: 303,
-    ...SHAPE,
-    numMovies: 100,
-    seenPerUser: 5,
-  });
+  buildFixture({ version: 'bench-floor', arch: 'dcf', seed: 303, ...SHAPE, numMovies: 100, seenPerUser: 5 });
 
-/** The trained version's fixture, training it first when needed (args.trained null: none). */
-async function trainedFixture(args: Args, out: (line: string) => void): Promise<Fixture | null> {
-  if (args.trained === null) return null;
+/** The version without a preference head: every eligible movie rated (random weights cost what trained ones do). */
+const exhaustiveFixture = () =>
+  buildFixture({ version: 'bench-exhaustive', arch: 'hybrid', seed: 202, plan: null, ...SHAPE });
+
+/**
+ * The target version: the trained default model (training it first when needed), or with `--no-trained` a
+ * random-weight hybrid with a preference head and the largest C the trainer tries.
+ */
+async function targetFixture(args: Args, out: (line: string) => void): Promise<Fixture> {
+  if (args.trained === null) {
+    const plan = { candidates: 400, ratingWeight: 1 };
+    out(`no trained model: a random-weight hybrid with a random preference head stands in (C = 400)`);
+    return buildFixture({ version: 'bench-target', arch: 'hybrid', seed: 101, plan, ...SHAPE });
+  }
   const run = await trainedRun(args.trained, out);
-  const fixture = await fixtureFromRun(run, 'bench-trained');
+  const fixture = await fixtureFromRun(run, 'bench-target');
   const { numUsers, numMovies, dim, hidden, arch } = fixture.options;
   out(
     `trained version from ${run}: ${arch}, ${numMovies} movies × ${dim}, hidden ${hidden.join('-')}, ` +
-      `${numUsers} users`,
+      `${numUsers} users, ranking ${JSON.stringify(fixture.plan ?? 'exhaustive (no preference head)')}`,
   );
   return fixture;
 }
 
-/**
- * The top-10 scenarios: dcf (stable) and random-weight hybrid (canary) under one channels.json, and the trained
- * hybrid (canary beside the same stable) under another.
- */
-function top10Groups(trained: Fixture | null): TurnGroup[] {
-  const groups: TurnGroup[] = [
+/** The top-10 turns: the target version (two-stage) and the one without a preference head (exhaustive). */
+function top10Turns(target: Fixture, exhaustive: Fixture): Turn[] {
+  const name = `top-10, ${target.plan ? 'two-stage' : 'exhaustive'}`;
+  return [
     {
-      channels: { stable: 'bench-dcf', canary: { version: 'bench-hybrid', percent: CANARY_PERCENT } },
-      turns: [
-        { name: 'top-10 dcf', request: topN(usersOf('stable', 1000)) },
-        { name: 'top-10 hybrid, random weights', request: topN(usersOf('canary', 1000)) },
-      ],
+      stable: target.options.version,
+      scenario: {
+        name: `${name} (target model: ${target.options.numMovies} movies)`,
+        request: topN(target, spreadUsers(1000, target.options.numUsers)),
+      },
+    },
+    {
+      stable: exhaustive.options.version,
+      scenario: {
+        name: 'top-10, exhaustive (no preference head, 10k movies)',
+        request: topN(exhaustive, spreadUsers(1000, exhaustive.options.numUsers)),
+      },
     },
   ];
-  if (trained !== null) {
-    const ids = idsOf(trained);
-    groups.push({
-      channels: { stable: 'bench-dcf', canary: { version: 'bench-trained', percent: CANARY_PERCENT } },
-      turns: [
-        {
-          name: 'top-10 hybrid, trained',
-          request: topN(usersOf('canary', 1000, ids, trained.options.numUsers), ids),
-        },
-      ],
-    });
-  }
-  return groups;
 }
 
 /** `--only fixed` / `--only top10`: one part in a fresh isolate, `runs` times. */
 async function onePart(args: Args, out: (line: string) => void, row: RowFn): Promise<void> {
   const fixed = args.only === 'fixed';
-  const trained = fixed ? null : await trainedFixture(args, out);
+  const target = fixed ? null : await targetFixture(args, out);
   const [fixtures, buildMs] = await timed((): Promise<Fixture[]> =>
-    fixed
-      ? Promise.all([floorFixture()])
-      : Promise.all([
-          buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
-          buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
-        ]),
+    fixed ? Promise.all([floorFixture()]) : Promise.all([exhaustiveFixture()]),
   );
   out(
     `built ${fixtures.length} version(s) in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`,
   );
   const persist = await makeTempDir('marquee-edge-bench-');
   try {
-    // Switching channels between scenario groups needs channels.json re-read every second.
-    const vars: Record<string, string> = trained === null ? {} : { CHANNELS_TTL_SECONDS: '1' };
-    const edge = await startEdge({ r2Persist: persist, vars });
+    // Switching the stable version between scenarios needs channels.json re-read every second.
+    const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' } });
     try {
-      for (const f of [...fixtures, ...(trained === null ? [] : [trained])])
+      for (const f of [...fixtures, ...(target === null ? [] : [target])])
         await publishFixture(edge.bucket, f);
-      if (fixed) {
-        const stable = usersOf('stable', 1000);
-        await setChannelsJson(edge.bucket, { stable: 'bench-floor' });
-        await edge.fetch(topN(stable)(0).path).then((r) => r.text());
-        await fixedCost(edge, stable, row, args.runs);
+      const [first] = fixtures as [Fixture];
+      if (target === null) {
+        await setChannelsJson(edge.bucket, { stable: first.options.version });
+        await fixedCost(edge, first, row, args.runs);
       } else {
-        await top10Latency(edge, top10Groups(trained), row, args.runs);
+        await top10Latency(edge, top10Turns(target, first), row, args.runs);
       }
     } finally {
       await edge.dispose();
@@ -370,10 +343,7 @@ async function onePart(args: Args, out: (line: string) => void, row: RowFn): Pro
 
 async function main(args: Args): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(
-    `edge benchmark${args.only === 'all' ? '' : ` (--only ${args.only})`}: ${SHAPE.numMovies} movies × ${SHAPE.dim}, ` +
-      `hidden ${SHAPE.hidden.join('-')}, ${SHAPE.numUsers} users`,
-  );
+  out(`edge benchmark${args.only === 'all' ? '' : ` (--only ${args.only})`}`);
   const rows: [string, string][] = [];
   const row = (k: string, v: string) => {
     rows.push([k, v]);
@@ -388,52 +358,46 @@ async function main(args: Args): Promise<void> {
 
 /** The whole table. */
 async function everything(args: Args, out: (line: string) => void, row: RowFn): Promise<void> {
-  const trained = await trainedFixture(args, out);
-  const [[dcf, hybrid, floor], buildMs] = await timed(() =>
-    Promise.all([
-      buildFixture({ version: 'bench-dcf', arch: 'dcf', seed: 101, ...SHAPE }),
-      buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE }),
-      // The same users over 100 movies: what a top-10 request costs besides scoring (R2 reads, HTTP, JSON).
-      floorFixture(),
-    ]),
+  const target = await targetFixture(args, out);
+  const [[exhaustive, floor], buildMs] = await timed(() =>
+    Promise.all([exhaustiveFixture(), floorFixture()]),
   );
-  out(`built 3 versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`);
+  out(
+    `built 2 random-weight versions in ${fmt(buildMs / 1000, 1)} s; load average ${fmt(await loadAverage())}`,
+  );
   const persist = await makeTempDir('marquee-edge-bench-');
+  const version = target.options.version;
+  const users = spreadUsers(1000, target.options.numUsers);
+  const movieId = (i: number) => target.movieIds[i % target.options.numMovies] as number;
   try {
-    // channels.json is re-read every second so the canary can be switched between phases.
+    // channels.json is re-read every second so the stable version can be switched between phases.
     const edge = await startEdge({ r2Persist: persist, vars: { CHANNELS_TTL_SECONDS: '1' }, inspect: true });
     const idleRss = await residentBytes(edge.pid);
-    for (const f of [dcf, hybrid, floor, ...(trained === null ? [] : [trained])]) {
-      await publishFixture(edge.bucket, f);
-    }
-    await setChannelsJson(edge.bucket, {
-      stable: 'bench-dcf',
-      canary: { version: 'bench-hybrid', percent: CANARY_PERCENT },
-    });
-    const stableUsers = usersOf('stable', 1000);
-    const canaryUsers = usersOf('canary', 1000);
+    for (const f of [target, exhaustive, floor]) await publishFixture(edge.bucket, f);
+    await setChannelsJson(edge.bucket, { stable: version });
 
-    const [, firstDcfMs] = await timed(() => edge.fetch(topN(stableUsers)(0).path).then((r) => r.text()));
-    const [, firstHybridMs] = await timed(() => edge.fetch(topN(canaryUsers)(0).path).then((r) => r.text()));
+    const [, firstMs] = await timed(() => edge.fetch(topN(target, users)(0).path).then((r) => r.text()));
     const loadedRss = await residentBytes(edge.pid);
     const loadedIsolate = await isolateMemory(edge);
-    row('first request, new isolate: ORT start + dcf version load + calibration', `${fmt(firstDcfMs, 0)} ms`);
-    row('first request to the hybrid version (its load + calibration)', `${fmt(firstHybridMs, 0)} ms`);
+    row('first request, new isolate: ORT start + target version load (ms)', fmt(firstMs, 0));
 
-    const dcfScenario: Scenario = { name: 'top-10 dcf', request: topN(stableUsers) };
+    const turns = top10Turns(target, exhaustive);
+    await top10Latency(edge, turns, row, 1);
+    await switchStable(edge, version);
+    const report = reportOf(row);
     const scenarios: Scenario[] = [
       {
-        name: 'similar movies (scan 10k × 64)',
-        request: (i) => ({ path: `/v1/movies/${movieIdOf((i * 37) % SHAPE.numMovies)}/similar?limit=10` }),
+        name: `similar movies (scan ${target.options.numMovies} × ${target.options.dim})`,
+        request: (i) => ({ path: `/v1/movies/${movieId(i * 37)}/similar?limit=10` }),
       },
       {
-        name: 'cold start, 10 ratings (fold-in on dcf)',
+        name: `cold start, 10 ratings (fold-in, then ${target.plan ? 'two-stage' : 'exhaustive'})`,
         method: 'POST',
         request: (i) => ({
           path: '/v1/recommendations',
           body: JSON.stringify({
             ratings: Array.from({ length: 10 }, (_, k) => ({
-              movieId: movieIdOf((i * 131 + k * 997) % SHAPE.numMovies),
+              movieId: movieId(i * 131 + k * 997),
               rating: 1 + ((i + k) % 5),
             })),
           }),
@@ -446,104 +410,67 @@ async function everything(args: Args, out: (line: string) => void, row: RowFn): 
           path: '/v1/predict',
           body: JSON.stringify({
             pairs: Array.from({ length: 100 }, (_, k) => ({
-              userId: userIdOf(stableUsers[(i + k) % stableUsers.length] as number),
-              movieId: movieIdOf((i * 7 + k * 101) % SHAPE.numMovies),
+              userId: target.userIds[users[(i + k) % users.length] as number],
+              movieId: movieId(i * 7 + k * 101),
             })),
           }),
         }),
       },
     ];
-    const report = reportOf(row);
-    const groups = top10Groups(trained);
-    await top10Latency(edge, groups, row, 1);
-    await switchChannels(edge, (groups[0] as TurnGroup).channels);
     for (const s of scenarios) {
       await drive(edge, s, { connections: 1, amount: 30 }); // warm-up
       report(s.name, await drive(edge, s, { connections: 1, amount: LATENCY_REQUESTS }));
     }
-    const rps = await drive(edge, dcfScenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
+    const targetTurn = turns[0] as Turn;
+    const rps = await drive(edge, targetTurn.scenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
     row(
-      `top-10 dcf: requests/s at concurrency 8 (${THROUGHPUT_REQUESTS} requests)`,
+      `${targetTurn.scenario.name}: requests/s at concurrency 8 (${THROUGHPUT_REQUESTS} requests)`,
       `${fmt(rps.rps, 0)} (p50 ${fmt(rps.p50)} ms, p99 ${fmt(rps.p99)} ms)`,
     );
-    const dcfExact = await exactness(edge, dcf, stableUsers.slice(0, OVERLAP_USERS));
-    const hybridExact = await exactness(edge, hybrid, canaryUsers.slice(0, OVERLAP_USERS));
+    const exact = await exactness(edge, target, users.slice(0, OVERLAP_USERS));
     row(
-      'dcf top-10 overlap with offline exhaustive; movies scored',
-      `${fmt(dcfExact.overlap, 4)}; ${fmt(dcfExact.scored, 0)}`,
+      `target top-10 overlap with the offline ranking of the version (${OVERLAP_USERS} users); movies rated`,
+      `${fmt(exact.overlap, 4)}; ${fmt(exact.scored, 0)}`,
     );
-    row(
-      'hybrid top-10 overlap with offline exhaustive; movies scored',
-      `${fmt(hybridExact.overlap, 4)}; ${fmt(hybridExact.scored, 0)}`,
-    );
-
     const models = (await (await edge.fetch('/v1/models')).json()) as {
       models: { version: string; ranking: unknown }[];
     };
-    for (const m of models.models) row(`calibration of ${m.version}`, JSON.stringify(m.ranking));
-    const sizes = [100, 300, 1000];
-    const plain = retrieveRerankOverlap(hybrid, canaryUsers.slice(0, OVERLAP_USERS), sizes);
-    row(
-      'fixed-C retrieve-rerank overlap (offline), random hybrid',
-      sizes.map((c, k) => `C=${c}: ${fmt(plain[k], 3)}`).join('; '),
-    );
+    for (const m of models.models) row(`/v1/models ranking of ${m.version}`, JSON.stringify(m.ranking));
 
-    // Phase 2: the trained hybrid as canary.
-    const trainedGroup = groups[1];
-    if (trained !== null && trainedGroup !== undefined) {
-      await switchChannels(edge, trainedGroup.channels);
-      const scenario = trainedGroup.turns[0] as Scenario;
-      // Retired a while ago, the version may have been released: its reload is not part of the throughput.
-      await drive(edge, scenario, { connections: 1, amount: 30 });
-      const trainedRps = await drive(edge, scenario, { connections: 8, amount: THROUGHPUT_REQUESTS });
-      row(
-        `top-10 hybrid, trained: requests/s at concurrency 8`,
-        `${fmt(trainedRps.rps, 0)} (p50 ${fmt(trainedRps.p50)} ms)`,
-      );
-      const sample = usersOf('canary', OVERLAP_USERS, idsOf(trained), trained.options.numUsers);
-      const trainedExact = await exactness(edge, trained, sample);
-      row(
-        'trained hybrid top-10 overlap with offline exhaustive; movies scored',
-        `${fmt(trainedExact.overlap, 4)}; ${fmt(trainedExact.scored, 0)}`,
-      );
-      const ranking = (await (await edge.fetch('/v1/models')).json()) as {
-        models: { version: string; ranking: unknown }[];
-      };
-      const mine = ranking.models.find((m) => m.version === 'bench-trained');
-      row('calibration of bench-trained', JSON.stringify(mine?.ranking));
-      const fixedC = retrieveRerankOverlap(trained, sample, sizes);
-      row(
-        'fixed-C retrieve-rerank overlap (offline), trained hybrid',
-        sizes.map((c, k) => `C=${c}: ${fmt(fixedC[k], 3)}`).join('; '),
-      );
-    }
+    await switchStable(edge, exhaustive.options.version);
+    const fallback = await exactness(edge, exhaustive, spreadUsers(20, exhaustive.options.numUsers));
+    row(
+      'exhaustive top-10 overlap with offline exhaustive scoring (20 users); movies rated',
+      `${fmt(fallback.overlap, 4)}; ${fmt(fallback.scored, 0)}`,
+    );
     const finalRss = await residentBytes(edge.pid);
     const finalIsolate = await isolateMemory(edge);
     row(
-      'isolate memory (MiB): JS heap used / ArrayBuffers / ORT wasm heap, after the first two requests',
+      'isolate memory (MiB): JS heap used / ArrayBuffers / ORT wasm heap, after the first request',
       loadedIsolate,
     );
     row('isolate memory (MiB): the same at the end', finalIsolate);
     row(
-      'workerd RSS (MiB): idle / after the first two requests / at the end',
+      'workerd RSS (MiB): idle / after the first request / at the end',
       `${fmt((idleRss ?? NaN) / MiB, 1)} / ${fmt((loadedRss ?? NaN) / MiB, 1)} / ${fmt((finalRss ?? NaN) / MiB, 1)}`,
     );
 
-    // Phase 3: the 100-movie version as stable, for the fixed cost of a top-10 request.
-    await setChannelsJson(edge.bucket, { stable: 'bench-floor' });
-    await new Promise((r) => setTimeout(r, 1100));
-    await fixedCost(edge, stableUsers, row, 1);
-    // Back to the dcf stable, which the fresh isolate below loads on its first request.
-    await setChannelsJson(edge.bucket, (groups[0] as TurnGroup).channels);
+    // The 100-movie version as stable, for the fixed cost of a top-10 request.
+    await switchStable(edge, floor.options.version);
+    await fixedCost(edge, floor, row, 1);
+    // Back to the target, which the fresh isolate below loads on its first request.
+    await setChannelsJson(edge.bucket, { stable: version });
     await edge.dispose();
 
     // A fresh isolate over the same bucket: workerd start, then the first request (ORT start + load).
     const [fresh, startMs] = await timed(() => startEdge({ r2Persist: persist }));
-    const [, coldFirstMs] = await timed(() => fresh.fetch(topN(stableUsers)(1).path).then((r) => r.text()));
-    const [, coldSecondMs] = await timed(() => fresh.fetch(topN(stableUsers)(2).path).then((r) => r.text()));
+    const [, coldFirstMs] = await timed(() => fresh.fetch(topN(target, users)(1).path).then((r) => r.text()));
+    const [, coldSecondMs] = await timed(() =>
+      fresh.fetch(topN(target, users)(2).path).then((r) => r.text()),
+    );
     await fresh.dispose();
     row(
-      'cold isolate: workerd start / first request / second request (ms)',
+      'cold isolate: workerd start / first top-10 (ORT start + version load) / second top-10 (ms)',
       `${fmt(startMs, 0)} / ${fmt(coldFirstMs, 0)} / ${fmt(coldSecondMs, 1)}`,
     );
     const bundle = await bundleSizes();

@@ -1,10 +1,11 @@
 /**
  * `npx tsx edge/bench/profile-top10.ts [--requests N] [--interval µs] [--save file.cpuprofile]`: where a hybrid
  * top-10 request's CPU goes inside the Worker isolate. workerd's performance.now() does not advance inside a
- * request, so in-Worker timers cannot tell; this runs the bench's 10,000-movie × 64-dim hybrid (seeded random
- * weights, the shape of edge/bench/edge.ts) in local workerd with the V8 inspector open, samples the isolate with
- * the CPU profiler while sequential (c=1) top-10 requests run, and prints self time per function in ms/request,
- * grouped by part of the request path, plus the callees of rankQuantized / readUser / the route handler.
+ * request, so in-Worker timers cannot tell; this runs a 10,000-movie × 64-dim hybrid of the default shape (seeded
+ * random weights with a random preference head, ranked two-stage with C = 400, the largest C the trainer tries) in
+ * local workerd with the V8 inspector open, samples the isolate with the CPU profiler while sequential (c=1) top-10
+ * requests run, and prints self time per function in ms/request, plus the callees of rankTwoStage / readUser / the
+ * route handler and the wasm time (onnxruntime-web) by the JS frame that called into it.
  *
  * The profile sees the Worker isolate only; workerd's whole-process CPU (/proc) over the same requests is printed
  * next to it, so the rest (HTTP, the local R2 emulation, the Miniflare proxy) is their difference. That total is
@@ -12,13 +13,12 @@
  */
 /* eslint-disable no-restricted-imports -- a Node benchmark script beside the Worker, not Worker code (as edge/bench/edge.ts is, through test/edge-harness.ts) */
 import path from 'node:path';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 /* eslint-enable no-restricted-imports */
 import WebSocket from 'ws';
 import { cpuMillis, loadAverage, makeTempDir, removeDir, startEdge } from '../../test/edge-harness.ts';
 import { buildFixture, publishFixture, setChannelsJson, userIdOf } from '../../test/edge-fixtures.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The shape of edge/bench/edge.ts's models. */
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
 const WARMUP = 60;
@@ -134,29 +134,22 @@ function totalTimes(profile: Profile, self: Map<number, number>): Map<number, nu
   return total;
 }
 
-/** Names of mlp.wasm's functions by index (no imports; declared in this order in mlp.wat). */
-async function wasmNames(): Promise<string[]> {
-  const wat = await readFile(path.join(ROOT, 'edge/src/inference/kernel/mlp.wat'), 'utf8');
-  return [...wat.matchAll(/^\s*\(func (?:\$(\w+)|\(export "(\w+)"\))/gm)].map((m) => m[1] ?? m[2] ?? '?');
-}
-
-/** The profile's name of a frame, with mlp.wasm's functions named and bundle positions (1-based line). */
-function nameOf(f: CallFrame, wasm: string[]): string {
-  const index = /^wasm-function\[(\d+)\]$/.exec(f.functionName)?.[1];
-  if (index !== undefined) return `wasm $${wasm[Number(index)] ?? f.functionName}`;
+/** The profile's name of a frame: wasm functions (onnxruntime-web's) marked, bundle positions (1-based line). */
+function nameOf(f: CallFrame): string {
+  if (/^(\$|wasm-function\[)/.test(f.functionName)) return `wasm ${f.functionName}`;
   return `${f.functionName || '(anonymous)'}${f.url ? ` ${path.basename(f.url)}:${f.lineNumber + 1}` : ' [native]'}`;
 }
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const fixture = await buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, ...SHAPE });
+  const plan = { candidates: 400, ratingWeight: 1 };
+  const fixture = await buildFixture({ version: 'bench-hybrid', arch: 'hybrid', seed: 202, plan, ...SHAPE });
   out(`built the hybrid fixture; load average ${await loadAverage()}`);
   const persist = await makeTempDir('marquee-edge-profile-');
   const edge = await startEdge({ r2Persist: persist, inspect: true });
   try {
     await publishFixture(edge.bucket, fixture);
-    // Every user on the hybrid (the bench sends half of them to it as the canary; bucketing costs nothing here).
     await setChannelsJson(edge.bucket, { stable: 'bench-hybrid' });
     const users: number[] = [];
     for (let u = 0; u < SHAPE.numUsers && users.length < 1000; u += 7) users.push(u);
@@ -196,7 +189,7 @@ async function main(argv: string[]): Promise<void> {
         `${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`,
     );
     if (args.save !== undefined) await writeFile(args.save, JSON.stringify(profile));
-    report(profile, args.requests, await wasmNames(), out);
+    report(profile, args.requests, out);
   } finally {
     await edge.dispose();
     await removeDir(persist);
@@ -209,7 +202,7 @@ function period(profile: Profile): number {
   return d[d.length >> 1] ?? 0;
 }
 
-function report(profile: Profile, requests: number, wasm: string[], out: (line: string) => void): void {
+function report(profile: Profile, requests: number, out: (line: string) => void): void {
   const per = (us: number) => (us / 1000 / requests).toFixed(3);
   const tick = period(profile);
   // Two and a half periods: a sample or two missed is still time inside the isolate (jitter), a longer silence is not.
@@ -218,7 +211,7 @@ function report(profile: Profile, requests: number, wasm: string[], out: (line: 
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const key = (id: number) => nameOf((byId.get(id) as ProfileNode).callFrame, wasm);
+  const key = (id: number) => nameOf((byId.get(id) as ProfileNode).callFrame);
 
   const byFunction = new Map<string, number>();
   let inside = 0;
@@ -236,7 +229,7 @@ function report(profile: Profile, requests: number, wasm: string[], out: (line: 
   }
 
   // Inclusive time of the functions on the request path and their callees, merged over call sites.
-  const roots = ['rankQuantized', 'rankMovies', 'readUser', 'withVersion', 'resolve', 'dispatch'];
+  const roots = ['rankTwoStage', 'scoreWithGraph', 'readUser', 'withVersion', 'resolve', 'dispatch'];
   for (const name of roots) {
     // Outermost nodes only, so recursion (Hono's dispatch) is not counted twice.
     const outer = profile.nodes.filter((n) => {
@@ -258,7 +251,7 @@ function report(profile: Profile, requests: number, wasm: string[], out: (line: 
       if (us >= 0.0005 * requests * 1000) out(`  ${per(us).padStart(7)}  ${k}`);
     }
   }
-  // Wasm time by the JS frame that called into it (which kernel pass).
+  // Wasm time by the JS frame that called into it (ORT's session run, or its tensor handling).
   const wasmBy = new Map<string, number>();
   for (const [id, us] of self) {
     if (!key(id).startsWith('wasm ')) continue;

@@ -291,27 +291,3 @@ export async function seenMovies(
   const bytes = await index.store.range(index.seenKey, range.offset, range.length);
   return parseSeenSlice(bytes, numMovies);
 }
-
-/**
- * Records of up to `count` users spread evenly over users.bin (by record number, so no id lookups), with
- * coalesced range reads. Used to calibrate a version's ranking strategy at load time.
- * @throws ArtifactError on corrupt records; StorageError
- */
-export async function sampleUsers(index: UserIndex, count: number): Promise<UserRecord[]> {
-  const { header, store, usersKey } = index;
-  const n = Math.min(count, header.numUsers);
-  const ranges = Array.from({ length: n }, (_, k) =>
-    recordRange(header, Math.floor((k * header.numUsers) / n)),
-  );
-  const reads = coalesceRanges(ranges, MAX_GAP, MAX_READ);
-  const bytes = await Promise.all(reads.map((r) => store.range(usersKey, r.offset, r.length)));
-  const out: UserRecord[] = [];
-  reads.forEach((read, k) => {
-    for (const i of read.members) {
-      out.push(
-        parseUserRecord(header, sliceOf(read, bytes[k] as Uint8Array, ranges[i] as (typeof ranges)[0])),
-      );
-    }
-  });
-  return out;
-}

@@ -1,15 +1,18 @@
 /**
  * One loaded serving graph (see notes "model.onnx — the serving graph"): movie-side tables live inside the graph
  * as initializers, the user side arrives as inputs, and the output is one predicted rating per (user, movie) pair.
- * onnxruntime-web runs the graph as written and is the reference; alongside it the WebAssembly SIMD kernel
- * (kernel/) is built from the same model.onnx's weights for whole-catalogue ranking, once calibration has checked
- * it against ORT (calibration.ts).
+ * onnxruntime-web runs it; nothing else rates movies on the edge.
  */
 import { ArtifactError } from '../../../shared/src/errors.ts';
-import { createMlpKernel, mlpWeightsFromOnnx, readOnnx, type MlpKernel } from './kernel/index.ts';
-import { mlpWasm } from './kernel/module.ts';
-import type { ExpectedModel } from './kernel/mlp-weights.ts';
 import { ort, startRuntime } from './runtime.ts';
+
+/** What the manifest says the graph must serve. */
+export interface ExpectedModel {
+  /** Embedding size of `user_vec`. */
+  dim: number;
+  /** Movies `pair_movie` may index (0..numMovies-1). */
+  numMovies: number;
+}
 
 /** The user side of one scoring call: U users and B (user row, movie index) pairs. */
 export interface ScoreRequest {
@@ -28,18 +31,11 @@ export interface ServingModel {
   /** Embedding size the graph expects for `user_vec`. */
   readonly dim: number;
   /**
-   * The SIMD kernel over the same weights, or undefined when it could not be built (see `kernelProblem`). Not
-   * yet checked against the graph: ranking uses it only when calibration verified it.
-   */
-  readonly kernel: MlpKernel | undefined;
-  /** Why there is no kernel (undefined when there is one). */
-  readonly kernelProblem: string | undefined;
-  /**
    * Predicted ratings (not clipped) for every pair, in pair order.
    * @throws RangeError when the request's shapes disagree with each other or with `dim`
    */
   score(request: ScoreRequest): Promise<Float32Array>;
-  /** Frees the session's and the kernel's wasm memory; the model must not be used afterwards. */
+  /** Frees the session's wasm memory; the model must not be used afterwards. */
   release(): Promise<void>;
 }
 
@@ -54,27 +50,12 @@ export const MAX_PAIRS_PER_RUN = 2048;
 const OUTPUT = 'rating';
 
 /**
- * The kernel for a model's weights, or why there is none. A graph the kernel cannot serve (say, without hidden
- * layers) is not an error: ORT serves it alone.
- */
-async function buildKernel(
-  file: string,
-  bytes: Uint8Array,
-  expected: ExpectedModel,
-): Promise<{ kernel: MlpKernel | undefined; kernelProblem: string | undefined }> {
-  try {
-    const weights = mlpWeightsFromOnnx(file, readOnnx(file, bytes), expected);
-    return { kernel: await createMlpKernel(mlpWasm, weights), kernelProblem: undefined };
-  } catch (err) {
-    return { kernel: undefined, kernelProblem: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/**
- * Creates an ORT session from model bytes and checks that it speaks the serving contract; builds the kernel too.
+ * Creates an ORT session from model bytes and checks that it speaks the serving contract: its inputs and output
+ * are the contract's, and it rates the first and the last movie of the manifest with finite values (a graph with
+ * fewer movies fails its Gather there, at load, instead of on some request).
  * @param file the artifact's name, for error messages
- * @param expected architecture, embedding size and movie count from the manifest
- * @throws ArtifactError when ORT rejects the bytes or the graph's inputs/outputs are not the contract's
+ * @param expected embedding size and movie count from the manifest
+ * @throws ArtifactError when ORT rejects the bytes or the graph does not serve the contract
  */
 export async function createServingModel(
   file: string,
@@ -103,17 +84,38 @@ export async function createServingModel(
       `expected inputs [${contract}] and output "${OUTPUT}" (got inputs [${inputs}], outputs [${session.outputNames.join(',')}])`,
     );
   }
-  const { kernel, kernelProblem } = await buildKernel(file, bytes, expected);
+  await checkRuns(file, session, expected);
   return {
     dim,
-    kernel,
-    kernelProblem,
     score: (request) => run(session, dim, request),
-    release: () => {
-      kernel?.release();
-      return session.release();
-    },
+    release: () => session.release(),
   };
+}
+
+/** Rates movies 0 and numMovies − 1 for a zero user; releases the session and throws when that fails. */
+async function checkRuns(
+  file: string,
+  session: ort.InferenceSession,
+  expected: ExpectedModel,
+): Promise<void> {
+  const { dim, numMovies } = expected;
+  const last = Math.max(0, numMovies - 1);
+  let problem: string | undefined;
+  try {
+    const ratings = await run(session, dim, {
+      userVec: new Float32Array(dim),
+      userBias: new Float32Array(1),
+      pairUser: new BigInt64Array(2),
+      pairMovie: BigInt64Array.of(0n, BigInt(last)),
+    });
+    if (!ratings.every(Number.isFinite)) problem = `rates movies 0 and ${last} as [${ratings.join(', ')}]`;
+  } catch (err) {
+    problem = `cannot rate movies 0 and ${last} of the manifest's ${numMovies}: ${String(err)}`;
+  }
+  if (problem !== undefined) {
+    await session.release();
+    throw new ArtifactError(file, problem);
+  }
 }
 
 async function run(session: ort.InferenceSession, dim: number, r: ScoreRequest): Promise<Float32Array> {

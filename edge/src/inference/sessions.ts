@@ -2,14 +2,13 @@
  * The per-isolate cache of serving graphs: one memoized load per model version, shared by concurrent callers. A
  * failed load is dropped so the next caller retries; versions no longer served are released explicitly.
  */
-import type { ExpectedModel } from './kernel/mlp-weights.ts';
-import { createServingModel, type ServingModel } from './serving-model.ts';
+import { createServingModel, type ExpectedModel, type ServingModel } from './serving-model.ts';
 
 const loads = new Map<string, Promise<ServingModel>>();
 
 /**
  * The serving graph of `version`, loaded on first use.
- * @param expected architecture, embedding size and movie count from the manifest
+ * @param expected embedding size and movie count from the manifest
  * @param fetchBytes reads (and checksum-verifies) the model bytes; called at most once per successful load
  * @throws ArtifactError or StorageError from loading; the failed promise is not kept
  */

@@ -10,9 +10,7 @@ export function rankingContext(version: ServingVersion): RankingContext {
   return {
     catalog: version.catalog,
     model: version.model,
-    arch: version.manifest.model.arch,
-    plan: version.calibration,
-    ...(version.manifest.ranking === undefined ? {} : { twoStage: version.manifest.ranking }),
+    ...(version.manifest.ranking === undefined ? {} : { plan: version.manifest.ranking }),
   };
 }
 

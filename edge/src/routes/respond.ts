@@ -13,7 +13,10 @@ export const MODEL_VERSION_HEADER = 'X-Model-Version';
 export interface RecommendedMovie extends MovieJson {
   /** The prediction clipped to the rating scale; null when the ranking is not a prediction (popularity). */
   predictedRating: number | null;
-  /** What the list is ranked by: the unclipped model output, or the training rating count for popularity. */
+  /**
+   * The unclipped model output, or the training rating count for popularity. A two-stage list is ordered by a blend
+   * of preference and this rating, so it need not descend.
+   */
   score: number;
 }
 

@@ -19,8 +19,7 @@ import { parseMoviesMeta } from '../../../shared/src/schemas/movies.ts';
 import { parseJsonBytes } from '../../../shared/src/schemas/parse.ts';
 import { buildCatalog, type MovieCatalog } from '../artifacts/catalog.ts';
 import { readVerified, type ObjectStore } from '../artifacts/r2-store.ts';
-import { openUserIndex, sampleUsers, type UserIndex } from '../artifacts/users.ts';
-import { calibrate, CALIBRATION_USERS, type Calibration } from '../inference/calibration.ts';
+import { openUserIndex, type UserIndex } from '../artifacts/users.ts';
 import { releaseServingModel, servingModel, type ServingModel } from '../inference/index.ts';
 
 /** Everything the routes need of one version. */
@@ -30,8 +29,6 @@ export interface ServingVersion {
   catalog: MovieCatalog;
   users: UserIndex;
   model: ServingModel;
-  /** The ranking strategy measured for this version at load time. */
-  calibration: Calibration;
   /** Wall-clock milliseconds the load took (reported by /v1/models). */
   loadMs: number;
 }
@@ -99,7 +96,7 @@ export async function loadVersion(
         },
         options.pageCacheBytes,
       ),
-      servingModel(version, { arch: manifest.model.arch, dim, numMovies }, async () => ({
+      servingModel(version, { dim, numMovies }, async () => ({
         file: store.prefix + versionKey(version, ARTIFACT_FILES.onnx),
         bytes: await read(ARTIFACT_FILES.onnx),
       })),
@@ -116,10 +113,18 @@ export async function loadVersion(
         `holds ${users.seen.length} entries; the manifest says ${manifest.counts.seen}`,
       );
     }
+    // The exporter writes a ranking plan exactly when the model has a preference head; two-stage ranking needs both.
+    const hasHead = moviesBin.prefEmb !== undefined;
+    if (hasHead !== (manifest.ranking !== undefined)) {
+      throw new ArtifactError(
+        versionKey(version, ARTIFACT_FILES.movies),
+        hasHead
+          ? 'holds a preference head (pref_emb, pref_bias) but manifest.json has no ranking plan'
+          : 'holds no preference head (pref_emb, pref_bias) but manifest.json has a ranking plan',
+      );
+    }
     const catalog = buildCatalog(moviesMeta, moviesBin, popularity, similar);
-    const sample = await sampleUsers(users, CALIBRATION_USERS);
-    const calibration = await calibrate(model, catalog, manifest.model.arch, sample);
-    return { id: version, manifest, catalog, users, model, calibration, loadMs: Date.now() - started };
+    return { id: version, manifest, catalog, users, model, loadMs: Date.now() - started };
   } catch (err) {
     await releaseServingModel(version);
     throw err;

@@ -16,6 +16,9 @@ function tableBytes(v: ServingVersion): number {
     tables.norm,
     tables.emb,
     tables.bias,
+    tables.prefEmb,
+    tables.prefBias,
+    // movies.bin's optional int8 copy of `norm`: the edge never reads it, but it stays in memory with the file.
     tables.normI8,
     tables.normScale,
     popularity.overall,
@@ -43,19 +46,9 @@ function summary(v: ServingVersion, channels: string[]): Record<string, unknown>
     counts: m.counts,
     metrics: m.metrics,
     backend: m.training.backend,
-    ranking: {
-      strategy: v.calibration.strategy,
-      spread: Number.isFinite(v.calibration.spread) ? Math.round(v.calibration.spread * 1e4) / 1e4 : null,
-      calibrationUsers: v.calibration.users,
-      prunedShare: Math.round(v.calibration.prunedShare * 1e4) / 1e4,
-      executor: v.calibration.executor,
-      kernelMaxDiff: v.calibration.kernelCheck.maxAbsDiff,
-      // The int8 pass (strategy `quantized`): its largest error on the sample users, the margin the strategy uses
-      // (that error × a safety factor; null when not measured) and the share of movies it would rate exactly.
-      approximateMaxDiff: v.calibration.approximateMaxDiff,
-      margin: Number.isFinite(v.calibration.margin) ? v.calibration.margin : null,
-      quantizedShare: Math.round(v.calibration.quantizedShare * 1e4) / 1e4,
-    },
+    // How top-N is ranked: the manifest's two-stage plan (C, rating weight, the model's history weight), or every
+    // eligible movie rated (no preference head).
+    ranking: m.ranking === undefined ? { strategy: 'exhaustive' } : { strategy: 'two-stage', ...m.ranking },
     loadMs: v.loadMs,
     tableBytes: tableBytes(v),
     // The bounded cache of users.bin id pages (artifacts/user-pages.ts): what it holds and its cap.
