@@ -10,6 +10,7 @@ import { randomWeights } from '../evaluate/test-data.ts';
 import { resolveTrainOptions } from '../train/options.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
+import { BASELINE_NAMES } from '../evaluate/baselines/index.ts';
 import { main } from './main.ts';
 import { captureOutput } from './test-helpers.ts';
 
@@ -75,16 +76,7 @@ describe('marquee evaluate', () => {
   it('prints the model and every baseline in one table and records metrics and residuals', async () => {
     expect(await main(['evaluate', '--run', runDir, '--baselines', '--max-users', '5', '--k', '5'])).toBe(0);
     expect(io.out).toMatch(/^model\s+RMSE\s+MAE\s+NDCG@5\s+P@5\s+R@5\s+MAP@5\s+HR@5\s+Cov@5\s+Pop%@5\n/);
-    for (const name of [
-      'model',
-      'global-mean',
-      'popularity',
-      'ease',
-      'item-knn',
-      'biased',
-      'mf',
-      'content',
-    ]) {
+    for (const name of ['model', ...BASELINE_NAMES]) {
       expect(io.out).toMatch(new RegExp(`\\n${name}\\s+\\d\\.\\d{4}\\s`));
     }
     expect(io.out).toMatch(/5 of \d+ test users with a rating >= 4 \(seeded sample, seed 42/);
@@ -95,16 +87,11 @@ describe('marquee evaluate', () => {
     expect(metrics['baselines.mf.rmse']).toBeGreaterThan(0);
     expect(metrics['baselines.content.coverage@5']).toBeGreaterThan(0);
     const evaluation = JSON.parse(await readFile(join(runDir, 'evaluation.json'), 'utf8'));
-    expect(evaluation.models.map((m: { model: string }) => m.model)).toEqual([
-      'model',
-      'global-mean',
-      'popularity',
-      'ease',
-      'item-knn',
-      'biased',
-      'mf',
-      'content',
-    ]);
+    expect(evaluation.models.map((m: { model: string }) => m.model)).toEqual(['model', ...BASELINE_NAMES]);
+    // Every baseline is in the table, the implicit ones included.
+    expect(BASELINE_NAMES).toEqual(
+      expect.arrayContaining(['popularity', 'ease', 'item-knn', 'mf', 'content']),
+    );
     expect(evaluation.models[0].residuals.byRating.length).toBeGreaterThan(1);
   });
 
