@@ -32,7 +32,8 @@ export function recommendCommand(): Command {
       const { table } = await loadRunData(run);
       checkSizes(run.dir, run.weights, table);
       const all = Int32Array.from({ length: table.count }, (_, i) => i);
-      const rated = itemsOf(userItems(table, all), user);
+      // Distinct, as the version's seen list the edge uses (also the preference's history) holds them.
+      const rated = Int32Array.from(new Set(itemsOf(userItems(table, all), user)));
       const recs = recommendForUser(
         servingRanker(run.weights, run.metrics),
         user,
