@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../shared/src/kernels/prng.ts';
 import { randomWeights } from '../evaluate/test-data.ts';
 import { initPreference } from '../model/init.ts';
-import { resolveTrainOptions } from '../train/options.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
 import { main } from './main.ts';
-import { captureOutput } from './test-helpers.ts';
+import { captureOutput, testRunConfig } from './test-helpers.ts';
 
 const io = captureOutput();
 
@@ -41,26 +40,7 @@ beforeAll(async () => {
   weights.pref.movieBias.forEach((_, m, b) => (b[m] = Math.cos(m)));
   runDir = join(root, 'run');
   await saveRun(runDir, {
-    config: {
-      format: 'marquee-run',
-      version: 1,
-      createdAt: new Date(0).toISOString(),
-      data: spec,
-      splitDescription: split.description,
-      scale: table.scale,
-      train: resolveTrainOptions(),
-      backend: { requested: 'cpu', kind: 'cpu', tfjsName: 'cpu', device: 'CPU' },
-      counts: {
-        ratings: table.count,
-        users: table.userIds.length,
-        movies: table.movieIds.length,
-        train: split.train.length,
-        validation: 0,
-        test: split.test.length,
-        coldUsers: split.coldUsers,
-        coldMovies: split.coldMovies,
-      },
-    },
+    config: testRunConfig(spec, table, split),
     weights,
     userIds: table.userIds,
     movieIds: table.movieIds,

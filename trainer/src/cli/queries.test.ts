@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomWeights } from '../evaluate/test-data.ts';
-import { resolveTrainOptions } from '../train/options.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
 import { BASELINE_NAMES } from '../evaluate/baselines/index.ts';
 import { main } from './main.ts';
-import { captureOutput } from './test-helpers.ts';
+import { captureOutput, testRunConfig } from './test-helpers.ts';
 
 const io = captureOutput();
 
@@ -40,26 +39,7 @@ beforeAll(async () => {
   const { table, split } = await loadSplitData(spec);
   runDir = join(root, 'run');
   await saveRun(runDir, {
-    config: {
-      format: 'marquee-run',
-      version: 1,
-      createdAt: new Date(0).toISOString(),
-      data: spec,
-      splitDescription: split.description,
-      scale: table.scale,
-      train: resolveTrainOptions(),
-      backend: { requested: 'cpu', kind: 'cpu', tfjsName: 'cpu', device: 'CPU' },
-      counts: {
-        ratings: table.count,
-        users: table.userIds.length,
-        movies: table.movieIds.length,
-        train: split.train.length,
-        validation: 0,
-        test: split.test.length,
-        coldUsers: split.coldUsers,
-        coldMovies: split.coldMovies,
-      },
-    },
+    config: testRunConfig(spec, table, split),
     weights: randomWeights(table.userIds.length, table.movieIds.length, 3),
     userIds: table.userIds,
     movieIds: table.movieIds,

@@ -3,6 +3,10 @@
  * spies on `process.stdout.write` / `process.stderr.write`). Not used by production code.
  */
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { RatingsTable, Split } from '../data/types.ts';
+import type { DataSpec } from '../train/data.ts';
+import { resolveTrainOptions } from '../train/options.ts';
+import type { RunConfig } from '../train/run-dir.ts';
 import { main } from './main.ts';
 
 /** Text written to stdout and stderr. */
@@ -51,4 +55,28 @@ export async function runCli(argv: string[]): Promise<CapturedOutput & { code: n
   } finally {
     restore();
   }
+}
+
+/** The config.json of a run saved by a test (default options, cpu backend, the split's counts, no validation). */
+export function testRunConfig(spec: DataSpec, table: RatingsTable, split: Split): RunConfig {
+  return {
+    format: 'marquee-run',
+    version: 1,
+    createdAt: new Date(0).toISOString(),
+    data: spec,
+    splitDescription: split.description,
+    scale: table.scale,
+    train: resolveTrainOptions(),
+    backend: { requested: 'cpu', kind: 'cpu', tfjsName: 'cpu', device: 'CPU' },
+    counts: {
+      ratings: table.count,
+      users: table.userIds.length,
+      movies: table.movieIds.length,
+      train: split.train.length,
+      validation: 0,
+      test: split.test.length,
+      coldUsers: split.coldUsers,
+      coldMovies: split.coldMovies,
+    },
+  };
 }
