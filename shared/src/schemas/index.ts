@@ -25,3 +25,19 @@ export {
 } from './channels.ts';
 export type { ChannelName, Channels } from './channels.ts';
 export { jsonBytes, parseArtifact, parseJsonBytes } from './parse.ts';
+export {
+  EVENTS_PREFIX,
+  EVENTS_SCHEMA_VERSION,
+  EventsBatchSchema,
+  FeedbackEventSchema,
+  LATENCY_BOUNDS_MS,
+  MAX_EVENTS_BODY_BYTES,
+  MAX_EVENTS_PER_BATCH,
+  METRICS_PREFIX,
+  MetricsRollupSchema,
+  StoredEventSchema,
+  eventsKey,
+  histogramQuantile,
+  latencyBucket,
+} from './events.ts';
+export type { EventsBatch, FeedbackEvent, MetricsRollup, StoredEvent } from './events.ts';
