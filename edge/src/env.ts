@@ -1,26 +1,19 @@
 /**
- * The Worker's bindings (wrangler.toml) and the configuration read from its [vars], with defaults. Vars arrive
- * as strings; a malformed value falls back to the default rather than failing every request.
+ * The configuration read from the Worker's [vars], with defaults. The bindings themselves are the global `Env`
+ * generated from wrangler.toml by `npm run types` (worker-configuration.d.ts; `npm test` fails when it is stale).
+ * Vars arrive as strings; a malformed value falls back to the default rather than failing every request.
  */
 import { DEFAULT_PAGE_CACHE_BYTES } from './artifacts/user-pages.ts';
-
-export interface Env {
-  /** The model bucket (R2), filled by `marquee publish`. */
-  MODELS: R2Bucket;
-  /** Key prefix of the model store inside the bucket ("" = bucket root). */
-  MODELS_PREFIX?: string;
-  /** Seconds between re-reads of channels.json (default 30). */
-  CHANNELS_TTL_SECONDS?: string;
-  /** Seconds before a version that failed to load is tried again (default 30). */
-  LOAD_RETRY_SECONDS?: string;
-  /** KiB of users.bin id pages cached per loaded version (default 2048, at most 8192; 0 = no cache). */
-  USER_PAGE_CACHE_KIB?: string;
-}
 
 /** Hono's environment type for this app. */
 export interface AppEnv {
   Bindings: Env;
 }
+
+/** The [vars] configOf reads; each may be missing (tests, other configs), then its default applies. */
+export type ConfigVars = Partial<
+  Pick<Env, 'MODELS_PREFIX' | 'CHANNELS_TTL_SECONDS' | 'LOAD_RETRY_SECONDS' | 'USER_PAGE_CACHE_KIB'>
+>;
 
 /** Parsed configuration. */
 export interface EdgeConfig {
@@ -39,14 +32,14 @@ function number(value: string | undefined, fallback: number, min: number, max: n
 /** Largest USER_PAGE_CACHE_KIB honoured (larger or invalid values fall back to the default). */
 export const MAX_PAGE_CACHE_KIB = 8192;
 
-/** Reads the configuration from the bindings. */
-export function configOf(env: Env): EdgeConfig {
+/** Reads the configuration from the [vars]. */
+export function configOf(vars: ConfigVars): EdgeConfig {
   return {
-    prefix: env.MODELS_PREFIX ?? '',
-    channelsTtlMs: number(env.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
-    loadRetryMs: number(env.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
+    prefix: vars.MODELS_PREFIX ?? '',
+    channelsTtlMs: number(vars.CHANNELS_TTL_SECONDS, 30, 0, 3600) * 1000,
+    loadRetryMs: number(vars.LOAD_RETRY_SECONDS, 30, 0, 3600) * 1000,
     // At most 8 MiB per version: an isolate holds a handful of versions within its 128 MB (edge/README.md).
     pageCacheBytes:
-      number(env.USER_PAGE_CACHE_KIB, DEFAULT_PAGE_CACHE_BYTES / 1024, 0, MAX_PAGE_CACHE_KIB) * 1024,
+      number(vars.USER_PAGE_CACHE_KIB, DEFAULT_PAGE_CACHE_BYTES / 1024, 0, MAX_PAGE_CACHE_KIB) * 1024,
   };
 }

@@ -3,9 +3,6 @@
  * Routes and their contracts: edge/README.md.
  */
 import { createApp } from './app.ts';
-import type { Env } from './env.ts';
-
-export type { Env } from './env.ts';
 
 const app = createApp();
 

@@ -1,9 +1,10 @@
 /**
- * Parsers of the request parameters every route shares (ids, limit, genres). Each returns the typed value or
- * throws a 400 ProblemError that names the parameter, what is expected and what came.
+ * zod schemas of the request values every route shares (ids, limit, flags, genres). Their messages say what is
+ * expected and what came; `validate` (validate.ts) prefixes the field. Path and query values arrive as text, body
+ * values as JSON, hence two schemas for some.
  */
+import { z } from 'zod';
 import { GENRES, genreIndex } from '../../../shared/src/schemas/genres.ts';
-import { invalid } from './problem.ts';
 
 /** Largest id accepted: ids are stored as int32. */
 const MAX_ID = 2 ** 31 - 1;
@@ -12,107 +13,112 @@ export const MIN_LIMIT = 1;
 export const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 10;
 
+/** A body value as a message quotes it: JSON ("5" vs 5), shortened; "nothing" when missing. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/**
- * An external user or movie id: a whole number in [0, 2^31-1], given as a decimal string (path, query) or a
- * JSON number (bodies).
- * @throws ProblemError 400 naming `field`
- */
-export function parseId(field: string, value: unknown): number {
-  let n = NaN;
-  if (typeof value === 'string' && /^[0-9]{1,10}$/.test(value)) n = Number(value);
-  else if (typeof value === 'number') n = value;
-  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ID) {
-    throw invalid(`${field} must be a whole number between 0 and ${MAX_ID} (got ${show(value)})`, { field });
-  }
-  return n;
+/** Text from a path or query, shortened. */
+function showText(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** zod's `error` option giving one message whichever check fails: "must be <what> (got <input>)". */
+function expecting(what: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => `must be ${what} (got ${show(issue.input)})` };
 }
 
 /**
- * `limit`: how many results, 1..100; DEFAULT_LIMIT when absent.
- * @throws ProblemError 400
+ * `expecting` for a path or query value, quoted as sent; a query parameter given more than once arrives as an
+ * array.
  */
-export function parseLimit(value: unknown): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const n = typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_LIMIT || n > MAX_LIMIT) {
-    throw invalid(`limit must be a whole number from ${MIN_LIMIT} to ${MAX_LIMIT} (got ${show(value)})`, {
-      field: 'limit',
-    });
-  }
-  return n;
+function expectingText(what: string): { error: (issue: { input?: unknown }) => string } {
+  return {
+    error: (issue) =>
+      Array.isArray(issue.input)
+        ? `must be given once (got ${issue.input.length} values)`
+        : `must be ${what} (got ${typeof issue.input === 'string' ? showText(issue.input) : show(issue.input)})`,
+  };
 }
 
-/**
- * A boolean query flag: true/false/1/0; `fallback` when absent.
- * @throws ProblemError 400
- */
-export function parseFlag(field: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  throw invalid(`${field} must be true or false (got ${show(value)})`, { field });
+const ID_RULE = `a whole number between 0 and ${MAX_ID}`;
+const id = expecting(ID_RULE);
+const idText = expectingText(ID_RULE);
+/** An external user or movie id in a JSON body: a whole number in [0, 2^31-1]. */
+export const IdSchema = z.int(id).min(0, id).max(MAX_ID, id);
+/** An id in a path or query: decimal digits, then as IdSchema. */
+export const IdTextSchema = z
+  .string(idText)
+  .regex(/^[0-9]{1,10}$/, idText)
+  .transform(Number)
+  .pipe(IdSchema);
+
+const LIMIT_RULE = `a whole number from ${MIN_LIMIT} to ${MAX_LIMIT}`;
+const limit = expecting(LIMIT_RULE);
+const limitText = expectingText(LIMIT_RULE);
+const LimitNumber = z.int(limit).min(MIN_LIMIT, limit).max(MAX_LIMIT, limit);
+/** `limit` in a body: how many results, 1..100; DEFAULT_LIMIT when absent. */
+export const LimitSchema = LimitNumber.default(DEFAULT_LIMIT);
+/** `limit` in a query. */
+export const LimitTextSchema = z
+  .string(limitText)
+  .regex(/^[0-9]{1,4}$/, limitText)
+  .transform(Number)
+  .pipe(LimitNumber)
+  .default(DEFAULT_LIMIT);
+
+/** A boolean query flag: true/false/1/0; `fallback` when absent. */
+export function flagSchema(fallback: boolean) {
+  return z
+    .enum(['true', '1', 'false', '0'], expectingText('true or false'))
+    .transform((v) => v === 'true' || v === '1')
+    .default(fallback);
 }
 
-/**
- * Genres as a bit mask (bit i = GENRES[i]); 0 when absent. Accepts "Comedy,Drama" (query) or ["Comedy","Drama"]
- * (bodies), case-insensitively.
- * @throws ProblemError 400 listing the valid genres when one is unknown
- */
-export function parseGenres(value: unknown): number {
-  if (value === undefined) return 0;
-  const names =
-    typeof value === 'string'
-      ? value.split(',')
-      : Array.isArray(value) && value.length <= GENRES.length * 2 && value.every((v) => typeof v === 'string')
-        ? (value as string[])
-        : undefined;
-  if (names === undefined) {
-    throw invalid(`genres must be a comma-separated list or an array of genre names (got ${show(value)})`, {
-      field: 'genres',
-    });
-  }
+/** The bit mask (bit i = GENRES[i]) of genre names, or a custom issue listing the valid genres. */
+function genreMaskOf(names: readonly string[], ctx: z.core.$RefinementCtx): number {
   let mask = 0;
   for (const name of names) {
     const g = genreIndex(name);
     if (g < 0) {
-      throw invalid(`unknown genre ${show(name)}; valid genres: ${GENRES.join(', ')}`, {
-        field: 'genres',
-        validGenres: GENRES,
+      ctx.issues.push({
+        code: 'custom',
+        input: name,
+        message: `unknown genre ${showText(name)}; valid genres: ${GENRES.join(', ')}`,
+        params: { validGenres: GENRES },
       });
+      return z.NEVER;
     }
     mask |= 1 << g;
   }
   return mask >>> 0;
 }
 
-/**
- * Rejects query parameters a route does not know, so typos (e.g. `limt`) do not pass silently.
- * @throws ProblemError 400 naming the unknown parameter and listing the known ones
- */
-export function onlyKnownParams(query: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(query)) {
-    if (!known.includes(key)) {
-      throw invalid(
-        `unknown query parameter ${show(key)}; this route accepts: ${known.join(', ') || 'none'}`,
-        {
-          field: key,
-        },
-      );
-    }
-  }
-}
+/** `genres` in a query: "Comedy,Drama" (any case) → bit mask; 0 when absent. */
+export const GenresTextSchema = z
+  .string(expectingText('a comma-separated list of genre names'))
+  .transform((text, ctx) => genreMaskOf(text.split(','), ctx))
+  .default(0);
+
+/** `genres` in a body: ["Comedy", "Drama"] (any case) → bit mask; 0 when absent. */
+export const GenresSchema = z
+  .array(z.string(), expecting('an array of genre names'))
+  .max(GENRES.length * 2, expecting(`an array of at most ${GENRES.length * 2} genre names`))
+  .transform((names, ctx) => genreMaskOf(names, ctx))
+  .default(0);
 
 /**
- * A query parameter given more than once arrives as an array; every route wants one value.
- * @throws ProblemError 400
+ * The schema of a route's query: unknown parameters (e.g. a typo, `limt`) are rejected with the list of the
+ * known ones rather than ignored.
  */
-export function single(query: Record<string, string | string[]>, key: string): string | undefined {
-  const v = query[key];
-  if (Array.isArray(v)) throw invalid(`${key} must be given once (got ${v.length} values)`, { field: key });
-  return v;
+export function querySchema<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown query parameter; this route accepts: ${known.join(', ') || 'none'}`
+        : undefined,
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { resolveVersion, type ChannelName, type Channels } from '../../../shared/src/schemas/channels.ts';
 import { r2Store } from '../artifacts/r2-store.ts';
-import { configOf, type EdgeConfig, type Env } from '../env.ts';
+import { configOf, type EdgeConfig } from '../env.ts';
 import { releaseServingModel } from '../inference/index.ts';
 import { ModelUnavailableError } from './errors.ts';
 import { ChannelsCache } from './channels.ts';

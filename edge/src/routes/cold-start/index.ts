@@ -15,21 +15,38 @@ import { foldIn } from '../../inference/fold-in.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { edgeState } from '../../versions/index.ts';
 import { rankingContext, requestKeepAlive, unknownMovies } from '../context.ts';
-import { jsonBody, limitBody, requireJson } from '../json-body.ts';
-import { parseGenres, parseId, parseLimit } from '../params.ts';
-import { invalid } from '../problem.ts';
+import { limitBody, requireJson } from '../json-body.ts';
+import { GenresSchema, IdSchema, LimitSchema } from '../params.ts';
 import { predictedItems, round4, versionFields, withVersion, type RecommendedMovie } from '../respond.ts';
+import { invalidField, validate } from '../validate.ts';
 
 /** Most ratings a cold-start request may carry (fold-in cost grows with their number). */
 export const MAX_RATINGS = 500;
 
+const Rating = z.strictObject({ movieId: IdSchema, rating: z.number() });
+
 const Body = z.strictObject({
   ratings: z
-    .array(z.strictObject({ movieId: z.unknown(), rating: z.number() }))
-    .max(MAX_RATINGS, `at most ${MAX_RATINGS} ratings`)
+    .array(Rating)
+    .max(MAX_RATINGS, `must hold at most ${MAX_RATINGS} ratings`)
+    .superRefine((ratings, ctx) => {
+      const seen = new Set<number>();
+      for (const [i, r] of ratings.entries()) {
+        if (seen.has(r.movieId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'movieId'],
+            input: r.movieId,
+            message: `movie ${r.movieId} is rated twice`,
+          });
+          return;
+        }
+        seen.add(r.movieId);
+      }
+    })
     .default([]),
-  limit: z.unknown().optional(),
-  genres: z.unknown().optional(),
+  limit: LimitSchema,
+  genres: GenresSchema,
 });
 
 /** The most popular movies having any genre of `mask` (all when 0). */
@@ -45,31 +62,23 @@ function popular(catalog: MovieCatalog, mask: number, limit: number): Recommende
 
 export const coldStartRoute = new Hono<AppEnv>().post(
   '/v1/recommendations',
-  limitBody,
+  limitBody(),
   requireJson,
-  jsonBody(Body),
+  validate('json', Body),
   async (c) => {
-    const body = c.req.valid('json');
-    const limit = parseLimit(body.limit);
-    const genreMask = parseGenres(body.genres);
-    const given = body.ratings.map((r, i) => ({
-      movieId: parseId(`ratings.${i}.movieId`, r.movieId),
-      rating: r.rating,
-    }));
+    const { ratings: given, limit, genres: genreMask } = c.req.valid('json');
     const state = edgeState(c.env);
     const resolved = await state.resolve(undefined, requestKeepAlive(c));
     const { version } = resolved;
     const { catalog } = version;
     const scale = version.manifest.model.ratingScale;
-    const seen = new Set<number>();
     for (const [i, r] of given.entries()) {
       if (!(r.rating >= scale.min && r.rating <= scale.max)) {
-        throw invalid(
-          `ratings.${i}.rating must be within the rating scale ${scale.min}–${scale.max} (got ${r.rating})`,
+        throw invalidField(
+          `ratings.${i}.rating`,
+          `must be within the rating scale ${scale.min}–${scale.max} of model version ${version.id} (got ${r.rating})`,
         );
       }
-      if (seen.has(r.movieId)) throw invalid(`ratings.${i}.movieId: movie ${r.movieId} is rated twice`);
-      seen.add(r.movieId);
     }
     const indices = given.map((r) => movieIndex(catalog, r.movieId));
     const unknown = given.filter((_, i) => indices[i] === -1).map((r) => r.movieId);

@@ -11,18 +11,19 @@ import type { AppEnv } from '../../env.ts';
 import { toInt64 } from '../../inference/pairs.ts';
 import { edgeState, type Resolved } from '../../versions/index.ts';
 import { requestKeepAlive, unknownMovies, unknownUsers } from '../context.ts';
-import { jsonBody, limitBody, requireJson } from '../json-body.ts';
-import { parseId } from '../params.ts';
+import { limitBody, requireJson } from '../json-body.ts';
+import { IdSchema } from '../params.ts';
 import { clip, round4, withVersion } from '../respond.ts';
+import { validate } from '../validate.ts';
 
 /** Most pairs per request. */
 export const MAX_PAIRS = 1000;
 
 const Body = z.strictObject({
   pairs: z
-    .array(z.strictObject({ userId: z.unknown(), movieId: z.unknown() }))
-    .min(1, 'at least one pair')
-    .max(MAX_PAIRS, `at most ${MAX_PAIRS} pairs`),
+    .array(z.strictObject({ userId: IdSchema, movieId: IdSchema }))
+    .min(1, 'must hold at least one pair')
+    .max(MAX_PAIRS, `must hold at most ${MAX_PAIRS} pairs`),
 });
 
 interface Prediction {
@@ -35,14 +36,11 @@ interface Prediction {
 
 export const predictRoute = new Hono<AppEnv>().post(
   '/v1/predict',
-  limitBody,
+  limitBody(),
   requireJson,
-  jsonBody(Body),
+  validate('json', Body),
   async (c) => {
-    const pairs = c.req.valid('json').pairs.map((p, i) => ({
-      userId: parseId(`pairs.${i}.userId`, p.userId),
-      movieId: parseId(`pairs.${i}.movieId`, p.movieId),
-    }));
+    const { pairs } = c.req.valid('json');
     const state = edgeState(c.env);
     const groups = new Map<string, { resolved: Resolved; pairs: number[] }>();
     const byUser = new Map<number, Resolved>();

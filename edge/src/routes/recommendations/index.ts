@@ -4,32 +4,31 @@
  * the user's id page is cached); the version follows the user's channel.
  */
 import { Hono } from 'hono';
-import { validator } from 'hono/validator';
+import { z } from 'zod';
 import { readUser } from '../../artifacts/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { genreNames } from '../../../../shared/src/schemas/genres.ts';
 import { edgeState } from '../../versions/index.ts';
 import { rankingContext, requestKeepAlive, unknownUsers } from '../context.ts';
-import { onlyKnownParams, parseFlag, parseGenres, parseId, parseLimit, single } from '../params.ts';
+import { flagSchema, GenresTextSchema, IdTextSchema, LimitTextSchema, querySchema } from '../params.ts';
 import { predictedItems, versionFields, withVersion } from '../respond.ts';
+import { validate } from '../validate.ts';
 
-const QUERY = ['limit', 'exclude_rated', 'genres'] as const;
+const Params = z.object({ userId: IdTextSchema });
+const Query = querySchema({
+  limit: LimitTextSchema,
+  exclude_rated: flagSchema(true),
+  genres: GenresTextSchema,
+});
 
 export const recommendationsRoute = new Hono<AppEnv>().get(
   '/v1/users/:userId/recommendations',
-  validator('param', (p) => ({ userId: parseId('userId', p.userId) })),
-  validator('query', (q) => {
-    onlyKnownParams(q, QUERY);
-    return {
-      limit: parseLimit(single(q, 'limit')),
-      excludeRated: parseFlag('exclude_rated', single(q, 'exclude_rated'), true),
-      genreMask: parseGenres(single(q, 'genres')),
-    };
-  }),
+  validate('param', Params),
+  validate('query', Query),
   async (c) => {
     const { userId } = c.req.valid('param');
-    const { limit, excludeRated, genreMask } = c.req.valid('query');
+    const { limit, exclude_rated: excludeRated, genres: genreMask } = c.req.valid('query');
     const state = edgeState(c.env);
     const resolved = await state.resolve(userId, requestKeepAlive(c));
     const { version } = resolved;

@@ -4,7 +4,7 @@
  * has enough of them, else one scan of the normalized table (10k × 64 in about a millisecond).
  */
 import { Hono } from 'hono';
-import { validator } from 'hono/validator';
+import { z } from 'zod';
 import { neighboursOf } from '../../../../shared/src/formats/similar-bin.ts';
 import { topK } from '../../../../shared/src/kernels/top-k.ts';
 import { matVec } from '../../../../shared/src/kernels/vectors.ts';
@@ -12,8 +12,12 @@ import { movieIndex, movieJson, type MovieCatalog } from '../../artifacts/catalo
 import type { AppEnv } from '../../env.ts';
 import { edgeState } from '../../versions/index.ts';
 import { requestKeepAlive, unknownMovies } from '../context.ts';
-import { onlyKnownParams, parseId, parseLimit, single } from '../params.ts';
+import { IdTextSchema, LimitTextSchema, querySchema } from '../params.ts';
 import { round4, versionFields, withVersion } from '../respond.ts';
+import { validate } from '../validate.ts';
+
+const Params = z.object({ movieId: IdTextSchema });
+const Query = querySchema({ limit: LimitTextSchema });
 
 /**
  * The `limit` movies most similar to movie `index` (itself excluded), best first, ties by lower index.
@@ -41,11 +45,8 @@ export function similarMovies(
 
 export const similarRoute = new Hono<AppEnv>().get(
   '/v1/movies/:movieId/similar',
-  validator('param', (p) => ({ movieId: parseId('movieId', p.movieId) })),
-  validator('query', (q) => {
-    onlyKnownParams(q, ['limit']);
-    return { limit: parseLimit(single(q, 'limit')) };
-  }),
+  validate('param', Params),
+  validate('query', Query),
   async (c) => {
     const { movieId } = c.req.valid('param');
     const { limit } = c.req.valid('query');
