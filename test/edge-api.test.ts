@@ -6,7 +6,7 @@ import { digestOf } from '../shared/src/formats/verify.ts';
 import { mulberry32 } from '../shared/src/kernels/prng.ts';
 import { bucketOf } from '../shared/src/schemas/channels.ts';
 import { GENRES, genreMask } from '../shared/src/schemas/genres.ts';
-import { startEdge, type Edge } from './edge-harness.ts';
+import { startEdge, type Edge } from '../tools/edge-harness.ts';
 import {
   buildFixture,
   expectedSimilar,
@@ -17,7 +17,7 @@ import {
   setChannelsJson,
   userIdOf,
   type Fixture,
-} from './edge-fixtures.ts';
+} from '../tools/edge-fixtures.ts';
 
 // 2,500 movies: an exhaustive pass spans two graph runs (MAX_PAIRS_PER_RUN = 2,048), so chunking is exercised.
 const SHAPE = { numUsers: 400, numMovies: 2500, dim: 16, hidden: [32, 16, 8], seenPerUser: 25 };

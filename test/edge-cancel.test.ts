@@ -2,8 +2,14 @@
 // channels.json read and the version load are shared by every request of the isolate, and workerd cancels the I/O
 // of a request whose client went away unless the work is handed to waitUntil (edge/src/versions/keep-alive.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, type Edge } from './edge-harness.ts';
-import { buildFixture, expectedTopN, publishFixture, setChannelsJson, userIdOf } from './edge-fixtures.ts';
+import { startEdge, type Edge } from '../tools/edge-harness.ts';
+import {
+  buildFixture,
+  expectedTopN,
+  publishFixture,
+  setChannelsJson,
+  userIdOf,
+} from '../tools/edge-fixtures.ts';
 
 let edge: Edge;
 

@@ -3,7 +3,7 @@
 // next request for 30–60 s under wrangler dev (Miniflare alone, as in edge-api.test.ts, does not show it); the
 // Worker now reads and drops the rest (routes/json-body.ts, DRAIN_BYTES).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, startWranglerDev, type WranglerDev } from './edge-harness.ts';
+import { makeTempDir, removeDir, startWranglerDev, type WranglerDev } from '../tools/edge-harness.ts';
 
 /** A streamed (chunked, no Content-Length) JSON-typed body of `bytes` spaces. */
 function chunkedBody(bytes: number): ReadableStream<Uint8Array> {

@@ -13,9 +13,9 @@ import { itemsOf, userItems } from '../trainer/src/evaluate/user-items.ts';
 import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';
 import { loadRun, loadRunData, type Run } from '../trainer/src/train/run-dir.ts';
 import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
-import { makeTempDir, removeDir, startEdge, type Edge } from './edge-harness.ts';
-import { expectedTopN, fixtureFromRun } from './edge-fixtures.ts';
-import { trainedRun } from './trained-model.ts';
+import { makeTempDir, removeDir, startEdge, type Edge } from '../tools/edge-harness.ts';
+import { expectedTopN, fixtureFromRun } from '../tools/edge-fixtures.ts';
+import { trainedRun } from '../tools/trained-model.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CANARY_PERCENT = 50;

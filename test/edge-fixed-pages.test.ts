@@ -2,7 +2,7 @@
 // the offline scorer for users on cached and uncached pages, unknown ids on cached pages are 404, predict agrees,
 // and /v1/models shows the cache within its cap; with the cache off the answers are the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, type Edge } from './edge-harness.ts';
+import { startEdge, type Edge } from '../tools/edge-harness.ts';
 import {
   buildFixture,
   expectedTopN,
@@ -11,7 +11,7 @@ import {
   setChannelsJson,
   userIdOf,
   type Fixture,
-} from './edge-fixtures.ts';
+} from '../tools/edge-fixtures.ts';
 
 // 1,000 users: four id pages of 256 (users.bin's default fence stride).
 const SHAPE = { numUsers: 1000, numMovies: 300, dim: 8, hidden: [16, 8], seenPerUser: 12 };

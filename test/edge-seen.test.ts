@@ -6,14 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../trainer/src/cli/test-helpers.ts';
+import { runCli } from '../tools/cli-capture.ts';
 import { servingRanker } from '../trainer/src/evaluate/deep-model.ts';
 import { recommendForUser } from '../trainer/src/evaluate/queries.ts';
 import { itemsOf, userItems } from '../trainer/src/evaluate/user-items.ts';
 import { carveValidation } from '../trainer/src/train/data.ts';
 import { loadRun, loadRunData, type Run } from '../trainer/src/train/run-dir.ts';
 import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
-import { makeTempDir, removeDir, startEdge, type Edge } from './edge-harness.ts';
+import { makeTempDir, removeDir, startEdge, type Edge } from '../tools/edge-harness.ts';
 
 const LIMIT = 50;
 /** Users checked against the Worker; the first CLI_USERS of them against `marquee recommend` too. */

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEdge, type Edge } from './edge-harness.ts';
+import { startEdge, type Edge } from '../tools/edge-harness.ts';
 import {
   buildFixture,
   corrupted,
@@ -15,7 +15,7 @@ import {
   setChannelsJson,
   userIdOf,
   type Fixture,
-} from './edge-fixtures.ts';
+} from '../tools/edge-fixtures.ts';
 
 const SHAPE = {
   arch: 'dcf' as const,

@@ -5,14 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServingOnnx } from '../trainer/src/export/onnx/index.ts';
-import {
-  createNodeSession,
-  createWebSession,
-  type ServingSession,
-} from '../trainer/src/export/onnx/ort-sessions.ts';
+import { createNodeSession, createWebSession, type ServingSession } from '../tools/ort-sessions.ts';
 import { mulberry32 } from '../shared/src/kernels/prng.ts';
-import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
-import { servingInputs } from '../trainer/src/export/onnx/serving-inputs.ts';
+import { randomWeights } from '../tools/random-weights.ts';
+import { servingInputs } from '../tools/serving-inputs.ts';
 import { predictReference } from '../trainer/src/model/reference.ts';
 import { predictPairs, prepareScorer } from '../trainer/src/model/scoring.ts';
 import type { Arch, ModelWeights } from '../trainer/src/model/weights.ts';

@@ -14,7 +14,7 @@ import { lookupUser, openUsersIndex } from '../shared/src/formats/users-bin.ts';
 import { parseSeenHeader, parseSeenSlice, seenRange } from '../shared/src/formats/seen-bin.ts';
 import { resolveVersion } from '../shared/src/schemas/channels.ts';
 import { buildVersion, type BuiltVersion } from '../trainer/src/export/artifacts/build-version.ts';
-import { syntheticInput } from '../trainer/src/export/artifacts/synthetic-input.ts';
+import { syntheticInput } from '../tools/synthetic-input.ts';
 import {
   readChannels,
   setChannels,

@@ -2,7 +2,7 @@
  * `npm run bench:edge`: the Worker under load in local workerd (the bundle `wrangler deploy` uploads, run by
  * Miniflare on 127.0.0.1 with a local R2). The target model is the default hybrid (10k movies × 64, hidden
  * 128-64-32, with its preference head) as the real trainer trains it on a synthetic 20k-user × 10k-movie set
- * (test/trained-model.ts: trained once, ~10 min, into .bench/; `--trained DIR` uses another run). It ranks
+ * (tools/trained-model.ts: trained once, ~10 min, into .bench/; `--trained DIR` uses another run). It ranks
  * two-stage: the preference scan retrieves the plan's C movies and onnxruntime-web rates only those. `--no-trained`
  * puts a random-weight hybrid with a random preference head and C = 400 (the largest C the trainer tries) in its
  * place. Beside it, a random-weight hybrid without a preference head shows what the exhaustive fallback costs.
@@ -26,7 +26,7 @@ import {
   residentBytes,
   startEdge,
   type Edge,
-} from '../../test/edge-harness.ts';
+} from '../../tools/edge-harness.ts';
 import { drive, fmt, median, merge, runBench, type Run, type Scenario } from './load.ts';
 import {
   buildFixture,
@@ -36,8 +36,8 @@ import {
   setChannelsJson,
   userIdOf,
   type Fixture,
-} from '../../test/edge-fixtures.ts';
-import { DEFAULT_TRAINED_DIR, trainedRun } from '../../test/trained-model.ts';
+} from '../../tools/edge-fixtures.ts';
+import { DEFAULT_TRAINED_DIR, trainedRun } from '../../tools/trained-model.ts';
 
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
 const LATENCY_REQUESTS = 300;

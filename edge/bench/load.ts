@@ -4,7 +4,7 @@
  * /proc when its pid is known, and the statistics printed from them.
  */
 import autocannon from 'autocannon';
-import { cpuMillis } from '../../test/edge-harness.ts';
+import { cpuMillis } from '../../tools/edge-harness.ts';
 
 /** What the load goes to: an HTTP origin, and the server process(es) when their CPU time can be read. */
 export interface Target {

@@ -11,13 +11,13 @@
  * next to it, so the rest (HTTP, the local R2 emulation, the Miniflare proxy) is their difference. That total is
  * also measured once without the profiler, since sampling costs CPU itself.
  */
-/* eslint-disable no-restricted-imports -- a Node benchmark script beside the Worker, not Worker code (as edge/bench/edge.ts is, through test/edge-harness.ts) */
+/* eslint-disable no-restricted-imports -- a Node benchmark script beside the Worker, not Worker code (as edge/bench/edge.ts is, through tools/edge-harness.ts) */
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 /* eslint-enable no-restricted-imports */
 import WebSocket from 'ws';
-import { cpuMillis, loadAverage, makeTempDir, removeDir, startEdge } from '../../test/edge-harness.ts';
-import { buildFixture, publishFixture, setChannelsJson, userIdOf } from '../../test/edge-fixtures.ts';
+import { cpuMillis, loadAverage, makeTempDir, removeDir, startEdge } from '../../tools/edge-harness.ts';
+import { buildFixture, publishFixture, setChannelsJson, userIdOf } from '../../tools/edge-fixtures.ts';
 
 /** The shape of edge/bench/edge.ts's models. */
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };

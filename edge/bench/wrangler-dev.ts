@@ -1,6 +1,6 @@
 /**
  * `npm run bench:edge:dev [-- --runs N] [--requests N] [--trained DIR]`: the hybrid top-10 target measured the way
- * an operator would reproduce it by hand. The benchmark's trained model (test/trained-model.ts, built once into
+ * an operator would reproduce it by hand. The benchmark's trained model (tools/trained-model.ts, built once into
  * .bench/) is published with the real CLI (`marquee publish --store r2-local:// --persist-to …`), `wrangler dev`
  * serves it from that local R2 (what `npm run dev` runs), and autocannon sends sequential top-10 requests over
  * HTTP to users spread over the id range. Prints p50 / p99 and workerd's CPU per request for each run, their
@@ -13,9 +13,9 @@ import {
   removeDir,
   startWranglerDev,
   type WranglerDev,
-} from '../../test/edge-harness.ts';
-import { expectedTopN, fixtureFromRun, type Fixture } from '../../test/edge-fixtures.ts';
-import { DEFAULT_TRAINED_DIR, marquee, trainedRun } from '../../test/trained-model.ts';
+} from '../../tools/edge-harness.ts';
+import { expectedTopN, fixtureFromRun, type Fixture } from '../../tools/edge-fixtures.ts';
+import { DEFAULT_TRAINED_DIR, marquee, trainedRun } from '../../tools/trained-model.ts';
 import { drive, fmt, median, runBench, type Run, type Scenario } from './load.ts';
 
 interface Args {

@@ -17,7 +17,7 @@ import { l2NormalizeRows } from '../../shared/src/kernels/vectors.ts';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../src/data/generate/presets.ts';
 import { buildVersion, type BuiltVersion } from '../src/export/artifacts/build-version.ts';
 import { DEFAULT_SIMILAR_K, similarMovies } from '../src/export/artifacts/similar.ts';
-import { syntheticInput } from '../src/export/artifacts/synthetic-input.ts';
+import { syntheticInput } from '../../tools/synthetic-input.ts';
 import { readVersionDir, writeVersionDir } from '../src/export/artifacts/version-dir.ts';
 import { buildServingOnnx } from '../src/export/onnx/serving-graph.ts';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFixtures } from '../data/load/test-fixtures.ts';
+import { writeFixtures } from '../../../tools/loader-files.ts';
 import { main } from './main.ts';
-import { captureOutput } from './test-helpers.ts';
+import { captureOutput } from '../../../tools/cli-capture.ts';
 
 const io = captureOutput();
 

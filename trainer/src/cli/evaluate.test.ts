@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../shared/src/kernels/prng.ts';
-import { randomWeights } from '../evaluate/test-data.ts';
+import { randomWeights } from '../../../tools/evaluation-data.ts';
 import { initPreference } from '../model/init.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
 import { main } from './main.ts';
-import { captureOutput, testRunConfig } from './test-helpers.ts';
+import { captureOutput, testRunConfig } from '../../../tools/cli-capture.ts';
 
 const io = captureOutput();
 

@@ -6,12 +6,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomWeights } from '../evaluate/test-data.ts';
+import { randomWeights } from '../../../tools/evaluation-data.ts';
 import { loadSplitData, type DataSpec } from '../train/data.ts';
 import { saveRun } from '../train/run-dir.ts';
 import { BASELINE_NAMES } from '../evaluate/baselines/index.ts';
 import { main } from './main.ts';
-import { captureOutput, testRunConfig } from './test-helpers.ts';
+import { captureOutput, testRunConfig } from '../../../tools/cli-capture.ts';
 
 const io = captureOutput();
 

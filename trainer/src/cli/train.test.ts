@@ -7,7 +7,7 @@ import { resolveTrainOptions } from '../train/options.ts';
 import { loadRun } from '../train/run-dir.ts';
 import { readCheckpoint } from '../train/checkpoint-file.ts';
 import { runTraining } from '../train/run.ts';
-import { plantedTable, writeRatingsCsv } from '../train/test-data.ts';
+import { plantedTable, writeRatingsCsv } from '../../../tools/training-data.ts';
 import { main } from './main.ts';
 
 let out = '';

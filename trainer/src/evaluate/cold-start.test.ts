@@ -15,7 +15,7 @@ import {
 } from './cold-start.ts';
 import { coldStartMetrics, describeColdStartUsers } from './evaluation-report.ts';
 import { formatColdStartTable } from './format-table.ts';
-import { randomWeights, splitOf, tinyTable } from './test-data.ts';
+import { randomWeights, splitOf, tinyTable } from '../../../tools/evaluation-data.ts';
 import { countRows } from './user-items.ts';
 
 const NUM_USERS = 40;

@@ -4,7 +4,7 @@ import { predictReference } from '../model/reference.ts';
 import { deepRatingModel } from './deep-model.ts';
 import { evaluateModel, flattenMetrics } from './evaluate.ts';
 import { formatResultsTable } from './format-table.ts';
-import { plantedTable, randomWeights, splitOf, tinyTable } from './test-data.ts';
+import { plantedTable, randomWeights, splitOf, tinyTable } from '../../../tools/evaluation-data.ts';
 import type { RatingModel } from './types.ts';
 
 /** Scores movie m as numMovies − m for every user (movie 0 best) and predicts 4 for every pair. */

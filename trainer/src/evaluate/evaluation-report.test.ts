@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateModel } from './evaluate.ts';
 import { describeRankedUsers, evaluationDocument, evaluationMetrics } from './evaluation-report.ts';
-import { splitOf, tinyTable } from './test-data.ts';
+import { splitOf, tinyTable } from '../../../tools/evaluation-data.ts';
 import type { RatingModel } from './types.ts';
 
 function constantModel(name: string, value: number): RatingModel {

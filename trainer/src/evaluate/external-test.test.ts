@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { externalTestSplit } from './external-test.ts';
-import { splitOf, tinyTable } from './test-data.ts';
+import { splitOf, tinyTable } from '../../../tools/evaluation-data.ts';
 
 describe('externalTestSplit', () => {
   // Training data: external user ids 100, 101; movie ids 500, 501, 502.

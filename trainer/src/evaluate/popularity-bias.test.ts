@@ -3,7 +3,7 @@ import { mulberry32 } from '../../../shared/src/kernels/prng.ts';
 import { evaluateModel, flattenMetrics } from './evaluate.ts';
 import { formatResultsTable } from './format-table.ts';
 import { meanPercentile, popularityPercentiles, PopularityTally } from './popularity-bias.ts';
-import { splitOf, tinyTable } from './test-data.ts';
+import { splitOf, tinyTable } from '../../../tools/evaluation-data.ts';
 import type { RatingModel } from './types.ts';
 
 describe('popularityPercentiles', () => {

@@ -3,7 +3,7 @@ import { predictReference } from '../model/reference.ts';
 import { Ranker } from '../model/ranker.ts';
 import { prepareScorer } from '../model/scoring.ts';
 import { denseIndexOrThrow, recommendForUser, similarMovies } from './queries.ts';
-import { randomWeights } from './test-data.ts';
+import { randomWeights } from '../../../tools/evaluation-data.ts';
 
 describe('recommendForUser', () => {
   it('returns the best unrated movies by the reference prediction, clipped for display', () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend.ts';
 import { predictTf } from './infer.ts';
 import { predictReference } from './reference.ts';
-import { tinyModel } from './test-model.ts';
+import { tinyModel } from '../../../tools/tiny-model.ts';
 
 describe('predictTf (tfjs inference) against predictReference', () => {
   beforeAll(async () => {

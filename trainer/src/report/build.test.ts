@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { genreMask } from '../../../shared/src/schemas/genres.ts';
 import { randomSplit } from '../data/split/index.ts';
-import { randomTable } from '../data/split/test-tables.ts';
-import { randomWeights } from '../export/onnx/random-weights.ts';
+import { randomTable } from '../../../tools/split-tables.ts';
+import { randomWeights } from '../../../tools/random-weights.ts';
 import { buildSections, writeReport } from './build.ts';
 import { DEFAULT_REPORT_OPTIONS, type ReportInputs } from './sections/types.ts';
 

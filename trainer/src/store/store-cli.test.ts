@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildVersion, type BuiltVersion } from '../export/artifacts/build-version.ts';
-import { syntheticInput } from '../export/artifacts/synthetic-input.ts';
+import { syntheticInput } from '../../../tools/synthetic-input.ts';
 import { writeVersionDir } from '../export/artifacts/version-dir.ts';
 import { readChannels } from './channels.ts';
 import { fileStore } from './file-store.ts';
 import { listVersions } from './versions.ts';
-import { runCli } from '../cli/test-helpers.ts';
+import { runCli } from '../../../tools/cli-capture.ts';
 
 let tmp: string;
 let v1: BuiltVersion;

@@ -5,7 +5,7 @@ import { selectBackend } from '../model/backend.ts';
 import { resolveModelConfig } from '../model/config.ts';
 import { countRows } from '../model/cold-rows.ts';
 import { modelRng } from '../model/random.ts';
-import { tinyColumns, tinyModel } from '../model/test-model.ts';
+import { tinyColumns, tinyModel } from '../../../tools/tiny-model.ts';
 import { DEFAULT_ADAM } from './adam.ts';
 import {
   FEATURE_WIDTH,

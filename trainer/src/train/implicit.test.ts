@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RatingsTable } from '../data/types.ts';
-import { randomWeights } from '../export/onnx/random-weights.ts';
+import { randomWeights } from '../../../tools/random-weights.ts';
 import { AUTO_IMPLICIT, implicitOffsets, resolveImplicit } from './implicit.ts';
 import { resolveTrainOptions } from './options.ts';
-import { plantedTable } from './test-data.ts';
+import { plantedTable } from '../../../tools/training-data.ts';
 
 function withUsers(liked: number[], disliked: number[]): RatingsTable {
   const table = plantedTable(liked.length, 10, 0.5, 1);

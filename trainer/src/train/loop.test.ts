@@ -6,7 +6,7 @@ import type { ModelWeights } from '../model/weights.ts';
 import { trainModel, type TrainCheckpoint, type TrainData } from './loop.ts';
 import { clippedAccuracy } from './metrics.ts';
 import { resolveTrainOptions, type TrainOptionsInput } from './options.ts';
-import { plantedTable } from './test-data.ts';
+import { plantedTable } from '../../../tools/training-data.ts';
 
 const table = plantedTable(60, 40, 0.5, 3);
 const split = randomSplit(table, 0.2, 5);

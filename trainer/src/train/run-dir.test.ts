@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { resolveModelConfig } from '../model/config.ts';
-import { tinyModel } from '../model/test-model.ts';
+import { tinyModel } from '../../../tools/tiny-model.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.ts';
 import type { EpochRecord, TrainCheckpoint } from './loop.ts';
 import { resolveTrainOptions } from './options.ts';
@@ -21,7 +21,7 @@ import {
 import { initialSchedule } from './schedule.ts';
 import { newOptimizerState } from './step.ts';
 import { decodeTensorFile, encodeTensorFile } from './tensor-file.ts';
-import { plantedTable, writeRatingsCsv } from './test-data.ts';
+import { plantedTable, writeRatingsCsv } from '../../../tools/training-data.ts';
 
 let dir: string;
 

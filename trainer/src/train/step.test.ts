@@ -6,7 +6,7 @@ import { resolveModelConfig } from '../model/config.ts';
 import { countRows } from '../model/cold-rows.ts';
 import { cloneWeights } from '../model/init.ts';
 import { fillDropoutMask, modelRng } from '../model/random.ts';
-import { tinyColumns, tinyModel } from '../model/test-model.ts';
+import { tinyColumns, tinyModel } from '../../../tools/tiny-model.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { DEFAULT_ADAM } from './adam.ts';
 import type { RowGradsSnapshot } from './sparse-grad.ts';

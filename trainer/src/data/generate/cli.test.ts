@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/test-helpers.ts';
+import { runCli } from '../../../../tools/cli-capture.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/marquee.js', import.meta.url));
 let root: string;

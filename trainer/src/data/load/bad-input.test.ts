@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../../shared/src/errors.ts';
 import { loadRatings, type LoadOptions } from './index.ts';
-import { externalRows, writeFixtures } from './test-fixtures.ts';
+import { externalRows, writeFixtures } from '../../../../tools/loader-files.ts';
 
 /** Loads `files` and returns the DataError it must throw. */
 async function dataError(

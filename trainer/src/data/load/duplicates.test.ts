@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveDuplicates } from './duplicates.ts';
 import { loadRatingFiles, loadRatings } from './index.ts';
-import { externalRows, writeFixtures } from './test-fixtures.ts';
+import { externalRows, writeFixtures } from '../../../../tools/loader-files.ts';
 
 describe('duplicate (user, movie) pairs', () => {
   it('keep the latest rating by timestamp and are reported', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../../../shared/src/errors.ts';
 import { loadRatings, parseColumnMapping, parseDelimiter } from './index.ts';
-import { externalRows, writeFixtures } from './test-fixtures.ts';
+import { externalRows, writeFixtures } from '../../../../tools/loader-files.ts';
 
 describe('generic CSV with a column mapping', () => {
   it('maps named columns, in any order, with a custom delimiter and ISO dates', async () => {

@@ -7,7 +7,7 @@ import { parseRatingLines, type LineLayout } from './line-parser.ts';
 import { emptyReport } from './options.ts';
 import { countLines } from './read-lines.ts';
 import { ANY_RATING, HALF_STARS } from './scale.ts';
-import { writeFixtures } from './test-fixtures.ts';
+import { writeFixtures } from '../../../../tools/loader-files.ts';
 
 const CSV: LineLayout = { delimiter: ',', roles: ['user', 'movie', 'rating', 'timestamp'], headerLines: 1 };
 

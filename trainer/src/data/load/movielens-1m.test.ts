@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { genreMask } from '../../../../shared/src/schemas/genres.ts';
 import { loadRatings } from './index.ts';
-import { externalRows, latin1, movieOf, writeFixtures } from './test-fixtures.ts';
+import { externalRows, latin1, movieOf, writeFixtures } from '../../../../tools/loader-files.ts';
 
 const RATINGS = [
   '1::1193::5::978300760',

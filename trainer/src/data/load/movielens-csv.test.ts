@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { genreMask } from '../../../../shared/src/schemas/genres.ts';
 import { loadRatings } from './index.ts';
-import { externalRows, movieOf, writeFixtures } from './test-fixtures.ts';
+import { externalRows, movieOf, writeFixtures } from '../../../../tools/loader-files.ts';
 
 const RATINGS = [
   'userId,movieId,rating,timestamp',

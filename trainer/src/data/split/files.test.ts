@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../../shared/src/errors.ts';
 import type { RatingsTable } from '../types.ts';
 import { combineTrainTest } from './files.ts';
-import { coldReference, tableOf } from './test-tables.ts';
+import { coldReference, tableOf } from '../../../../tools/split-tables.ts';
 
 /** Reads back a merged row as external ids, to compare against the input tuples. */
 const externalRow = (t: RatingsTable, row: number): number[] => [

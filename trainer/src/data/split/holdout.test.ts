@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../shared/src/errors.ts';
 import { holdout } from './holdout.ts';
 import { randomSplit } from './random.ts';
-import { randomTable, rowsByUser } from './test-tables.ts';
+import { randomTable, rowsByUser } from '../../../../tools/split-tables.ts';
 
 describe('holdout', () => {
   const table = randomTable(4, 200, 60, 30);

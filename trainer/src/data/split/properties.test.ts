@@ -4,7 +4,7 @@ import { holdout } from './holdout.ts';
 import { leaveOneOutSplit } from './leave-one-out.ts';
 import { randomSplit } from './random.ts';
 import { stratifiedSplit } from './stratified.ts';
-import { coldReference, expectPartition, randomTable, rowsByUser } from './test-tables.ts';
+import { coldReference, expectPartition, randomTable, rowsByUser } from '../../../../tools/split-tables.ts';
 import { lastNSplit, temporalSplit } from './temporal.ts';
 import type { RatingsTable, Split } from '../types.ts';
 

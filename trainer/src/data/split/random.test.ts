@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../../../shared/src/errors.ts';
 import { randomSplit } from './random.ts';
-import { coldReference, expectPartition, randomTable, tableOf } from './test-tables.ts';
+import { coldReference, expectPartition, randomTable, tableOf } from '../../../../tools/split-tables.ts';
 
 describe('randomSplit', () => {
   const table = randomTable(1, 200, 50, 30);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSplit, formatSplitSummary } from './report.ts';
-import { tableOf } from './test-tables.ts';
+import { tableOf } from '../../../../tools/split-tables.ts';
 import { temporalSplit } from './temporal.ts';
 
 describe('describeSplit', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../shared/src/errors.ts';
 import { applySplit, DEFAULT_SPLIT_SPEC, parseSplitSpec, SPLIT_SPEC_HELP } from './spec.ts';
-import { randomTable } from './test-tables.ts';
+import { randomTable } from '../../../../tools/split-tables.ts';
 
 describe('parseSplitSpec', () => {
   it('accepts every documented form', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { stratifiedSplit } from './stratified.ts';
-import { coldReference, expectPartition, randomTable, rowsByUser, tableOf } from './test-tables.ts';
+import {
+  coldReference,
+  expectPartition,
+  randomTable,
+  rowsByUser,
+  tableOf,
+} from '../../../../tools/split-tables.ts';
 
 describe('stratifiedSplit', () => {
   const table = randomTable(2, 300, 80, 40);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../shared/src/errors.ts';
 import { leaveOneOutSplit } from './leave-one-out.ts';
-import { coldReference, expectPartition, randomTable, rowsByUser, tableOf } from './test-tables.ts';
+import {
+  coldReference,
+  expectPartition,
+  randomTable,
+  rowsByUser,
+  tableOf,
+} from '../../../../tools/split-tables.ts';
 import { lastNSplit, temporalSplit } from './temporal.ts';
 
 const table = randomTable(3, 200, 60, 25);

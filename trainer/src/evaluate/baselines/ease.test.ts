@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../../shared/src/kernels/prng.ts';
 import { topK } from '../../../../shared/src/kernels/top-k.ts';
-import { splitOf, tinyTable } from '../test-data.ts';
+import { splitOf, tinyTable } from '../../../../tools/evaluation-data.ts';
 import { easeModel, easeSkipReason, easeWeights, invertSpd, userMovieSets } from './ease.ts';
 import { trainBaselines } from './index.ts';
 import { popularityModel } from './popularity.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../../shared/src/kernels/prng.ts';
 import { randomSplit } from '../../data/split/random.ts';
 import { evaluateModel } from '../evaluate.ts';
-import { plantedTable } from '../test-data.ts';
+import { plantedTable } from '../../../../tools/evaluation-data.ts';
 import { fitBiases } from './biases.ts';
 import { biasedBaselineModel } from './biased-baseline.ts';
 import { contentModel } from './content.ts';

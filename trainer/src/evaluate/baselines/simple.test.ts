@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitOf, tinyTable } from '../test-data.ts';
+import { splitOf, tinyTable } from '../../../../tools/evaluation-data.ts';
 import { biasedBaselineModel } from './biased-baseline.ts';
 import { globalMeanModel } from './global-mean.ts';
 import { popularityModel } from './popularity.ts';

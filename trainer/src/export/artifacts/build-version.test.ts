@@ -14,7 +14,7 @@ import { decodeVersion } from '../../../../shared/src/formats/version.ts';
 import { ARTIFACT_FILES } from '../../../../shared/src/schemas/manifest.ts';
 import { holdout } from '../../data/split/holdout.ts';
 import { buildVersion } from './build-version.ts';
-import { syntheticInput } from './synthetic-input.ts';
+import { syntheticInput } from '../../../../tools/synthetic-input.ts';
 import { readVersionDir, writeVersionDir } from './version-dir.ts';
 
 const created = new Date('2026-01-02T03:04:05.678Z');

@@ -12,9 +12,9 @@ import { saveRun, RUN_FORMAT, RUN_VERSION, type RunConfig } from '../../train/ru
 import { fileStore } from '../../store/file-store.ts';
 import { readChannels } from '../../store/channels.ts';
 import { listVersions, readVersion } from '../../store/versions.ts';
-import { randomWeights } from '../onnx/random-weights.ts';
+import { randomWeights } from '../../../../tools/random-weights.ts';
 import { readVersionDir } from './version-dir.ts';
-import { runCli } from '../../cli/test-helpers.ts';
+import { runCli } from '../../../../tools/cli-capture.ts';
 
 let tmp: string;
 let runDir: string;

@@ -3,7 +3,7 @@ import { predictReference } from '../../model/reference.ts';
 import type { DenseWeights, ModelWeights } from '../../model/weights.ts';
 import { foldBatchNorm } from '../../model/fold-batch-norm.ts';
 import { precomputeMovieHalf, precomputeMovieSide } from './movie-side.ts';
-import { randomWeights } from './random-weights.ts';
+import { randomWeights } from '../../../../tools/random-weights.ts';
 
 /** x·W + b, then batch norm written out as in the model contract (float64). */
 function unfolded(layer: DenseWeights, x: Float32Array): number[] {

@@ -1,4 +1,7 @@
-/** ONNX export of the serving graph. Runtime sessions (onnxruntime-node/web) live in ort-sessions.ts, not here. */
+/**
+ * ONNX export of the serving graph. Running it in Node (onnxruntime-node/web sessions and their input feeds) is
+ * tooling for the parity test and `trainer/bench/onnx.ts`: tools/ort-sessions.ts, tools/serving-inputs.ts.
+ */
 export { foldBatchNorm } from '../../model/fold-batch-norm.ts';
 export { precomputeMovieHalf, precomputeMovieSide, type MovieSide } from './movie-side.ts';
 export {
@@ -11,5 +14,4 @@ export {
   type ServingOnnxOptions,
 } from './serving-graph.ts';
 export { decodeModel, encodeModel, type OnnxModel } from './proto.ts';
-export { servingInputs, type ServingInputs } from './serving-inputs.ts';
 export { validateWeights } from './validate-weights.ts';

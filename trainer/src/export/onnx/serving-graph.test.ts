@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArtifactError, UsageError } from '../../../../shared/src/errors.ts';
 import { precomputeMovieSide } from './movie-side.ts';
 import { DataType, decodeModel, type OnnxModel, type OnnxValueInfo } from './proto.ts';
-import { randomWeights } from './random-weights.ts';
+import { randomWeights } from '../../../../tools/random-weights.ts';
 import { buildServingOnnx, IR_VERSION } from './serving-graph.ts';
 
 const small = (arch: 'dcf' | 'hybrid') =>

@@ -28,7 +28,7 @@ export interface ServingOnnxOptions {
   opset?: number;
   /**
    * Whether calls with one user (U = 1) skip the per-pair gathers of the user side (default true; see
-   * {@link buildServingGraph}). false builds the plain graph that always gathers, so measure.ts can time both.
+   * {@link buildServingGraph}). false builds the plain graph that always gathers, so trainer/bench/onnx.ts can time both.
    */
   singleUserBranch?: boolean;
 }
@@ -58,7 +58,7 @@ function userSideValues(spec: ServingGraphSpec, h1: number): { from: string; to:
  * The user side per pair. Plain: one Gather by pair_user per value, [B, ...]. With the single-user branch, an If
  * on U = 1 passes the [1, ...] rows through instead and the Add/Mul that consume them broadcast: top-N calls
  * (U = 1) then skip writing and re-reading B copies of the user's [H1] hidden row, a third of the graph's time
- * outside the dense layers (measure.ts). Valid pair_user values are all 0 when U = 1, so both paths give the
+ * outside the dense layers (trainer/bench/onnx.ts). Valid pair_user values are all 0 when U = 1, so both paths give the
  * same numbers; the branch just does not read pair_user (an out-of-range index goes unnoticed instead of failing).
  */
 function userSideNodes(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignNearest, chooseClusters, kmeansCluster, silhouetteScore } from './clustering.ts';
-import { gaussianBlobs, samePartition } from './test-blobs.ts';
+import { gaussianBlobs, samePartition } from '../../../../tools/gaussian-blobs.ts';
 
 describe('silhouetteScore', () => {
   it('matches a hand computation on four points in 1-D', () => {

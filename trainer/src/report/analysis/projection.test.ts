@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pcaProject, umapProject } from './projection.ts';
-import { gaussianBlobs } from './test-blobs.ts';
+import { gaussianBlobs } from '../../../../tools/gaussian-blobs.ts';
 
 describe('pcaProject', () => {
   it('reports the explained variance of axis-aligned data exactly', () => {

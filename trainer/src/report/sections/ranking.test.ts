@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { randomSplit } from '../../data/split/index.ts';
-import { randomTable } from '../../data/split/test-tables.ts';
+import { randomTable } from '../../../../tools/split-tables.ts';
 import { DEFAULT_BUCKET_EDGES, residualTables } from '../../evaluate/residuals.ts';
 import { countRows } from '../../evaluate/user-items.ts';
-import { randomWeights } from '../../export/onnx/random-weights.ts';
+import { randomWeights } from '../../../../tools/random-weights.ts';
 import { initPreference } from '../../model/init.ts';
 import { renderSvg } from '../render/svg.ts';
 import { reportContext } from './context.ts';

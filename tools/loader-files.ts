@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { RatingsTable } from '../types.ts';
+import type { RatingsTable } from '../trainer/src/data/types.ts';
 
 /**
  * Creates a temp directory holding `files` (name -> text written as UTF-8, or raw bytes) and returns its path.

@@ -1,13 +1,13 @@
 /**
  * Test helpers for the CLI: run `main()` in-process and capture what it writes to stdout and stderr (vitest
- * spies on `process.stdout.write` / `process.stderr.write`). Not used by production code.
+ * spies on `process.stdout.write` / `process.stderr.write`).
  */
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { RatingsTable, Split } from '../data/types.ts';
-import type { DataSpec } from '../train/data.ts';
-import { resolveTrainOptions } from '../train/options.ts';
-import type { RunConfig } from '../train/run-dir.ts';
-import { main } from './main.ts';
+import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
+import type { DataSpec } from '../trainer/src/train/data.ts';
+import { resolveTrainOptions } from '../trainer/src/train/options.ts';
+import type { RunConfig } from '../trainer/src/train/run-dir.ts';
+import { main } from '../trainer/src/cli/main.ts';
 
 /** Text written to stdout and stderr. */
 export interface CapturedOutput {

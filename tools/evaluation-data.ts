@@ -1,11 +1,10 @@
 /**
  * Small planted data sets for the evaluation and baseline tests: every (user, movie) pair is rated with
  * probability `density`, with a rating given by a known formula, so tests can check what a method recovers.
- * Not used by production code.
  */
-import { createRng, randomFloats } from '../../../shared/src/kernels/prng.ts';
-import type { MovieTable, RatingScale, RatingsTable, Split } from '../data/types.ts';
-import type { DenseWeights, ModelWeights } from '../model/weights.ts';
+import { createRng, randomFloats } from '../shared/src/kernels/prng.ts';
+import type { MovieTable, RatingScale, RatingsTable, Split } from '../trainer/src/data/types.ts';
+import type { DenseWeights, ModelWeights } from '../trainer/src/model/weights.ts';
 
 export interface PlantedOptions {
   numUsers: number;

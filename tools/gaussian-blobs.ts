@@ -1,5 +1,5 @@
 /** Seeded Gaussian blobs with known membership, for clustering and projection tests. */
-import { createRng } from '../../../../shared/src/kernels/prng.ts';
+import { createRng } from '../shared/src/kernels/prng.ts';
 
 /** `perBlob` points around each centre (row-major [n, dim]) with noise N(0, spread²) per coordinate. */
 export function gaussianBlobs(

@@ -1,10 +1,8 @@
-/**
- * Small models and rating columns for tests of the model and the training step (not used by production code).
- */
-import { resolveModelConfig, type ModelConfig } from './config.ts';
-import { initWeights } from './init.ts';
-import { fillNormal, modelRng } from './random.ts';
-import type { ModelWeights } from './weights.ts';
+/** Small models and rating columns for tests of the model and the training step. */
+import { resolveModelConfig, type ModelConfig } from '../trainer/src/model/config.ts';
+import { initWeights } from '../trainer/src/model/init.ts';
+import { fillNormal, modelRng } from '../trainer/src/model/random.ts';
+import type { ModelWeights } from '../trainer/src/model/weights.ts';
 
 /** A small random model whose batch-norm parameters and moving statistics are not neutral. */
 export function tinyModel(

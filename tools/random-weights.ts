@@ -2,8 +2,8 @@
  * Seeded random ModelWeights for tests and measurements of the export: Glorot-scaled dense layers and batch
  * norm with non-trivial statistics (means off zero, variances away from one), so that folding mistakes show.
  */
-import { mulberry32, randomFloats } from '../../../../shared/src/kernels/prng.ts';
-import type { Arch, DenseWeights, ModelWeights } from '../../model/weights.ts';
+import { mulberry32, randomFloats } from '../shared/src/kernels/prng.ts';
+import type { Arch, DenseWeights, ModelWeights } from '../trainer/src/model/weights.ts';
 
 // Re-exported for the fixtures that seed their other random choices alongside the weights.
 export { mulberry32 };

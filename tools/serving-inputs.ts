@@ -2,7 +2,7 @@
  * Builds the serving graph's inputs from dense (user, movie) pairs the way a caller with the user tables does:
  * the distinct users of the call become the rows of user_vec / user_bias and pair_user indexes those rows.
  */
-import type { ModelWeights } from '../../model/weights.ts';
+import type { ModelWeights } from '../trainer/src/model/weights.ts';
 
 /** Input arrays of the serving graph (names and shapes as in the serving contract). */
 export interface ServingInputs {

@@ -3,16 +3,16 @@
  * and onnxruntime-web (wasm, 1 thread, in Node) latency of scoring one user against 10,000 movies (exhaustive
  * top-N) and 1,000 movies (a candidate re-rank), next to the same graph without its U = 1 branch (timed in
  * turns); onnxruntime-node for comparison. Prints medians.
- *   npx tsx trainer/src/export/onnx/measure.ts [--runs N]
+ *   npx tsx trainer/bench/onnx.ts [--runs N]   (package.json has no bench:onnx script yet)
  */
 import { performance } from 'node:perf_hooks';
-import { predictReference } from '../../model/reference.ts';
-import type { Arch } from '../../model/weights.ts';
-import { createNodeSession, createWebSession, type ServingSession } from './ort-sessions.ts';
-import { precomputeMovieSide } from './movie-side.ts';
-import { randomWeights } from './random-weights.ts';
-import { buildServingOnnx } from './serving-graph.ts';
-import { servingInputs } from './serving-inputs.ts';
+import { predictReference } from '../src/model/reference.ts';
+import type { Arch } from '../src/model/weights.ts';
+import { createNodeSession, createWebSession, type ServingSession } from '../../tools/ort-sessions.ts';
+import { precomputeMovieSide } from '../src/export/onnx/movie-side.ts';
+import { randomWeights } from '../../tools/random-weights.ts';
+import { buildServingOnnx } from '../src/export/onnx/serving-graph.ts';
+import { servingInputs } from '../../tools/serving-inputs.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;

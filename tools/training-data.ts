@@ -1,10 +1,10 @@
 /**
- * Small rating sets with planted structure for the training tests (not used by production code): biases plus a
- * rank-2 interaction plus a non-linear genre-like bump, rounded to whole stars with mild noise.
+ * Small rating sets with planted structure for the training tests: biases plus a rank-2 interaction plus a
+ * non-linear genre-like bump, rounded to whole stars with mild noise.
  */
 import { writeFile } from 'node:fs/promises';
-import type { RatingsTable } from '../data/types.ts';
-import { fillNormal, modelRng } from '../model/random.ts';
+import type { RatingsTable } from '../trainer/src/data/types.ts';
+import { fillNormal, modelRng } from '../trainer/src/model/random.ts';
 
 /** A planted table: about `density` of all (user, movie) pairs rated. */
 export function plantedTable(

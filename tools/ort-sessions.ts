@@ -1,6 +1,6 @@
 /**
  * Runs the serving graph in Node with onnxruntime-node (native) and onnxruntime-web (its wasm backend, as the
- * edge does) — for parity tests and measurements. The edge has its own loader; this module is trainer-side.
+ * edge does) — for parity tests and measurements. The edge has its own loader; this one is for tests and benchmarks in Node.
  */
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';

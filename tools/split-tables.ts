@@ -1,9 +1,9 @@
 /**
  * Small RatingsTables for the split tests: hand-written ones from tuples, and seeded random ones for
- * property-style tests. Not used by production code.
+ * property-style tests.
  */
-import type { RatingsTable, Split } from '../types.ts';
-import { createRng } from '../../../../shared/src/kernels/prng.ts';
+import type { RatingsTable, Split } from '../trainer/src/data/types.ts';
+import { createRng } from '../shared/src/kernels/prng.ts';
 
 /** One rating as [external user id, external movie id, rating, unix seconds]. */
 export type RatingTuple = readonly [number, number, number, number];

@@ -2,10 +2,10 @@
  * A synthetic, seeded VersionInput (random weights of the given shape, a random rating table with metadata) for
  * tests and for benchmarking the export at preset sizes without training a model first.
  */
-import type { Arch } from '../../model/weights.ts';
-import type { RatingsTable } from '../../data/types.ts';
-import { mulberry32, randomWeights } from '../onnx/random-weights.ts';
-import type { VersionInput } from './build-version.ts';
+import type { Arch } from '../trainer/src/model/weights.ts';
+import type { RatingsTable } from '../trainer/src/data/types.ts';
+import { mulberry32, randomWeights } from './random-weights.ts';
+import type { VersionInput } from '../trainer/src/export/artifacts/build-version.ts';
 
 export interface SyntheticInputOptions {
   users: number;

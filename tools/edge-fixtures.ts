@@ -11,7 +11,7 @@ import { blendCandidates, retrieveCandidates, type TwoStagePlan } from '../share
 import { l2NormalizeRows, matVec } from '../shared/src/kernels/vectors.ts';
 import { CLASSIC_GENRE_COUNT } from '../shared/src/schemas/genres.ts';
 import { parseManifest } from '../shared/src/schemas/manifest.ts';
-import { randomWeights } from '../trainer/src/export/onnx/random-weights.ts';
+import { randomWeights } from './random-weights.ts';
 import { buildVersion } from '../trainer/src/export/artifacts/build-version.ts';
 import { versionInputFromRun } from '../trainer/src/export/artifacts/from-run.ts';
 import { seenLists } from '../trainer/src/export/artifacts/training-stats.ts';
