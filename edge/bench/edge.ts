@@ -27,7 +27,8 @@ import {
   startEdge,
   type Edge,
 } from '../../tools/edge-harness.ts';
-import { drive, fmt, median, merge, runBench, type Run, type Scenario } from './load.ts';
+import { median } from '../../shared/src/kernels/stats.ts';
+import { drive, fmt, merge, runBench, type Run, type Scenario } from './load.ts';
 import {
   buildFixture,
   fixtureFromRun,

@@ -138,14 +138,6 @@ export async function drive(
   };
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 /**
  * Runs a benchmark's main: a flag error prints its message and exits 2, a failure while running prints its message
  * and exits 1 (no stack trace either way).

@@ -18,6 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { cpuMillis, loadAverage, makeTempDir, removeDir, startEdge } from '../../tools/edge-harness.ts';
 import { buildFixture, publishFixture, setChannelsJson, userIdOf } from '../../tools/edge-fixtures.ts';
+import { median } from '../../shared/src/kernels/stats.ts';
 
 /** The shape of edge/bench/edge.ts's models. */
 const SHAPE = { numUsers: 20_000, numMovies: 10_000, dim: 64, hidden: [128, 64, 32], seenPerUser: 40 };
@@ -198,8 +199,7 @@ async function main(argv: string[]): Promise<void> {
 
 /** Median time between samples (µs): the sampler's real period, which is coarser than the one asked for. */
 function period(profile: Profile): number {
-  const d = profile.timeDeltas.slice(1).sort((a, b) => a - b);
-  return d[d.length >> 1] ?? 0;
+  return median(profile.timeDeltas.slice(1));
 }
 
 function report(profile: Profile, requests: number, out: (line: string) => void): void {

@@ -16,7 +16,8 @@ import {
 } from '../../tools/edge-harness.ts';
 import { expectedTopN, fixtureFromRun, type Fixture } from '../../tools/edge-fixtures.ts';
 import { DEFAULT_TRAINED_DIR, marquee, trainedRun } from '../../tools/trained-model.ts';
-import { drive, fmt, median, runBench, type Run, type Scenario } from './load.ts';
+import { median } from '../../shared/src/kernels/stats.ts';
+import { drive, fmt, runBench, type Run, type Scenario } from './load.ts';
 
 interface Args {
   runs: number;

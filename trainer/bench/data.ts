@@ -13,6 +13,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../../shared/src/kernels/stats.ts';
 import { loadRatings } from '../src/data/load/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,12 +69,6 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     child.on('error', fail);
     child.on('close', (code) => done({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 }));
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 const fmt = (n: number, digits = 0): string =>

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { l2NormalizeRows } from '../../shared/src/kernels/vectors.ts';
+import { median } from '../../shared/src/kernels/stats.ts';
 import { PRESETS, PRESET_NAMES, type PresetName } from '../src/data/generate/presets.ts';
 import { buildVersion, type BuiltVersion } from '../src/export/artifacts/build-version.ts';
 import { DEFAULT_SIMILAR_K, similarMovies } from '../src/export/artifacts/similar.ts';
@@ -42,12 +43,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown flag ${flag} (expected --presets, --runs)`);
   }
   return args;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {

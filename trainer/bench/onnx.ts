@@ -6,6 +6,7 @@
  *   npx tsx trainer/bench/onnx.ts [--runs N]   (package.json has no bench:onnx script yet)
  */
 import { performance } from 'node:perf_hooks';
+import { median } from '../../shared/src/kernels/stats.ts';
 import { predictReference } from '../src/model/reference.ts';
 import type { Arch } from '../src/model/weights.ts';
 import { createNodeSession, createWebSession, type ServingSession } from '../../tools/ort-sessions.ts';
@@ -17,12 +18,6 @@ import { servingInputs } from '../../tools/serving-inputs.ts';
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs: expected a positive integer (got ${RUNS})`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
 
 function timeSync(runs: number, f: () => void): number {
   const times: number[] = [];

@@ -3,6 +3,7 @@
  * per step for batch 1024 × dim 64 and several sampled-movie counts. `npx tsx trainer/bench/pref-step.ts`.
  */
 import { createRng, fillNormal } from '../../shared/src/kernels/prng.ts';
+import { median } from '../../shared/src/kernels/stats.ts';
 import { selectBackend } from '../src/model/backend.ts';
 import { PreferenceLoss } from '../src/train/preference.ts';
 
@@ -38,6 +39,5 @@ for (const S of [32, 64, 128, 256]) {
     for (let i = 0; i < 50; i++) loss.run(batch, 1);
     times.push((performance.now() - t) / 50);
   }
-  times.sort((a, b) => a - b);
-  console.log(`S ${S}: ${times[2]!.toFixed(2)} ms/step (median of 5 × 50 steps)`);
+  console.log(`S ${S}: ${median(times).toFixed(2)} ms/step (median of 5 × 50 steps)`);
 }

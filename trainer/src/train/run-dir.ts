@@ -249,7 +249,8 @@ export async function loadRun(dir: string): Promise<Run> {
   return { dir, config, weights, userIds, movieIds, history, metrics, ...(status ? { status } : {}) };
 }
 
-function sameIds(a: Int32Array, b: Int32Array): boolean {
+/** Whether two dense index → external id maps are the same (same length, same id at every index). */
+export function sameIds(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MarqueeError, UsageError } from '../../../shared/src/errors.ts';
+import { median } from '../../../shared/src/kernels/stats.ts';
 import { describeBackend, selectBackend, type BackendChoice } from '../model/backend.ts';
 import { predictTf } from '../model/infer.ts';
 import type { ModelWeights } from '../model/weights.ts';
@@ -23,6 +24,7 @@ import {
   RUN_FILES,
   RUN_FORMAT,
   RUN_VERSION,
+  sameIds,
   writeConfig,
   writeHistory,
   writeIds,
@@ -106,13 +108,6 @@ async function prepareFreshDir(dir: string, force: boolean): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function accuracyOf(weights: ModelWeights, table: RatingsTable, rows: Int32Array) {
@@ -214,10 +209,6 @@ async function whatIsLeft(
     stop: status.stop,
     message: `training finished after epoch ${checkpoint.epoch}; best epoch ${checkpoint.bestEpoch}.`,
   };
-}
-
-function sameIds(a: Int32Array, b: Int32Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /**
