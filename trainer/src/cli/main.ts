@@ -16,6 +16,7 @@ import { publishCommand } from './publish.ts';
 import { channelCommand } from './channel.ts';
 import { reportCommand } from './report.ts';
 import { trainCommand } from './train.ts';
+import { canaryCommand } from './canary.ts';
 
 /** Builds the program; exported so tests can inspect it without spawning a process. */
 export function buildProgram(): Command {
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   program.addCommand(publishCommand());
   program.addCommand(channelCommand());
   program.addCommand(reportCommand());
+  program.addCommand(canaryCommand());
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }
