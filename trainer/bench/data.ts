@@ -6,7 +6,7 @@
  *    as medians over --runs children: load throughput (ratings/s) on a cold process, warm throughput, the full
  *    directory load with side files, and peak memory above the process baseline in bytes per rating
  *    (max RSS after the load minus RSS before it, after a GC — an upper bound on what the load itself costs).
- * Targets (design.md / issue 2): ≥ 1M ratings/s, ≤ 40 bytes per rating.
+ * Targets (issue 2): ≥ 1M ratings/s, ≤ 40 bytes per rating.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';

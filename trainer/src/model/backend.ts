@@ -132,11 +132,6 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   throw new UsageError(`no TensorFlow.js backend could be loaded (${failures.join('; ')}).`);
 }
 
-/** The backend selected last, if any. */
-export function currentBackend(): BackendInfo | undefined {
-  return current;
-}
-
 /** One line for the console, e.g. "backend: wasm — CPU (WebAssembly SIMD, 1 thread)". */
 export function describeBackend(info: BackendInfo): string {
   const forced = info.requested === 'auto' ? ' (auto)' : '';

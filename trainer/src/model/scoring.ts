@@ -4,7 +4,7 @@
  * 1. batch norm is folded into its dense layer (W' = W·a, b' = (b − mean)·a + beta with a = gamma / √(var + ε));
  * 2. the first dense layer is split into its user half and movie half, x·W = e_user·W_top + e_movie·W_bottom,
  *    and the movie half (plus the layer bias) is computed once for every movie by `prepareScorer`;
- *    steps 1 and 2 are the export's own (export/onnx/fold.ts, movie-side.ts), so there is one implementation;
+ *    steps 1 and 2 are the export's own (fold-batch-norm.ts, export/onnx/movie-side.ts): one implementation;
  * 3. `scoreAllMovies` computes the user half once and runs only the remaining small layers per movie.
  *
  * For the default model this cuts the per-movie cost from ~18k to ~10k multiply-adds, and ReLU zeros are skipped.

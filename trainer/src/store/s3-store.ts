@@ -92,7 +92,7 @@ export function s3Store(options: S3StoreOptions): ObjectStore {
   if (options.credentials) config.credentials = options.credentials;
   let client: S3Client | undefined;
   const s3 = (): S3Client => {
-    // Marquee pins Node 20 on purpose (design.md); the SDK's notice that *future* releases need Node 22 would
+    // Marquee supports Node 20 on purpose (package.json engines); the SDK's notice that *future* releases need Node 22 would
     // print on every command. An explicit setting of the variable wins.
     process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     return (client ??= new S3Client(config));

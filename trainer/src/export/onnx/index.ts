@@ -3,7 +3,7 @@
  * tooling for the parity test and `trainer/bench/onnx.ts`: tools/ort-sessions.ts, tools/serving-inputs.ts.
  */
 export { foldBatchNorm } from '../../model/fold-batch-norm.ts';
-export { precomputeMovieHalf, precomputeMovieSide, type MovieSide } from './movie-side.ts';
+export { precomputeMovieSide, type MovieSide } from './movie-side.ts';
 export {
   buildServingGraph,
   buildServingOnnx,

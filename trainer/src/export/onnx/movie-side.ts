@@ -25,11 +25,6 @@ export interface MovieSide {
   foldedLayers: DenseWeights[];
 }
 
-/** The first dense layer of the stack (the output layer when there are no hidden layers). */
-function firstLayer(weights: ModelWeights): DenseWeights {
-  return weights.hidden[0] ?? weights.out;
-}
-
 /** e_movie·W1[dim:] + b1 for every movie, accumulated in float64. W1 must already have batch norm folded. */
 function movieHalf(weights: ModelWeights, folded: DenseWeights): Float32Array {
   const { dim, numMovies, movieEmb } = weights;
@@ -54,18 +49,8 @@ function movieHalf(weights: ModelWeights, folded: DenseWeights): Float32Array {
 }
 
 /**
- * The movie half of the first dense layer, batch norm folded, for every movie.
- * @returns Float32Array [numMovies, H1] row-major
- * @throws ArtifactError when the weights are inconsistent (see validateWeights)
- */
-export function precomputeMovieHalf(weights: ModelWeights): Float32Array {
-  validateWeights(weights);
-  return movieHalf(weights, foldBatchNorm(firstLayer(weights)));
-}
-
-/**
- * All movie-side precomputation of the serving graph (see {@link MovieSide}); the ONNX export, the artifacts
- * writer and the edge's own kernels share it so they compute the same numbers.
+ * All movie-side precomputation of the serving graph (see {@link MovieSide}); the ONNX export
+ * (serving-graph.ts) and the trainer's fast scorer (model/scoring.ts) share it so they compute the same numbers.
  * @throws ArtifactError when the weights are inconsistent (see validateWeights)
  */
 export function precomputeMovieSide(weights: ModelWeights): MovieSide {
