@@ -71,6 +71,11 @@ export interface EdgeOptions {
   vars?: Record<string, string>;
   /** Opens workerd's V8 inspector on a free 127.0.0.1 port so `heapUsage` works (benchmarks). */
   inspect?: boolean;
+  /**
+   * Seconds the Worker's queue consumers wait to fill a batch, instead of wrangler.toml's max_batch_timeout (0:
+   * deliver at once, so tests see a sent message written without waiting).
+   */
+  queueBatchTimeout?: number;
 }
 
 /** V8's view of the Worker's isolate memory (Runtime.getHeapUsage), in bytes. */
@@ -89,6 +94,8 @@ export interface Edge {
   fetch(pathAndQuery: string, init?: RequestInit): Promise<Response>;
   /** The Worker's MODELS bucket (Miniflare's R2 API). */
   bucket: Awaited<ReturnType<Miniflare['getR2Bucket']>>;
+  /** Another R2 bucket of the Worker by its binding name (e.g. EVENTS). */
+  r2(binding: string): ReturnType<Miniflare['getR2Bucket']>;
   /** A URL on 127.0.0.1 the Worker listens on, for real HTTP clients. */
   url: URL;
   /** Process id of the workerd process running this Worker (undefined if it cannot be told apart). */
@@ -109,11 +116,23 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(CONFIG);
   const bindings = { ...(workerOptions.bindings ?? {}), ...(options.vars ?? {}) };
   const inspectorPort = options.inspect ? await freePort() : undefined;
+  const { queueBatchTimeout } = options;
+  const consumers = workerOptions.queueConsumers;
+  const queueConsumers =
+    queueBatchTimeout === undefined || consumers === undefined || Array.isArray(consumers)
+      ? consumers
+      : Object.fromEntries(
+          Object.entries(consumers).map(([queue, consumer]) => [
+            queue,
+            { ...(consumer as object), maxBatchTimeout: queueBatchTimeout },
+          ]),
+        );
   const before = await workerdPids();
   const mf = new Miniflare({
     ...workerOptions,
     name: 'marquee-edge',
     bindings,
+    ...(queueConsumers === undefined ? {} : { queueConsumers }),
     modulesRoot: bundle.dir,
     modules: bundle.modules.map((file) => ({
       type: file.endsWith('.wasm') ? ('CompiledWasm' as const) : ('ESModule' as const),
@@ -135,6 +154,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     // Worker answers (e.g. 413) before reading a large body; clients see what a deployed Worker would send.
     fetch: (p, init) => fetch(new URL(url.origin + p), init),
     bucket,
+    r2: (binding) => mf.getR2Bucket(binding),
     url,
     dispose: () => mf.dispose(),
   };
