@@ -1,7 +1,14 @@
-/** Glue between a resolved version and the inference functions. */
+/** Glue between a request, the version serving it (its arm, for the serving figures) and the inference functions. */
 import type { RankingContext } from '../inference/ranking.ts';
 import type { Context } from 'hono';
-import { keepAliveOf, type KeepAlive, type ServingVersion } from '../versions/index.ts';
+import type { AppEnv } from '../env.ts';
+import {
+  edgeState,
+  keepAliveOf,
+  type KeepAlive,
+  type Resolved,
+  type ServingVersion,
+} from '../versions/index.ts';
 import { ProblemError } from './problem.ts';
 import { MODEL_VERSION_HEADER } from './respond.ts';
 
@@ -63,4 +70,23 @@ export function requestKeepAlive(c: Context): KeepAlive {
     ctx = undefined;
   }
   return keepAliveOf(ctx);
+}
+
+/** Notes that `resolved` served (part of) this request: its figures count under that version and channel. */
+export function recordArm(c: Context<AppEnv>, resolved: Resolved): void {
+  const arms = c.get('arms') ?? [];
+  const { id } = resolved.version;
+  if (!arms.some((a) => a.version === id && a.channel === resolved.channel)) {
+    c.set('arms', [...arms, { version: id, channel: resolved.channel }]);
+  }
+}
+
+/**
+ * The version serving `userId` (stable without a user), recorded as this request's arm.
+ * @throws ModelUnavailableError when nothing is published or no candidate version loads
+ */
+export async function resolveServing(c: Context<AppEnv>, userId?: number): Promise<Resolved> {
+  const resolved = await edgeState(c.env).resolve(userId, requestKeepAlive(c));
+  recordArm(c, resolved);
+  return resolved;
 }

@@ -96,5 +96,5 @@ export const notFound: NotFoundHandler = (c) =>
     detail:
       `No route for ${c.req.method} ${new URL(c.req.url).pathname}. Routes: GET /healthz, GET /v1/models, ` +
       'GET /v1/users/:userId/recommendations, POST /v1/recommendations, GET /v1/movies/:movieId/similar, ' +
-      'POST /v1/predict.',
+      'POST /v1/predict, POST /v1/events.',
   });

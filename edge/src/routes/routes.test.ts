@@ -10,18 +10,32 @@ import { createApp } from '../app.ts';
 // the runtime, so a stand-in module is enough.
 vi.mock('../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', () => ({ default: {} }));
 
+const KEY = 'test-events-key';
 let mf: Miniflare;
 let env: Env;
+/** What the app wrote to Analytics Engine (which nothing local can read back). */
+const points: AnalyticsEngineDataPoint[] = [];
 const app = createApp();
 
 beforeAll(async () => {
-  mf = new Miniflare({ modules: true, script: 'export default {}', r2Buckets: ['MODELS'] });
+  mf = new Miniflare({
+    modules: true,
+    script: 'export default {}',
+    r2Buckets: ['MODELS', 'EVENTS'],
+    queueProducers: { EVENTS_QUEUE: 'marquee-events' },
+  });
   env = {
     MODELS: (await mf.getR2Bucket('MODELS')) as unknown as R2Bucket,
+    EVENTS: (await mf.getR2Bucket('EVENTS')) as unknown as R2Bucket,
+    EVENTS_QUEUE: (await mf.getQueueProducer('EVENTS_QUEUE')) as unknown as Queue,
+    SERVING_METRICS: { writeDataPoint: (point) => points.push(point ?? {}) },
+    EVENTS_KEY: KEY,
     MODELS_PREFIX: '',
     CHANNELS_TTL_SECONDS: '30',
     LOAD_RETRY_SECONDS: '30',
     USER_PAGE_CACHE_KIB: '2048',
+    METRICS_FLUSH_SECONDS: '60',
+    METRICS_FLUSH_REQUESTS: '1000',
   };
 });
 afterAll(() => mf.dispose());
@@ -55,10 +69,14 @@ const post = (path: string, body: unknown, type = 'application/json') =>
   });
 
 describe('routes in-process', () => {
-  it('answers /healthz without storage', async () => {
+  it('answers /healthz without storage, and counts it in Analytics Engine without a version', async () => {
+    points.length = 0;
     const res = await app.request('/healthz', undefined, env);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+    expect(points).toEqual([
+      { blobs: ['', '', '/healthz', '2xx'], doubles: [expect.any(Number), 200], indexes: [''] },
+    ]);
   });
 
   it.each([
@@ -72,6 +90,7 @@ describe('routes in-process', () => {
     expect(res.body).toMatchObject({ status: 404, type: 'urn:marquee:problem:not-found' });
     expect(res.body.detail).toContain(`${method} ${path}`);
     expect(res.body.detail).toContain('GET /v1/users/:userId/recommendations');
+    expect(res.body.detail).toContain('POST /v1/events');
   });
 
   it('503 no-model for a valid request before anything is published', async () => {
@@ -182,5 +201,76 @@ describe('routes in-process', () => {
     expect(big.body).toMatchObject({ status: 413, type: 'urn:marquee:problem:payload-too-large' });
     const form = await post('/v1/predict', 'pairs=1', 'application/x-www-form-urlencoded');
     expect(form.body).toMatchObject({ status: 415, type: 'urn:marquee:problem:unsupported-media-type' });
+  });
+
+  describe('POST /v1/events', () => {
+    const click = { type: 'click', user: 1, movie: 2 };
+    const send = (body: unknown, headers: Record<string, string> = {}, e: Env = env) =>
+      app.request(
+        '/v1/events',
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${KEY}`, ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        },
+        e,
+      );
+    const problem = async (res: Response) => ({
+      status: res.status,
+      type: res.headers.get('Content-Type'),
+      body: (await res.json()) as Problem,
+    });
+
+    it('503 when the EVENTS_KEY secret is not configured', async () => {
+      const res = await problem(await send({ events: [click] }, {}, { ...env, EVENTS_KEY: '' }));
+      expect(res.status).toBe(503);
+      expect(res.body.type).toBe('urn:marquee:problem:writes-disabled');
+      expect(res.body.detail).toContain('EVENTS_KEY');
+    });
+
+    it.each([
+      ['no Authorization header', { Authorization: '' }],
+      ['a wrong key', { Authorization: `Bearer ${KEY}x` }],
+      ['a prefix of the key', { Authorization: `Bearer ${KEY.slice(0, -1)}` }],
+      ['another scheme', { Authorization: `Basic ${KEY}` }],
+    ])('401 with %s', async (_name, headers) => {
+      const raw = await send({ events: [click] }, headers);
+      expect(raw.headers.get('WWW-Authenticate')).toBe('Bearer realm="marquee-events"');
+      const res = await problem(raw);
+      expect(res.status).toBe(401);
+      expect(res.type).toBe('application/problem+json');
+      expect(res.body.type).toBe('urn:marquee:problem:unauthorized');
+    });
+
+    const bad: [string, unknown, string][] = [
+      ['empty batch', { events: [] }, 'events'],
+      ['not a batch', [click], 'body'],
+      ['non-integer user id', { events: [click, { ...click, user: 1.5 }] }, 'events.1.user'],
+      ['negative movie id', { events: [{ ...click, movie: -3 }] }, 'events.0.movie'],
+      ['unknown type', { events: [{ ...click, type: 'purchase' }] }, 'events.0.type'],
+      ['extra field', { events: [{ ...click, extra: true }] }, 'events.0.extra'],
+      ['rating without a value', { events: [{ type: 'rating', user: 1, movie: 2 }] }, 'events.0.value'],
+      ['extra top-level field', { events: [click], source: 'app' }, 'source'],
+      ['too many events', { events: Array.from({ length: 101 }, () => click) }, 'events'],
+    ];
+    it.each(bad)('400 naming the field: %s', async (_name, body, field) => {
+      const res = await problem(await send(body));
+      expect(res.status).toBe(400);
+      expect(res.type).toBe('application/problem+json');
+      expect(res.body).toMatchObject({ type: 'urn:marquee:problem:invalid-request', field });
+    });
+
+    it('413 over 64 KiB and 415 for a form body', async () => {
+      const big = { events: [click], pad: 'x'.repeat(70_000) };
+      expect((await problem(await send(big))).status).toBe(413);
+      const form = await send('events=1', { 'Content-Type': 'application/x-www-form-urlencoded' });
+      expect((await problem(form)).status).toBe(415);
+    });
+
+    it('503 no-model for a valid batch before anything is published (no version to stamp)', async () => {
+      const res = await problem(await send({ events: [click] }));
+      expect(res.status).toBe(503);
+      expect(res.body.type).toBe('urn:marquee:problem:no-model');
+    });
   });
 });

@@ -13,8 +13,7 @@ import { movieIndex, movieJson, type MovieCatalog } from '../../artifacts/catalo
 import type { AppEnv } from '../../env.ts';
 import { foldIn } from '../../inference/fold-in.ts';
 import { rankMovies } from '../../inference/ranking.ts';
-import { edgeState } from '../../versions/index.ts';
-import { rankingContext, requestKeepAlive, unknownMovies } from '../context.ts';
+import { rankingContext, resolveServing, unknownMovies } from '../context.ts';
 import { limitBody, requireJson } from '../json-body.ts';
 import { GenresSchema, IdSchema, LimitSchema } from '../params.ts';
 import { predictedItems, round4, versionFields, withVersion, type RecommendedMovie } from '../respond.ts';
@@ -67,8 +66,7 @@ export const coldStartRoute = new Hono<AppEnv>().post(
   validate('json', Body),
   async (c) => {
     const { ratings: given, limit, genres: genreMask } = c.req.valid('json');
-    const state = edgeState(c.env);
-    const resolved = await state.resolve(undefined, requestKeepAlive(c));
+    const resolved = await resolveServing(c);
     const { version } = resolved;
     const { catalog } = version;
     const scale = version.manifest.model.ratingScale;

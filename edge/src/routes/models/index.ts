@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../env.ts';
 import { runtimeMemoryBytes } from '../../inference/index.ts';
 import { edgeState, type ServingVersion } from '../../versions/index.ts';
-import { requestKeepAlive } from '../context.ts';
+import { recordArm, requestKeepAlive } from '../context.ts';
 import { withVersion } from '../respond.ts';
 
 /** Bytes of the typed arrays a version keeps in the isolate (movie tables; users stay in R2). */
@@ -64,6 +64,7 @@ export const modelsRoute = new Hono<AppEnv>().get('/v1/models', async (c) => {
   const state = edgeState(c.env);
   const keepAlive = requestKeepAlive(c);
   const serving = await state.resolve(undefined, keepAlive);
+  recordArm(c, serving);
   const now = Date.now();
   const channels = await state.channels.current(now, keepAlive);
   const wanted = new Map<string, string[]>([[channels.stable, ['stable']]]);

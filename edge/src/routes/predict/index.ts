@@ -9,8 +9,8 @@ import { movieIndex } from '../../artifacts/catalog.ts';
 import { findUsers } from '../../artifacts/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { toInt64 } from '../../inference/pairs.ts';
-import { edgeState, type Resolved } from '../../versions/index.ts';
-import { requestKeepAlive, unknownMovies, unknownUsers } from '../context.ts';
+import type { Resolved } from '../../versions/index.ts';
+import { resolveServing, unknownMovies, unknownUsers } from '../context.ts';
 import { limitBody, requireJson } from '../json-body.ts';
 import { IdSchema } from '../params.ts';
 import { clip, round4, withVersion } from '../respond.ts';
@@ -41,13 +41,12 @@ export const predictRoute = new Hono<AppEnv>().post(
   validate('json', Body),
   async (c) => {
     const { pairs } = c.req.valid('json');
-    const state = edgeState(c.env);
     const groups = new Map<string, { resolved: Resolved; pairs: number[] }>();
     const byUser = new Map<number, Resolved>();
     for (const [i, p] of pairs.entries()) {
       let resolved = byUser.get(p.userId);
       if (resolved === undefined) {
-        resolved = await state.resolve(p.userId, requestKeepAlive(c));
+        resolved = await resolveServing(c, p.userId);
         byUser.set(p.userId, resolved);
       }
       const id = resolved.version.id;

@@ -9,8 +9,7 @@ import { readUser } from '../../artifacts/users.ts';
 import type { AppEnv } from '../../env.ts';
 import { rankMovies } from '../../inference/ranking.ts';
 import { genreNames } from '../../../../shared/src/schemas/genres.ts';
-import { edgeState } from '../../versions/index.ts';
-import { rankingContext, requestKeepAlive, unknownUsers } from '../context.ts';
+import { rankingContext, resolveServing, unknownUsers } from '../context.ts';
 import { flagSchema, GenresTextSchema, IdTextSchema, LimitTextSchema, querySchema } from '../params.ts';
 import { predictedItems, versionFields, withVersion } from '../respond.ts';
 import { validate } from '../validate.ts';
@@ -29,8 +28,7 @@ export const recommendationsRoute = new Hono<AppEnv>().get(
   async (c) => {
     const { userId } = c.req.valid('param');
     const { limit, exclude_rated: excludeRated, genres: genreMask } = c.req.valid('query');
-    const state = edgeState(c.env);
-    const resolved = await state.resolve(userId, requestKeepAlive(c));
+    const resolved = await resolveServing(c, userId);
     const { version } = resolved;
     // A model with a preference head reads the rated movies either way: they are the user's history.
     const twoStage = version.manifest.ranking !== undefined;

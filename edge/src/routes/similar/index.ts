@@ -10,8 +10,7 @@ import { topK } from '../../../../shared/src/kernels/top-k.ts';
 import { matVec } from '../../../../shared/src/kernels/vectors.ts';
 import { movieIndex, movieJson, type MovieCatalog } from '../../artifacts/catalog.ts';
 import type { AppEnv } from '../../env.ts';
-import { edgeState } from '../../versions/index.ts';
-import { requestKeepAlive, unknownMovies } from '../context.ts';
+import { resolveServing, unknownMovies } from '../context.ts';
 import { IdTextSchema, LimitTextSchema, querySchema } from '../params.ts';
 import { round4, versionFields, withVersion } from '../respond.ts';
 import { validate } from '../validate.ts';
@@ -50,7 +49,7 @@ export const similarRoute = new Hono<AppEnv>().get(
   async (c) => {
     const { movieId } = c.req.valid('param');
     const { limit } = c.req.valid('query');
-    const resolved = await edgeState(c.env).resolve(undefined, requestKeepAlive(c));
+    const resolved = await resolveServing(c);
     const { catalog } = resolved.version;
     const index = movieIndex(catalog, movieId);
     if (index < 0) throw unknownMovies(resolved.version, [movieId]);
