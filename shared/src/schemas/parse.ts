@@ -31,6 +31,16 @@ export function parseArtifact<S extends z.ZodType>(
       `unknown schema version ${JSON.stringify(version)} (this reader understands ${schemaVersion})`,
     );
   }
+  return parseWithSchema(schema, file, value);
+}
+
+/**
+ * Validates a parsed JSON value against `schema` (for files without a `schema` version field).
+ * @param file file name or path for errors
+ * @throws ArtifactError naming the file and the first few offending fields, e.g.
+ *   "config.json: invalid: train.epochs: Invalid input: expected number, received string"
+ */
+export function parseWithSchema<S extends z.ZodType>(schema: S, file: string, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues

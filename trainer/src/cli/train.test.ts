@@ -206,4 +206,27 @@ describe('marquee train', () => {
     expect(await main(['train', '--data', csv, '--out', notRun, ...SMALL, '--force'])).toBe(2);
     expect(err).toMatch(/is not empty and is not a Marquee run directory/);
   });
+
+  it('exits 2 on --resume of a run whose config.json is corrupt, naming the file and the field', async () => {
+    const runDir = path.join(dir, 'corrupt-config');
+    await (await import('node:fs/promises')).mkdir(runDir, { recursive: true });
+    const counts = ['ratings', 'users', 'movies', 'train', 'validation', 'test', 'coldUsers', 'coldMovies'];
+    const config = {
+      format: 'marquee-run',
+      version: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      data: { path: csv, split: DEFAULT_SPLIT_SPEC, seed: 1, load: {} },
+      splitDescription: '',
+      scale: { min: 1, max: 5, step: 1 },
+      train: { ...resolveTrainOptions(), epochs: 'ten' },
+      backend: { requested: 'wasm', kind: 'wasm', tfjsName: 'wasm', device: '' },
+      counts: Object.fromEntries(counts.map((k) => [k, 0])),
+    };
+    await writeFile(path.join(runDir, 'config.json'), JSON.stringify(config));
+    expect(await main(['train', '--resume', '--out', runDir])).toBe(2);
+    expect(err).toMatch(
+      /^marquee: .*corrupt-config\/config\.json: invalid: train\.epochs: Invalid input: expected number, received string$/m,
+    );
+    expect(err).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
 });

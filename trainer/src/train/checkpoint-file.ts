@@ -10,14 +10,14 @@
  */
 import path from 'node:path';
 import { ArtifactError } from '../../../shared/src/errors.ts';
+import { parseWithSchema } from '../../../shared/src/schemas/parse.ts';
 import type { EpochRecord, TrainCheckpoint } from './loop.ts';
 import { RUN_FILES } from './run-dir.ts';
+import { CHECKPOINT_KIND, CheckpointMetaSchema } from './run-schemas.ts';
 import type { ScheduleState } from './schedule.ts';
 import type { Moments } from './adam.ts';
 import { readTensorFile, writeTensorFile, type TensorArray } from './tensor-file.ts';
 import { weightsFromArrays, weightsToArrays, type WeightsMeta } from './weights-file.ts';
-
-export const CHECKPOINT_KIND = 'marquee-checkpoint';
 
 interface CheckpointMeta {
   kind: typeof CHECKPOINT_KIND;
@@ -81,14 +81,13 @@ export async function writeCheckpoint(dir: string, c: TrainCheckpoint): Promise<
 
 /**
  * Reads checkpoint.bin.
- * @throws ArtifactError when it is missing or malformed
+ * @throws ArtifactError naming the file when it is missing or malformed (header fields included)
  */
 export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
   const p = checkpointPath(dir);
-  const { meta, arrays } = await readTensorFile<CheckpointMeta>(p);
-  if (meta?.kind !== CHECKPOINT_KIND || !Number.isInteger(meta.epoch) || !Array.isArray(meta.moments)) {
-    throw new ArtifactError(p, `expected ${CHECKPOINT_KIND} metadata`);
-  }
+  const file = await readTensorFile<unknown>(p);
+  const { arrays } = file;
+  const meta = parseWithSchema(CheckpointMetaSchema, p, file.meta);
   const moments = new Map<string, Moments>();
   for (const name of meta.moments) {
     const m = arrays.get(`m.${name}`);
@@ -101,7 +100,7 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
   const features: { user?: Float32Array; movie?: Float32Array } = {};
   for (const side of meta.features ?? []) {
     const array = arrays.get(`feature.${side}`);
-    if ((side !== 'user' && side !== 'movie') || !(array instanceof Float32Array)) {
+    if (!(array instanceof Float32Array)) {
       throw new ArtifactError(p, `expected learned feature rows feature.${side} (float32)`);
     }
     features[side] = array;
@@ -109,7 +108,7 @@ export async function readCheckpoint(dir: string): Promise<TrainCheckpoint> {
   let average: TrainCheckpoint['average'];
   if (meta.average !== undefined) {
     const count = meta.averageCount;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    if (count === undefined) {
       throw new ArtifactError(p, `expected averageCount, a whole number ≥ 1, with the weight average`);
     }
     average = { weights: weightsFromArrays(meta.average, arrays, p, 'average.'), count };

@@ -132,6 +132,77 @@ describe('run directory', () => {
     );
   });
 
+  it('reads every JSON file through its schema: a corrupt field fails naming the file and the field', async () => {
+    const runDir = path.join(dir, 'schemas');
+    const saved: Omit<Run, 'dir'> = {
+      config: configFor('nowhere', 3, 3, 5),
+      weights: tinyModel({}, 3, 3),
+      userIds: Int32Array.from([1, 2, 3]),
+      movieIds: Int32Array.from([1, 2, 3]),
+      history,
+      metrics: { 'test.rmse': 0.9 },
+      status: { state: 'completed', epochs: 2, bestEpoch: 2, bestValRmse: 0.95, updatedAt: '' },
+    };
+    const corrupt = async (name: keyof typeof RUN_FILES, edit: (text: string) => string) => {
+      await rm(runDir, { recursive: true, force: true });
+      await saveRun(runDir, saved);
+      const p = path.join(runDir, RUN_FILES[name]);
+      await writeFile(p, edit(await readFile(p, 'utf8')));
+      const err = await loadRun(runDir).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err, name).toBeInstanceOf(ArtifactError);
+      expect(path.basename((err as ArtifactError).file).split(':')[0]).toBe(RUN_FILES[name]);
+      return (err as Error).message;
+    };
+
+    const once = (from: string, to: string) => (text: string) => {
+      expect(text.split(from)).toHaveLength(2);
+      return text.replace(from, to);
+    };
+    expect(await corrupt('config', once('"epochs": 2', '"epochs": "ten"'))).toMatch(
+      /config\.json: invalid: train\.epochs: .*expected number, received string/,
+    );
+    expect(await corrupt('config', once('"path": "nowhere",', ''))).toMatch(
+      /config\.json: invalid: data\.path: .*expected string, received undefined/,
+    );
+    expect(await corrupt('config', once('"kind": "wasm"', '"kind": "tpu"'))).toMatch(
+      /config\.json: invalid: backend\.kind/,
+    );
+    expect(await corrupt('config', once('"version": 1', '"version": 2'))).toMatch(
+      /config\.json: expected a marquee-run config of version 1 \(got format "marquee-run", version 2\)/,
+    );
+    expect(await corrupt('status', once('"completed"', '"done"'))).toMatch(/status\.json: invalid: state/);
+    expect(await corrupt('metrics', once('0.9', '"0.9"'))).toMatch(/metrics\.json: invalid: test\.rmse/);
+    expect(await corrupt('history', once('"epoch":2', '"epoch":0'))).toMatch(
+      /history\.jsonl:2: invalid: epoch/,
+    );
+    expect(await corrupt('ids', once('"movieIds"', '"movies"'))).toMatch(/ids\.json: invalid: movieIds/);
+  });
+
+  it('reads runs recorded before averaging, the refit and the preference head as they trained', async () => {
+    const runDir = path.join(dir, 'legacy');
+    const weights = tinyModel({}, 3, 3);
+    const config = configFor('nowhere', 3, 3, 5);
+    const { refit: _r, prefWeight: _w, prefNegatives: _n, prefSampling: _s, ...legacyTrain } = config.train;
+    const { averageFrom: _f, averageSnapshots: _a, ...older } = legacyTrain;
+    await saveRun(runDir, {
+      config: { ...config, train: older as RunConfig['train'] },
+      weights,
+      userIds: Int32Array.from([1, 2, 3]),
+      movieIds: Int32Array.from([1, 2, 3]),
+      history: [],
+      metrics: {},
+    });
+    expect((await loadRun(runDir)).config.train).toMatchObject({
+      refit: false,
+      prefWeight: 0,
+      prefSampling: 'uniform',
+      averageFrom: 0,
+    });
+  });
+
   it('tensor files validate shapes of the weights they hold', () => {
     const w = tinyModel({}, 3, 3);
     const bytes = encodeTensorFile({ hello: 'world' }, [{ name: 'a', array: w.userEmb }]);

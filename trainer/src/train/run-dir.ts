@@ -14,14 +14,24 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from '../../../shared/src/errors.ts';
+import { parseWithSchema } from '../../../shared/src/schemas/parse.ts';
 import type { RatingScale, RatingsTable, Split } from '../data/types.ts';
 import type { BackendInfo } from '../model/backend.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { loadSplitData, type DataSpec } from './data.ts';
 import type { EpochRecord, StopReason } from './loop.ts';
 import type { TrainOptions } from './options.ts';
+import {
+  EpochRecordSchema,
+  RUN_FORMAT,
+  RUN_VERSION,
+  RunConfigSchema,
+  RunIdsSchema,
+  RunMetricsSchema,
+  RunStatusSchema,
+} from './run-schemas.ts';
 import { readTensorFile, writeFileAtomic, writeTensorFile } from './tensor-file.ts';
-import { weightsFromArrays, weightsToArrays, type WeightsMeta } from './weights-file.ts';
+import { weightsFromArrays, weightsToArrays } from './weights-file.ts';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -33,8 +43,7 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.bin',
 } as const;
 
-export const RUN_FORMAT = 'marquee-run';
-export const RUN_VERSION = 1;
+export { RUN_FORMAT, RUN_VERSION };
 
 /** Sizes recorded in config.json. */
 export interface RunCounts {
@@ -76,7 +85,8 @@ export interface RunStatus {
   /** Epochs of the refit on training + validation ratings, once it completed (weights.bin is then its model). */
   refitEpochs?: number;
   message?: string;
-  updatedAt: string;
+  /** ISO time of the write. Always written, but informational: a status.json without it still reads. */
+  updatedAt?: string;
 }
 
 /** A loaded run. */
@@ -100,7 +110,8 @@ async function writeJson(p: string, value: unknown): Promise<void> {
   await writeFileAtomic(p, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function readJson<T>(p: string): Promise<T> {
+/** The parsed JSON of `p`, unvalidated. @throws ArtifactError naming the file (its cause ENOENT when absent) */
+async function readJson(p: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(p, 'utf8');
@@ -114,7 +125,7 @@ async function readJson<T>(p: string): Promise<T> {
     );
   }
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new ArtifactError(p, `is not valid JSON (${(err as Error).message})`, { cause: err });
   }
@@ -136,7 +147,7 @@ export async function writeWeights(dir: string, weights: ModelWeights): Promise<
 
 /** Reads a weights file written by writeWeights. @throws ArtifactError */
 export async function readWeights(p: string): Promise<ModelWeights> {
-  const { meta, arrays } = await readTensorFile<WeightsMeta>(p);
+  const { meta, arrays } = await readTensorFile<unknown>(p);
   return weightsFromArrays(meta, arrays, p);
 }
 
@@ -150,25 +161,73 @@ export async function writeStatus(dir: string, status: Omit<RunStatus, 'updatedA
 
 /**
  * Merges `metrics` into metrics.json (keys of other commands are kept; the given keys are replaced).
- * @throws ArtifactError when an existing metrics.json is not a JSON object
+ * @throws ArtifactError when an existing metrics.json is not an object of numbers
  */
 export async function mergeMetrics(
   dir: string,
   metrics: Record<string, number>,
 ): Promise<Record<string, number>> {
-  const p = file(dir, 'metrics');
-  let existing: Record<string, number> = {};
-  try {
-    existing = await readJson<Record<string, number>>(p);
-  } catch (err) {
-    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
-  }
-  if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) {
-    throw new ArtifactError(p, 'expected a JSON object of metrics');
-  }
-  const merged = { ...existing, ...metrics };
-  await writeJson(p, merged);
+  const merged = { ...(await readMetrics(dir)), ...metrics };
+  await writeJson(file(dir, 'metrics'), merged);
   return merged;
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT';
+}
+
+/** metrics.json, or no metrics when there is none. @throws ArtifactError when it is not an object of numbers */
+async function readMetrics(dir: string): Promise<Record<string, number>> {
+  const p = file(dir, 'metrics');
+  try {
+    return parseWithSchema(RunMetricsSchema, p, await readJson(p));
+  } catch (err) {
+    if (isMissing(err)) return {};
+    throw err;
+  }
+}
+
+/** Whether `dir` holds a config.json of a run (whatever else it holds; readRunConfig validates the rest). */
+export async function isRunDir(dir: string): Promise<boolean> {
+  try {
+    return ((await readJson(file(dir, 'config'))) as { format?: unknown } | null)?.format === RUN_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads config.json.
+ * @throws ArtifactError naming the file when it is missing, not JSON, of another format or version, or a field
+ *   is missing or of the wrong type
+ */
+export async function readRunConfig(dir: string): Promise<RunConfig> {
+  const p = file(dir, 'config');
+  const config = await readJson(p);
+  const { format, version } = (config ?? {}) as { format?: unknown; version?: unknown };
+  if (format !== RUN_FORMAT || version !== RUN_VERSION) {
+    throw new ArtifactError(
+      p,
+      `expected a ${RUN_FORMAT} config of version ${RUN_VERSION} (got format ${JSON.stringify(format)}, ` +
+        `version ${JSON.stringify(version)})`,
+    );
+  }
+  return parseWithSchema(RunConfigSchema, p, config);
+}
+
+/**
+ * Reads status.json.
+ * @returns undefined when the run has none (runs saved without one)
+ * @throws ArtifactError naming the file when it is not a valid status
+ */
+export async function readRunStatus(dir: string): Promise<RunStatus | undefined> {
+  const p = file(dir, 'status');
+  try {
+    return parseWithSchema(RunStatusSchema, p, await readJson(p));
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -185,14 +244,11 @@ export async function saveRun(dir: string, run: Omit<Run, 'dir'>): Promise<void>
   if (run.status) await writeStatus(dir, run.status);
 }
 
-function toIdArray(value: unknown, p: string, field: string, expected: number): Int32Array {
-  if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) {
-    throw new ArtifactError(p, `expected "${field}" to be a list of whole numbers`);
-  }
+function toIdArray(value: number[], p: string, field: string, expected: number): Int32Array {
   if (value.length !== expected) {
     throw new ArtifactError(p, `expected ${expected} ${field} to match weights.bin (got ${value.length})`);
   }
-  return Int32Array.from(value as number[]);
+  return Int32Array.from(value);
 }
 
 async function readHistory(p: string): Promise<EpochRecord[]> {
@@ -207,45 +263,32 @@ async function readHistory(p: string): Promise<EpochRecord[]> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, i) => {
+      let record: unknown;
       try {
-        return JSON.parse(line) as EpochRecord;
+        record = JSON.parse(line);
       } catch (err) {
         throw new ArtifactError(p, `line ${i + 1} is not valid JSON`, { cause: err });
       }
+      return parseWithSchema(EpochRecordSchema, `${p}:${i + 1}`, record);
     });
 }
 
 /**
  * Loads a run directory written by `marquee train` (or saveRun).
  * @throws ArtifactError naming the file when a required file (config.json, ids.json, weights.bin) is missing or
- *   malformed, or the files disagree on the number of users and movies
+ *   malformed, an optional one (history.jsonl, metrics.json, status.json) is malformed, or the files disagree on
+ *   the number of users and movies
  */
 export async function loadRun(dir: string): Promise<Run> {
-  const config = await readJson<RunConfig>(file(dir, 'config'));
-  if (config?.format !== RUN_FORMAT || config.version !== RUN_VERSION) {
-    throw new ArtifactError(
-      file(dir, 'config'),
-      `expected a ${RUN_FORMAT} config of version ${RUN_VERSION} (got format ${JSON.stringify(config?.format)}, ` +
-        `version ${JSON.stringify(config?.version)})`,
-    );
-  }
+  const config = await readRunConfig(dir);
   const weights = await readWeights(file(dir, 'weights'));
-  const ids = await readJson<{ userIds?: unknown; movieIds?: unknown }>(file(dir, 'ids'));
-  const userIds = toIdArray(ids.userIds, file(dir, 'ids'), 'userIds', weights.numUsers);
-  const movieIds = toIdArray(ids.movieIds, file(dir, 'ids'), 'movieIds', weights.numMovies);
+  const idsPath = file(dir, 'ids');
+  const ids = parseWithSchema(RunIdsSchema, idsPath, await readJson(idsPath));
+  const userIds = toIdArray(ids.userIds, idsPath, 'userIds', weights.numUsers);
+  const movieIds = toIdArray(ids.movieIds, idsPath, 'movieIds', weights.numMovies);
   const history = await readHistory(file(dir, 'history'));
-  let metrics: Record<string, number> = {};
-  try {
-    metrics = await readJson<Record<string, number>>(file(dir, 'metrics'));
-  } catch (err) {
-    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
-  }
-  let status: RunStatus | undefined;
-  try {
-    status = await readJson<RunStatus>(file(dir, 'status'));
-  } catch (err) {
-    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code !== 'ENOENT') throw err;
-  }
+  const metrics = await readMetrics(dir);
+  const status = await readRunStatus(dir);
   return { dir, config, weights, userIds, movieIds, history, metrics, ...(status ? { status } : {}) };
 }
 

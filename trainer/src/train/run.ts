@@ -2,8 +2,7 @@
  * One `marquee train` run end to end: prepare (or reopen) the run directory, load and split the data, pick the
  * backend, train with a checkpoint after every epoch, then record validation and test metrics of the best epoch.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { MarqueeError, UsageError } from '../../../shared/src/errors.ts';
 import { median } from '../../../shared/src/kernels/stats.ts';
 import { describeBackend, selectBackend, type BackendChoice } from '../model/backend.ts';
@@ -19,8 +18,11 @@ import type { TrainOptions } from './options.ts';
 import { resolveImplicit } from './implicit.ts';
 import { progressHooks } from './progress.ts';
 import {
+  isRunDir,
   loadRun,
   mergeMetrics,
+  readRunConfig,
+  readRunStatus,
   RUN_FILES,
   RUN_FORMAT,
   RUN_VERSION,
@@ -32,7 +34,6 @@ import {
   writeWeights,
   type RunConfig,
   type RunState,
-  type RunStatus,
 } from './run-dir.ts';
 
 /** What `marquee train` was asked to do. */
@@ -79,17 +80,6 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw err;
-  }
-}
-
-async function isRunDir(dir: string): Promise<boolean> {
-  try {
-    const config = JSON.parse(await readFile(path.join(dir, RUN_FILES.config), 'utf8')) as {
-      format?: string;
-    };
-    return config.format === RUN_FORMAT;
-  } catch {
-    return false;
   }
 }
 
@@ -185,19 +175,16 @@ async function refitModel(
 /**
  * What a resumed run has left to do: undefined while training itself is unfinished; the refit alone once training
  * finished (early stopping or the epoch limit) but the refit did not complete.
- * @throws UsageError when nothing is left (training done and the refit done or off, or a diverged refit)
+ * @throws UsageError when nothing is left (training done and the refit done or off, or a diverged refit);
+ *   ArtifactError when status.json exists but is not a valid status
  */
 async function whatIsLeft(
   dir: string,
   options: TrainOptions,
   checkpoint: TrainCheckpoint,
 ): Promise<{ stop: StopReason; message: string } | undefined> {
-  let status: Partial<RunStatus> = {};
-  try {
-    status = JSON.parse(await readFile(path.join(dir, RUN_FILES.status), 'utf8')) as Partial<RunStatus>;
-  } catch {
-    return undefined; // no status: the checkpoint alone decides, as for runs that stopped mid-epoch
-  }
+  const status = await readRunStatus(dir);
+  if (status === undefined) return undefined; // the checkpoint alone decides, as for runs that stopped mid-epoch
   if (status.stop !== 'early-stopping' && status.stop !== 'max-epochs') return undefined;
   if (options.refit !== true || status.refitEpochs !== undefined || status.state === 'completed') {
     throw new UsageError(
@@ -214,8 +201,10 @@ async function whatIsLeft(
 /**
  * Runs (or resumes) training into `req.out`.
  * @returns the outcome; also written to RUNDIR
- * @throws UsageError for unusable flags, directories or data; DataError from the loaders; TrainingStopped after
- *   saving when training diverged or was interrupted
+ * @throws UsageError for unusable flags, directories or data (a resumed run's missing or malformed
+ *   checkpoint.bin included); DataError from the loaders; ArtifactError naming the file when a resumed run's
+ *   config.json or status.json is malformed; TrainingStopped after saving when training diverged or was
+ *   interrupted
  */
 export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const log = req.log ?? process.stderr;
@@ -228,7 +217,7 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
     if (!(await isRunDir(dir))) {
       throw new UsageError(`--resume: ${dir} is not a Marquee run directory (no valid ${RUN_FILES.config}).`);
     }
-    config = JSON.parse(await readFile(path.join(dir, RUN_FILES.config), 'utf8')) as RunConfig;
+    config = await readRunConfig(dir);
     try {
       resumeFrom = await readCheckpoint(dir);
     } catch (err) {

@@ -8,7 +8,9 @@
  * .movingMean, .movingVariance; out.W [in], out.b [1]; with the preference head pref.gate [dim],
  * pref.movieEmb [numMovies·dim], pref.movieBias [numMovies] and pref.history [1].
  */
+import { z } from 'zod';
 import { ArtifactError } from '../../../shared/src/errors.ts';
+import { parseWithSchema } from '../../../shared/src/schemas/parse.ts';
 import { checkWeightShapes, namedArrays } from '../model/param-arrays.ts';
 import type { Arch, DenseWeights, ModelWeights } from '../model/weights.ts';
 import type { TensorArray } from './tensor-file.ts';
@@ -24,6 +26,25 @@ export interface WeightsMeta {
   mu: number;
   layers: { inSize: number; outSize: number; batchNorm: boolean; epsilon: number }[];
 }
+
+const WeightsMetaSchema = z.looseObject({
+  kind: z.literal(WEIGHTS_KIND),
+  arch: z.enum(['dcf', 'hybrid']),
+  dim: z.int().min(1),
+  numUsers: z.int().min(0),
+  numMovies: z.int().min(0),
+  mu: z.number(),
+  layers: z
+    .array(
+      z.looseObject({
+        inSize: z.int().min(1),
+        outSize: z.int().min(1),
+        batchNorm: z.boolean(),
+        epsilon: z.number(),
+      }),
+    )
+    .min(1),
+}) satisfies z.ZodType<WeightsMeta>;
 
 /** Metadata and arrays (views, not copies) of `w`, each array name prefixed with `prefix`. */
 export function weightsToArrays(
@@ -49,33 +70,17 @@ export function weightsToArrays(
 }
 
 /**
- * Rebuilds ModelWeights from metadata and arrays, validating every shape.
+ * Rebuilds ModelWeights from metadata (as read, unchecked) and arrays, validating the metadata and every shape.
  * @param file the source, for error messages
  * @throws ArtifactError when the metadata is not a weights description, an array is missing, or a shape is wrong
  */
 export function weightsFromArrays(
-  meta: WeightsMeta,
+  metadata: unknown,
   arrays: Map<string, TensorArray>,
   file: string,
   prefix = '',
 ): ModelWeights {
-  const ok =
-    meta !== null &&
-    typeof meta === 'object' &&
-    meta.kind === WEIGHTS_KIND &&
-    (meta.arch === 'dcf' || meta.arch === 'hybrid') &&
-    Number.isInteger(meta.dim) &&
-    meta.dim > 0 &&
-    Number.isInteger(meta.numUsers) &&
-    Number.isInteger(meta.numMovies) &&
-    Number.isFinite(meta.mu) &&
-    Array.isArray(meta.layers) &&
-    meta.layers.length >= 1;
-  if (!ok)
-    throw new ArtifactError(
-      file,
-      `expected ${WEIGHTS_KIND} metadata (got ${JSON.stringify(meta)?.slice(0, 200)})`,
-    );
+  const meta = parseWithSchema(WeightsMetaSchema, file, metadata);
   const get = (name: string): Float32Array => {
     const a = arrays.get(prefix + name);
     if (!(a instanceof Float32Array))
