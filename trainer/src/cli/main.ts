@@ -17,6 +17,7 @@ import { channelCommand } from './channel.ts';
 import { reportCommand } from './report.ts';
 import { trainCommand } from './train.ts';
 import { canaryCommand } from './canary.ts';
+import { pipelineCommand } from './pipeline.ts';
 
 /** Builds the program; exported so tests can inspect it without spawning a process. */
 export function buildProgram(): Command {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   program.addCommand(channelCommand());
   program.addCommand(reportCommand());
   program.addCommand(canaryCommand());
+  program.addCommand(pipelineCommand());
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }

@@ -1,0 +1,206 @@
+// `marquee pipeline` on generated data with a tiny model: first version -> stable, a rerun is a no-op, rating
+// events are gathered into the data, a crippled candidate is refused (exit 3) and a good one becomes a canary, a
+// canary in flight is not replaced, and the store lock keeps a second pipeline out until it expires.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../tools/cli-capture.ts';
+import { EVENTS_PREFIX, eventsKey } from '../../../shared/src/schemas/events.ts';
+import { fileStore } from '../store/file-store.ts';
+import { acquireLock, fileLockBackend, LOCK_KEY } from '../pipeline/lock.ts';
+import type { PipelineRecord } from '../pipeline/record.ts';
+
+const repo = new URL('../../../', import.meta.url).pathname;
+const TINY = '--epochs 3 --dim 16 --hidden 32,16';
+// One epoch at a learning rate too small to learn anything: worse than biased MF (the default gate).
+const CRIPPLED = '--epochs 1 --lr 0.000001 --dim 8 --hidden 16';
+
+let root = '';
+let data = '';
+let storeDir = '';
+let store = '';
+let events = '';
+
+const pipeline = (...extra: string[]) =>
+  runCli([
+    'pipeline',
+    '--data',
+    data,
+    '--store',
+    store,
+    '--workdir',
+    join(root, 'runs'),
+    '--train-flags',
+    TINY,
+    // The gate's logic is under test here, not model quality: baselines and margins a tiny model clears.
+    '--gate-rmse-baseline',
+    'global-mean',
+    '--gate-ranking-baseline',
+    'global-mean',
+    '--rmse-tolerance',
+    '0.05',
+    '--ndcg-tolerance',
+    '0.2',
+    ...extra,
+  ]);
+
+async function records(): Promise<PipelineRecord[]> {
+  const dir = join(storeDir, 'pipeline', 'runs');
+  const names = (await readdir(dir)).sort();
+  return Promise.all(
+    names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as PipelineRecord),
+  );
+}
+
+async function channels(): Promise<{ stable: string; canary: { version: string; percent: number } | null }> {
+  return JSON.parse(await readFile(join(storeDir, 'channels.json'), 'utf8'));
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'marquee-pipeline-'));
+  data = join(root, 'data');
+  storeDir = join(root, 'store');
+  store = pathToFileURL(storeDir).href;
+  events = pathToFileURL(join(root, 'events')).href;
+  const gen = await runCli([
+    'generate',
+    '--preset',
+    'small',
+    '--users',
+    '300',
+    '--movies',
+    '200',
+    '--out',
+    data,
+  ]);
+  expect(gen.code, gen.err).toBe(0);
+  // An hour ago (past the settle time): ratings of known users and movies, one off the 1-5 scale, one watch.
+  const at = new Date(Date.now() - 3_600_000);
+  const stamp = {
+    schema: 1,
+    received: at.toISOString(),
+    arm: { version: '20260101-000000-00000000', channel: 'stable' },
+  };
+  const lines = [
+    ...Array.from({ length: 30 }, (_, i) => ({
+      type: 'rating',
+      user: 1 + i,
+      movie: 1 + (i % 7),
+      value: 5,
+      ...stamp,
+    })),
+    { type: 'rating', user: 2, movie: 3, value: 4.5, ...stamp },
+    { type: 'watch', user: 2, movie: 3, ...stamp },
+    { type: 'click', user: 2, movie: 3, ...stamp },
+  ];
+  await fileStore(join(root, 'events')).put(
+    eventsKey(EVENTS_PREFIX, at, 'a'),
+    new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')),
+  );
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+describe('marquee pipeline', () => {
+  it('publishes the first version as stable and records the run; a rerun does nothing', async () => {
+    const r = await pipeline();
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/published \S+ as stable/);
+    const [first] = await records();
+    expect(first).toMatchObject({ phase: 'done', decision: 'published-stable', data: { eventRatings: 0 } });
+    expect(first?.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(first?.metrics?.baselines).toHaveProperty('global-mean');
+    expect(first?.metrics?.stable).toMatchObject({ compared: false });
+    const version = first?.version as string;
+    expect((await channels()).stable).toBe(version);
+    // The manifest carries the baselines, as `evaluate --baselines` left them before.
+    const manifest = JSON.parse(await readFile(join(storeDir, 'models', version, 'manifest.json'), 'utf8'));
+    expect(manifest.metrics).toHaveProperty(['baselines.global-mean.ndcg@10']);
+    expect(await readdir(join(storeDir, 'pipeline', 'models', version))).toContain('weights.bin');
+
+    const again = await pipeline();
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain(`inputs unchanged since run ${first?.id}`);
+    expect(await records()).toHaveLength(1);
+    expect(await readdir(join(storeDir, 'models'))).toEqual([version]);
+  }, 120_000);
+
+  it('gathers rating events, refuses a crippled candidate with exit 3, then publishes a canary', async () => {
+    const stable = (await channels()).stable;
+    const refused = spawnSync(
+      'node',
+      [
+        join(repo, 'trainer/bin/marquee.js'),
+        'pipeline',
+        '--data',
+        data,
+        '--store',
+        store,
+        '--events',
+        events,
+        '--workdir',
+        join(root, 'runs'),
+        '--train-flags',
+        CRIPPLED,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(refused.status, refused.stderr).toBe(3);
+    expect(refused.stdout).toMatch(/RMSE \d\.\d{4} does not beat mf \d\.\d{4}/);
+    expect(refused.stdout).toContain('refused: not publishing');
+    const refusedRecord = (await records()).at(-1);
+    expect(refusedRecord).toMatchObject({
+      decision: 'refused',
+      data: { eventRatings: 30, gathered: { files: 1, ratings: 30, watches: 1, offScale: 1 } },
+      metrics: { stable: { compared: true, version: stable } },
+    });
+    expect(await channels()).toMatchObject({ stable, canary: null });
+    expect(await readdir(join(storeDir, 'pipeline', 'ratings'))).toHaveLength(1);
+
+    const ok = await pipeline('--events', events, '--canary-percent', '5');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/published \S+ as canary for 5 % of users/);
+    const published = (await records()).at(-1);
+    // The events were gathered once (no new files since), and still train the model.
+    expect(published).toMatchObject({
+      decision: 'published-canary',
+      data: { eventRatings: 30, gathered: null },
+    });
+    expect(await channels()).toMatchObject({ stable, canary: { version: published?.version, percent: 5 } });
+
+    const skipped = await pipeline('--events', events, '--train-flags', '--epochs 2');
+    expect(skipped.code, skipped.err).toBe(0);
+    expect(skipped.out).toContain(`skipped: canary ${published?.version} is in flight at 5 %`);
+  }, 240_000);
+
+  it('stays out while another pipeline holds the lock, and takes over an expired one', async () => {
+    const backend = fileLockBackend(storeDir);
+    const held = await acquireLock(backend, { ttlMs: 60_000, owner: 'other-host:1:abcd' });
+    const blocked = await pipeline('--replace-canary');
+    expect(blocked.code).toBe(2);
+    expect(blocked.err).toContain('another pipeline holds pipeline/lock.json (owner other-host:1:abcd');
+    await held.release();
+
+    await acquireLock(backend, { ttlMs: 1, owner: 'killed-host:2:dead', now: new Date(Date.now() - 60_000) });
+    const r = await pipeline('--replace-canary');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('took over the expired lock of killed-host:2:dead');
+    expect(await fileStore(storeDir).get(LOCK_KEY)).toBeNull(); // released at the end
+  }, 120_000);
+
+  it('exits 2 naming the flag on bad flags', async () => {
+    for (const [flags, name] of [
+      [['--train-flags', '--out /tmp/x'], '--train-flags'],
+      [['--split', 'weekly'], '--split'],
+      [['--canary-percent', '0'], '--canary-percent'],
+      [['--rmse-tolerance', '-1'], '--rmse-tolerance'],
+      [['--gate-ranking-baseline', 'oracle'], '--gate-ranking-baseline'],
+    ] as const) {
+      const r = await pipeline(...flags);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.err).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * `marquee pipeline --data PATH --store URI [--events URI]`: the nightly job — gather rating events, train a
+ * candidate, evaluate it against the stable version and the baselines on one holdout, refuse (exit 3) or publish it
+ * (stable for a store's first version, else a canary at the first step), and record the run in the store.
+ * The steps: trainer/src/pipeline/run-pipeline.ts.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../../../shared/src/errors.ts';
+import { parseSplitSpec } from '../data/split/index.ts';
+import { BASELINE_NAMES, EVALUATION_DEFAULTS, type BaselineName } from '../evaluate/index.ts';
+import {
+  DEFAULT_GATE,
+  lockBackendFor,
+  REFUSED_EXIT_CODE,
+  runPipeline,
+  type PipelineResult,
+} from '../pipeline/index.ts';
+import type { OpenStoreOptions } from '../store/open-store.ts';
+import { STORE_URI_HELP } from '../store/open-store.ts';
+import { withEventsStore } from './canary.ts';
+import { choiceFlag, intFlag, numberFlag } from './flags.ts';
+import { addStoreOptions, withStore, type StoreFlags } from './publish.ts';
+import { trainCommand } from './train.ts';
+
+/** The split the pipeline evaluates on unless told otherwise: each user's two newest ratings. */
+export const PIPELINE_SPLIT = 'last:2';
+
+/** Checks a --split value (UsageError naming --split) and keeps its text for the train command. */
+function splitFlag(value: string): string {
+  parseSplitSpec(value);
+  return value;
+}
+
+/** `marquee train` flags the pipeline sets itself. */
+const OWN_TRAIN_FLAGS = ['--data', '--out', '--split', '--test', '--resume', '--force'];
+
+interface PipelineFlags extends StoreFlags {
+  data: string;
+  events?: string;
+  workdir: string;
+  split: string;
+  trainFlags: string;
+  maxUsers: number;
+  seed: number;
+  gateRmseBaseline: BaselineName;
+  gateRankingBaseline: BaselineName;
+  rmseTolerance: number;
+  ndcgTolerance: number;
+  canaryPercent: number;
+  replaceCanary?: boolean;
+  settleMinutes: number;
+  lockTtlMinutes: number;
+  json?: boolean;
+}
+
+/**
+ * Splits --train-flags on whitespace and refuses the flags the pipeline sets.
+ * @throws UsageError naming --train-flags
+ */
+export function parseTrainFlags(text: string): string[] {
+  const args = text.split(/\s+/).filter((a) => a !== '');
+  const own = args.find((a) => OWN_TRAIN_FLAGS.includes(a.split('=')[0] as string));
+  if (own !== undefined) {
+    throw new UsageError(`--train-flags: ${own} is set by the pipeline itself (got "${text}").`);
+  }
+  return args;
+}
+
+/** Runs `marquee train` with `args` in this process (its summary goes to stdout, progress to stderr). */
+async function trainWithCommand(args: string[]): Promise<void> {
+  const cmd = trainCommand().exitOverride();
+  try {
+    await cmd.parseAsync(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      throw new UsageError(`--train-flags: ${err.message.replace(/^error: /, '')}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
+ * main() maps errors to exit codes 1 and 2 only; a refusal is not an error but must exit 3 for schedulers, so the
+ * code is set as the process exits (after main has set its own).
+ */
+function exitWithRefusal(): void {
+  process.once('exit', (code) => {
+    if (code === 0) process.exitCode = REFUSED_EXIT_CODE;
+  });
+}
+
+function printResult(result: PipelineResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ code: result.code, record: result.record }, null, 2)}\n`);
+    return;
+  }
+  const lines = result.summary.map((l) => `pipeline: ${l}`);
+  const r = result.record;
+  if (r?.metrics !== undefined) {
+    const m = r.metrics;
+    const row = (name: string, s: { rmse: number; ndcg: number; ratings: number }) =>
+      `  ${name.padEnd(22)} RMSE ${s.rmse.toFixed(4)}  NDCG@${m.holdout.k} ${s.ndcg.toFixed(4)}  (${s.ratings} ratings)`;
+    lines.unshift(
+      `pipeline: holdout ${m.holdout.split}: ${m.holdout.ratings} ratings`,
+      row('candidate', m.candidate),
+      ...Object.entries(m.baselines).map(([name, s]) => row(name, s)),
+      ...(m.stable.compared
+        ? [row('candidate (shared)', m.stable.candidate), row(`stable ${m.stable.version}`, m.stable.stable)]
+        : []),
+    );
+  }
+  if (r !== null) lines.push(`pipeline: run record pipeline/runs/${r.id}.json`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `marquee pipeline`. */
+export function pipelineCommand(): Command {
+  const g = DEFAULT_GATE;
+  const cmd = new Command('pipeline').description(
+    'The nightly job: gather rating events since the last run, train a candidate, evaluate it against the ' +
+      'stable version and the baselines on one holdout, refuse (exit 3) or publish it as a canary at the first ' +
+      'step (stable for a store with none), and record the run in the store (pipeline/runs/).',
+  );
+  addStoreOptions(cmd);
+  return cmd
+    .requiredOption(
+      '--data <path>',
+      'base ratings: a MovieLens directory or ratings file (e.g. from marquee generate)',
+    )
+    .option(
+      '--events <uri>',
+      `the events bucket: its rating events since the last run join the training data (${STORE_URI_HELP})`,
+    )
+    .option('--workdir <dir>', 'where run directories are kept (one per run: merged data, model)', './runs')
+    .option(
+      '--split <spec>',
+      'the holdout all models are evaluated on (see `marquee train --help`); the newest ratings keep the stable ' +
+        'comparison fair',
+      splitFlag,
+      PIPELINE_SPLIT,
+    )
+    .option('--train-flags <flags>', 'extra `marquee train` flags, e.g. "--epochs 20 --arch hybrid"', '')
+    .option(
+      '--max-users <n>',
+      'rank at most this many holdout users for NDCG (seeded sample)',
+      intFlag(1),
+      EVALUATION_DEFAULTS.maxUsers,
+    )
+    .option('--seed <n>', 'seed of the user sample and the baselines', intFlag(0, 2 ** 32 - 1), 42)
+    .option(
+      '--gate-rmse-baseline <name>',
+      `baseline the candidate must beat on RMSE: ${BASELINE_NAMES.join(', ')}`,
+      choiceFlag(BASELINE_NAMES),
+      g.rmseBaseline,
+    )
+    .option(
+      '--gate-ranking-baseline <name>',
+      'baseline the candidate must beat on NDCG@10',
+      choiceFlag(BASELINE_NAMES),
+      g.rankingBaseline,
+    )
+    .option(
+      '--rmse-tolerance <x>',
+      'refuse when candidate RMSE > stable RMSE × (1 + x) on the shared holdout',
+      numberFlag(0, 10),
+      g.rmseTolerance,
+    )
+    .option(
+      '--ndcg-tolerance <x>',
+      'refuse when candidate NDCG@10 < stable NDCG@10 × (1 − x) on the shared holdout',
+      numberFlag(0, 1),
+      g.ndcgTolerance,
+    )
+    .option('--canary-percent <p>', 'share of users a new version gets as canary', intFlag(1, 100), 10)
+    .option('--replace-canary', 'train and replace a canary in flight (default: skip while one is in flight)')
+    .option(
+      '--settle-minutes <n>',
+      'read only events files named at least this long ago (late queue writes are not skipped)',
+      intFlag(0, 24 * 60),
+      10,
+    )
+    .option(
+      '--lock-ttl-minutes <n>',
+      'lifetime of the pipeline lock; a killed run blocks others this long; must exceed a run',
+      intFlag(1, 7 * 24 * 60),
+      360,
+    )
+    .option('--json', 'print the run record as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 published, skipped (canary in flight) or nothing to do (inputs unchanged); 3 refused (the gate);
+2 bad flags, data or storage, or another pipeline holds the lock.
+Gate: RMSE < --gate-rmse-baseline and NDCG@10 > --gate-ranking-baseline on the holdout; and, when the stable
+version's run files are in the store (pipeline/models/<version>/), no worse than stable beyond the tolerances on the
+holdout ratings both models know. Rating events become rating rows; watch events are counted, not trained on.
+
+Example:
+  marquee pipeline --data data/ratings --store s3://marquee-models --events s3://marquee-events \\
+    --endpoint https://<account>.r2.cloudflarestorage.com --train-flags "--epochs 20"`,
+    )
+    .action(async (flags: PipelineFlags) => {
+      const trainArgs = parseTrainFlags(flags.trainFlags);
+      const storeOptions: OpenStoreOptions = {};
+      if (flags.endpoint !== undefined) storeOptions.endpoint = flags.endpoint;
+      if (flags.region !== undefined) storeOptions.region = flags.region;
+      const result = await withStore(flags, async (store) => {
+        const run = (events: Parameters<typeof runPipeline>[0]['events']) =>
+          runPipeline({
+            store,
+            events,
+            lock: lockBackendFor(flags.store, storeOptions, store),
+            lockTtlMs: flags.lockTtlMinutes * 60_000,
+            data: flags.data,
+            workdir: flags.workdir,
+            trainArgs,
+            split: flags.split,
+            compare: {
+              k: EVALUATION_DEFAULTS.k,
+              maxUsers: flags.maxUsers,
+              seed: flags.seed,
+              baselines: [...new Set([flags.gateRmseBaseline, flags.gateRankingBaseline])],
+            },
+            gate: {
+              rmseBaseline: flags.gateRmseBaseline,
+              rankingBaseline: flags.gateRankingBaseline,
+              rmseTolerance: flags.rmseTolerance,
+              ndcgTolerance: flags.ndcgTolerance,
+            },
+            canaryPercent: flags.canaryPercent,
+            replaceCanary: flags.replaceCanary === true,
+            settleMs: flags.settleMinutes * 60_000,
+            train: trainWithCommand,
+            log: (line) => process.stderr.write(`${line}\n`),
+          });
+        return flags.events === undefined
+          ? run(null)
+          : withEventsStore({ ...flags, events: flags.events }, (events) => run(events));
+      });
+      printResult(result, flags.json === true);
+      if (result.code === REFUSED_EXIT_CODE) exitWithRefusal();
+    });
+}

@@ -1,0 +1,319 @@
+/**
+ * `marquee pipeline`, what the nightly job runs, in order:
+ *
+ * 1. take the store's pipeline lock (one pipeline at a time; an expired lock is taken over);
+ * 2. finish a run that was interrupted between publishing its version and pointing a channel at it;
+ * 3. skip when a canary is in flight (the judge has not promoted or rolled it back yet) unless told to replace it;
+ * 4. gather the rating events since the last run and merge them into the base ratings;
+ * 5. skip when the data and settings are those of an earlier completed run: a rerun is a no-op (the same data
+ *    and flags train the same model, already published or refused);
+ * 6. train a candidate (the `train` command, injected), evaluate candidate, stable and baselines on its holdout;
+ * 7. refuse (exit code 3) when the gate fails; else publish the version, keep its run files for later comparisons,
+ *    and point a channel at it: stable for a store's first version, else canary at the first step.
+ *
+ * Each step is written to the run record (record.ts) as it happens.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { MarqueeError } from '../../../shared/src/errors.ts';
+import type { Channels } from '../../../shared/src/schemas/channels.ts';
+import { loadRatings } from '../data/load/index.ts';
+import { buildVersion } from '../export/artifacts/build-version.ts';
+import { versionInputFromRun } from '../export/artifacts/from-run.ts';
+import { evaluationMetrics } from '../evaluate/index.ts';
+import { readChannels, setChannels, withCanary, withStable } from '../store/channels.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { assertVersionPresent, publishVersion } from '../store/versions.ts';
+import { loadRun, loadRunData, mergeMetrics } from '../train/run-dir.ts';
+import { compareOnHoldout, type CompareOptions } from './compare.ts';
+import { applyGate, type GateOptions } from './gate.ts';
+import { gatherRatings } from './gather.ts';
+import { acquireLock, type LockBackend } from './lock.ts';
+import { baseFingerprint, mergeRatings } from './merge-data.ts';
+import { loadModelFiles, saveModelFiles } from './model-files.ts';
+import { readRecords, writeRecord, type PipelineRecord } from './record.ts';
+
+/** Exit code of a refused candidate (as infra/retrain-nightly.sh always used). */
+export const REFUSED_EXIT_CODE = 3;
+
+/** What to run. */
+export interface PipelineRequest {
+  store: ObjectStore;
+  events: ObjectStore | null;
+  lock: LockBackend;
+  lockTtlMs: number;
+  /** Base ratings path (MovieLens directory or file). */
+  data: string;
+  /** Where run directories go; this run's is `<workdir>/<run id>/`. */
+  workdir: string;
+  /** `marquee train` flags besides --data / --out / --split (e.g. ["--epochs", "5"]). */
+  trainArgs: string[];
+  split: string;
+  compare: CompareOptions;
+  gate: GateOptions;
+  /** Canary percent of a new version (the first step). */
+  canaryPercent: number;
+  /** Replace a canary in flight instead of skipping. */
+  replaceCanary: boolean;
+  settleMs: number;
+  /** Trains with `marquee train` flags; throws on failure. */
+  train: (args: string[]) => Promise<void>;
+  log: (line: string) => void;
+  now?: () => Date;
+}
+
+/** The outcome: the record written and the exit code for the CLI. */
+export interface PipelineResult {
+  record: PipelineRecord | null;
+  code: 0 | 3;
+  summary: string[];
+}
+
+const pointers = (c: Channels | null): PipelineRecord['channelsBefore'] =>
+  c === null ? null : { stable: c.stable, canary: c.canary };
+
+function runId(now: Date, inputsKey: string): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+  return `${stamp}-${inputsKey.slice(0, 8)}`;
+}
+
+/** Points the channel a record intended at its version. */
+async function pointChannel(store: ObjectStore, record: PipelineRecord): Promise<Channels> {
+  const current = await readChannels(store);
+  const version = record.version as string;
+  const next =
+    record.channel?.name === 'canary' && current !== null
+      ? withCanary(current, version, record.channel.percent ?? 0)
+      : withStable(current, version);
+  return setChannels(store, next);
+}
+
+/**
+ * Finishes the latest run when it stopped while publishing: its version exists, so point the channel; else mark it
+ * abandoned. @returns the finished record, or null when there was nothing to finish
+ */
+async function finishInterrupted(
+  req: PipelineRequest,
+  records: PipelineRecord[],
+): Promise<PipelineRecord | null> {
+  const last = records.at(-1);
+  if (last === undefined || last.phase !== 'publishing' || last.version === undefined) return null;
+  const now = (req.now ?? (() => new Date()))();
+  try {
+    await assertVersionPresent(req.store, last.version);
+  } catch {
+    const abandoned: PipelineRecord = {
+      ...last,
+      phase: 'done',
+      decision: 'abandoned',
+      finished: now.toISOString(),
+      reasons: [
+        ...last.reasons,
+        `interrupted before version ${last.version} was complete; a new run follows`,
+      ],
+    };
+    await writeRecord(req.store, abandoned);
+    req.log(`pipeline: run ${last.id} was interrupted while uploading ${last.version}; starting afresh`);
+    return null;
+  }
+  await pointChannel(req.store, last);
+  const done: PipelineRecord = {
+    ...last,
+    phase: 'done',
+    decision: last.channel?.name === 'canary' ? 'published-canary' : 'published-stable',
+    finished: now.toISOString(),
+    reasons: [
+      ...last.reasons,
+      `channel pointed by the next run (${now.toISOString()}) after an interruption`,
+    ],
+  };
+  await writeRecord(req.store, done);
+  return done;
+}
+
+/**
+ * Runs the pipeline under the store's lock.
+ * @throws LockHeld when another pipeline runs; UsageError / DataError / StorageError / ArtifactError from the steps
+ *   (the run record then says `failed`)
+ */
+export async function runPipeline(req: PipelineRequest): Promise<PipelineResult> {
+  const now = req.now ?? (() => new Date());
+  const lock = await acquireLock(req.lock, { ttlMs: req.lockTtlMs, now: now() });
+  if (lock.tookOver !== undefined) {
+    req.log(
+      `pipeline: took over the expired lock of ${lock.tookOver.owner} (expired ${lock.tookOver.expires})`,
+    );
+  }
+  if (!lock.atomic)
+    req.log(`pipeline: warning: ${req.store.uri} has no conditional writes; the lock is best-effort`);
+  try {
+    return await locked(req, lock.info.owner, lock.stillHeld);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function locked(
+  req: PipelineRequest,
+  owner: string,
+  stillHeld: () => Promise<boolean>,
+): Promise<PipelineResult> {
+  const now = req.now ?? (() => new Date());
+  const { store, log } = req;
+  const records = await readRecords(store);
+  const finished = await finishInterrupted(req, records);
+  if (finished !== null) {
+    log(
+      `pipeline: finished interrupted run ${finished.id}: ${finished.version} is now ${finished.channel?.name}`,
+    );
+  }
+  const channels = await readChannels(store);
+  if (channels !== null && channels.canary !== null && channels.canary.percent > 0 && !req.replaceCanary) {
+    const line =
+      `canary ${channels.canary.version} is in flight at ${channels.canary.percent} %: not training (judge it ` +
+      'with `marquee canary judge --apply` until it is promoted or rolled back, or pass --replace-canary)';
+    return { record: finished, code: 0, summary: [`skipped: ${line}`] };
+  }
+
+  const started = now();
+  const { table: base } = await loadRatings(req.data);
+  const gathered = await gatherRatings(store, req.events, base.scale, {
+    now: started,
+    settleMs: req.settleMs,
+  });
+  if (gathered.delta !== null) {
+    const d = gathered.delta;
+    log(
+      `pipeline: gathered ${d.ratings.length} ratings (${d.watches} watches not used, ${d.offScale} off the scale, ` +
+        `${d.invalidLines} invalid lines) from ${d.files} events files`,
+    );
+  }
+  const inputsKey = createHash('sha256')
+    .update(
+      JSON.stringify({
+        data: await baseFingerprint(req.data),
+        eventRatings: createHash('sha256').update(JSON.stringify(gathered.ratings)).digest('hex'),
+        train: req.trainArgs,
+        split: req.split,
+        compare: req.compare,
+        gate: req.gate,
+      }),
+    )
+    .digest('hex');
+  const same = [...records]
+    .reverse()
+    .find(
+      (r) =>
+        r.inputsKey === inputsKey &&
+        r.phase === 'done' &&
+        r.decision !== 'failed' &&
+        r.decision !== 'abandoned',
+    );
+  if (same !== undefined) {
+    const line = `inputs unchanged since run ${same.id} (${same.decision}${same.version ? ` ${same.version}` : ''}); nothing to do`;
+    log(`pipeline: ${line}`);
+    return { record: same, code: same.decision === 'refused' ? REFUSED_EXIT_CODE : 0, summary: [line] };
+  }
+
+  const id = runId(started, inputsKey);
+  const dir = join(req.workdir, id);
+  const merged = await mergeRatings(req.data, gathered.ratings, join(dir, 'data'));
+  const runDir = join(dir, 'model');
+  const trainArgs = ['--data', merged.path, '--out', runDir, '--split', req.split, ...req.trainArgs];
+  let record: PipelineRecord = {
+    schema: 1,
+    id,
+    inputsKey,
+    started: started.toISOString(),
+    owner,
+    phase: 'running',
+    reasons: [],
+    data: {
+      base: req.data,
+      format: merged.format,
+      fingerprint: merged.fingerprint,
+      eventRatings: gathered.ratings.length,
+      gathered:
+        gathered.delta === null
+          ? null
+          : {
+              files: gathered.delta.files,
+              ratings: gathered.delta.ratings.length,
+              watches: gathered.delta.watches,
+              offScale: gathered.delta.offScale,
+              invalidLines: gathered.delta.invalidLines,
+            },
+    },
+    channelsBefore: pointers(channels),
+    train: { args: trainArgs, runDir },
+  };
+  await writeRecord(store, record);
+  const save = async (patch: Partial<PipelineRecord>): Promise<void> => {
+    record = { ...record, ...patch };
+    await writeRecord(store, record);
+  };
+  try {
+    log(`pipeline: run ${id}: training on ${merged.path} (${merged.added} event ratings added) -> ${runDir}`);
+    await req.train(trainArgs);
+    const run = await loadRun(runDir);
+    const { table, split } = await loadRunData(run);
+    const stable =
+      channels === null
+        ? { version: null, reason: 'the store has no stable version yet' }
+        : ((await loadModelFiles(store, channels.stable, join(dir, 'stable'))) ?? {
+            version: channels.stable,
+            reason: `stable ${channels.stable} has no run files in pipeline/models/ (published outside the pipeline)`,
+          });
+    log('pipeline: evaluating candidate, stable and baselines on the holdout ...');
+    const compared = compareOnHoldout(run, table, split, stable, req.compare);
+    // What `marquee evaluate --baselines` records, so the published manifest carries the baselines too.
+    await mergeMetrics(runDir, evaluationMetrics(compared.candidate, compared.baselines));
+    const gate = applyGate(compared.comparison, req.gate);
+    await save({ metrics: compared.comparison, gate });
+    if (!gate.pass) {
+      await save({
+        phase: 'done',
+        decision: 'refused',
+        reasons: gate.failures,
+        finished: now().toISOString(),
+      });
+      return { record, code: REFUSED_EXIT_CODE, summary: [...gate.checks, 'refused: not publishing'] };
+    }
+    if (!(await stillHeld())) {
+      throw new MarqueeError(
+        'the pipeline lock expired and another pipeline took it during training; not publishing (raise --lock-ttl)',
+      );
+    }
+    const bundle = await buildVersion(await versionInputFromRun(runDir, { similarK: 50, int8: true }));
+    const version = bundle.manifest.version;
+    const channel: PipelineRecord['channel'] =
+      channels === null ? { name: 'stable' } : { name: 'canary', percent: req.canaryPercent };
+    await save({ phase: 'publishing', version, channel });
+    await publishVersion(store, bundle);
+    await saveModelFiles(store, version, runDir);
+    await pointChannel(store, record);
+    const decision = channel.name === 'stable' ? 'published-stable' : 'published-canary';
+    const where =
+      channel.name === 'stable'
+        ? 'stable (the store had no version yet)'
+        : `canary for ${req.canaryPercent} % of users`;
+    await save({
+      phase: 'done',
+      decision,
+      reasons: [`published ${version} as ${where}`],
+      finished: now().toISOString(),
+    });
+    return { record, code: 0, summary: [...gate.checks, `published ${version} as ${where}`] };
+  } catch (err) {
+    if (record.phase === 'running') {
+      await save({
+        phase: 'done',
+        decision: 'failed',
+        reasons: [(err as Error).message],
+        finished: now().toISOString(),
+      }).catch(() => undefined);
+    }
+    throw err;
+  }
+}
