@@ -1,70 +1,54 @@
 #!/usr/bin/env bash
-# Nightly retraining: train on the latest ratings, evaluate against the baselines, refuse to ship a model that
-# does not beat biased matrix factorization, then publish it as a CANARY for a slice of users. Promotion to stable
-# is a separate, deliberate step (infra/promote.sh) after the canary has been watched.
+# Nightly job: `marquee pipeline` (gather rating events, train a candidate, refuse it unless it beats the baselines
+# and is no worse than stable, else publish it as a canary), then `marquee canary judge --apply` (step the canary
+# up, promote it, or roll it back on the traffic it has seen). Every decision is in the CLI; this only wires the
+# environment to the flags. Schedulers: infra/systemd, infra/k8s, .github/workflows/nightly.yml (names in
+# infra/names.env).
 #
 # Configuration (environment):
-#   MARQUEE_DATA      ratings to train on: a MovieLens directory/file or CSV (required)
-#   MARQUEE_STORE     where versions are published: file:///..., s3://bucket/prefix, r2-local://bucket (required)
-#   MARQUEE_WORKDIR   where runs are kept (default: ./runs)
-#   MARQUEE_CANARY_PERCENT   share of users routed to the new version (default: 10)
-#   MARQUEE_ENDPOINT  S3 endpoint for R2/MinIO (optional); credentials come from AWS_ACCESS_KEY_ID etc.
+#   MARQUEE_DATA             base ratings: a MovieLens directory or ratings file (required)
+#   MARQUEE_STORE            model store: file:///..., s3://bucket/prefix, r2-local://bucket (required)
+#   MARQUEE_EVENTS           events bucket the Worker writes (optional; without it no events join the data and
+#                            no canary is judged)
+#   MARQUEE_ENDPOINT         S3 endpoint for R2/MinIO (optional); credentials come from AWS_ACCESS_KEY_ID etc.
+#   MARQUEE_WORKDIR          where run directories are kept (default: ./runs)
+#   MARQUEE_CANARY_PERCENT   share of users a new version gets as canary (default: 10)
 #   MARQUEE_TRAIN_FLAGS      extra flags for `marquee train` (optional)
-#   MARQUEE_GATE_BASELINE    baseline the model must beat on test RMSE (default: mf = biased matrix factorization)
-#   MARQUEE_GATE_RANKING     baseline the model must beat on test NDCG@10 (default: popularity)
+#   MARQUEE_GATE_BASELINE    baseline the model must beat on RMSE (default: mf = biased matrix factorization)
+#   MARQUEE_GATE_RANKING     baseline the model must beat on NDCG@10 (default: popularity)
+#   MARQUEE_PIPELINE_FLAGS   more `marquee pipeline` flags, e.g. "--rmse-tolerance 0.02" (optional)
+#   MARQUEE_JUDGE_FLAGS      more `marquee canary judge` flags, e.g. "--min-impressions 500" (optional)
+#
+# Exit status: the pipeline's (0 published / skipped / nothing to do, 3 refused, 2 usage or storage errors),
+# else the judge's. The judge runs even when the pipeline refused or failed: the canary in flight is independent.
 set -euo pipefail
 
-: "${MARQUEE_DATA:?set MARQUEE_DATA to the ratings to train on}"
+: "${MARQUEE_DATA:?set MARQUEE_DATA to the base ratings to train on}"
 : "${MARQUEE_STORE:?set MARQUEE_STORE to the object store URI (file:///..., s3://bucket/prefix)}"
-workdir="${MARQUEE_WORKDIR:-./runs}"
-percent="${MARQUEE_CANARY_PERCENT:-10}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 marquee=(node "$here/trainer/bin/marquee.js")
-run="$workdir/$(date -u +%Y%m%d-%H%M%S)"
-endpoint=()
-if [[ -n "${MARQUEE_ENDPOINT:-}" ]]; then endpoint=(--endpoint "$MARQUEE_ENDPOINT"); fi
+store=(--store "$MARQUEE_STORE")
+if [[ -n "${MARQUEE_ENDPOINT:-}" ]]; then store+=(--endpoint "$MARQUEE_ENDPOINT"); fi
+events=()
+if [[ -n "${MARQUEE_EVENTS:-}" ]]; then events=(--events "$MARQUEE_EVENTS"); fi
 
-mkdir -p "$workdir"
-echo "retrain: training on $MARQUEE_DATA -> $run"
-# shellcheck disable=SC2086
-"${marquee[@]}" train --data "$MARQUEE_DATA" --out "$run" ${MARQUEE_TRAIN_FLAGS:-}
-"${marquee[@]}" evaluate --run "$run" --baselines
+pipeline=0
+# shellcheck disable=SC2086 # MARQUEE_PIPELINE_FLAGS is a list of flags
+"${marquee[@]}" pipeline --data "$MARQUEE_DATA" "${store[@]}" "${events[@]}" \
+  --workdir "${MARQUEE_WORKDIR:-./runs}" \
+  --canary-percent "${MARQUEE_CANARY_PERCENT:-10}" \
+  --gate-rmse-baseline "${MARQUEE_GATE_BASELINE:-mf}" \
+  --gate-ranking-baseline "${MARQUEE_GATE_RANKING:-popularity}" \
+  --train-flags "${MARQUEE_TRAIN_FLAGS:-}" \
+  ${MARQUEE_PIPELINE_FLAGS:-} || pipeline=$?
 
-# Quality gate: the deep model must beat the baseline (biased MF by default) on RMSE and popularity on NDCG@10, on
-# the same split, or nothing is published (exit 3).
-node --input-type=module -e '
-  import { readFileSync } from "node:fs";
-  const m = JSON.parse(readFileSync(process.argv[1], "utf8"));
-  const name = process.argv[2];
-  const model = m["test.rmse"], base = m[`baselines.${name}.rmse`];
-  if (typeof model !== "number" || typeof base !== "number") {
-    console.error(`retrain: metrics.json lacks test.rmse or baselines.${name}.rmse; refusing to publish`);
-    process.exit(2);
-  }
-  if (!(model < base)) {
-    console.error(`retrain: model RMSE ${model.toFixed(4)} does not beat ${name} ${base.toFixed(4)}; not publishing`);
-    process.exit(3);
-  }
-  // What apps show is a ranked list: a model whose top-10 loses to "most popular" is not shipped either.
-  const ranking = process.argv[3];
-  const ndcg = m["test.ndcg@10"], pop = m[`baselines.${ranking}.ndcg@10`];
-  if (typeof ndcg !== "number" || typeof pop !== "number") {
-    console.error(`retrain: metrics.json lacks test.ndcg@10 or baselines.${ranking}.ndcg@10; refusing to publish`);
-    process.exit(2);
-  }
-  if (!(ndcg > pop)) {
-    console.error(`retrain: model NDCG@10 ${ndcg.toFixed(4)} does not beat ${ranking} ${pop.toFixed(4)}; not publishing`);
-    process.exit(3);
-  }
-  console.log(`retrain: gate passed (RMSE ${model.toFixed(4)} < ${name} ${base.toFixed(4)}; NDCG@10 ${ndcg.toFixed(4)} > ${ranking} ${pop.toFixed(4)})`);
-' "$run/metrics.json" "${MARQUEE_GATE_BASELINE:-mf}" "${MARQUEE_GATE_RANKING:-popularity}"
-
-# The very first version of a store becomes stable (a canary needs a stable version to split traffic with).
-channels="$("${marquee[@]}" channel show --store "$MARQUEE_STORE" "${endpoint[@]}")"
-if [[ "$channels" == "no channels.json"* ]]; then
-  "${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel stable
-  echo "retrain: first version of this store, published as stable."
+judge=0
+if [[ ${#events[@]} -gt 0 ]]; then
+  # shellcheck disable=SC2086 # MARQUEE_JUDGE_FLAGS is a list of flags
+  "${marquee[@]}" canary judge "${store[@]}" "${events[@]}" --apply ${MARQUEE_JUDGE_FLAGS:-} || judge=$?
 else
-  "${marquee[@]}" publish --run "$run" --store "$MARQUEE_STORE" "${endpoint[@]}" --channel canary --percent "$percent"
-  echo "retrain: published as canary for $percent% of users. Watch it, then: infra/promote.sh <version> (or infra/rollback.sh)"
+  echo "retrain: MARQUEE_EVENTS is not set: no canary judgement (promote or roll back with infra/promote.sh, infra/rollback.sh)"
 fi
+
+if [[ $pipeline -ne 0 ]]; then exit "$pipeline"; fi
+exit "$judge"

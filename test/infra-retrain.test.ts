@@ -1,4 +1,5 @@
-// infra/retrain-nightly.sh: trains, evaluates, gates on a baseline and publishes a canary — or publishes nothing.
+// infra/retrain-nightly.sh: `marquee pipeline` (train, gate, publish stable / canary — or nothing, exit 3), then
+// `marquee canary judge --apply` when an events bucket is configured.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -77,35 +78,48 @@ describe('infra/retrain-nightly.sh', () => {
       MARQUEE_GATE_RANKING: 'ease',
     });
     expect(r.status, r.output).toBe(3);
-    expect(r.output).toMatch(/NDCG@10 \d\.\d{4} does not beat ease \d\.\d{4}; not publishing/);
+    expect(r.output).toMatch(/NDCG@10 \d\.\d{4} does not beat ease \d\.\d{4}/);
+    expect(r.output).toContain('refused: not publishing');
     expect(existsSync(join(store, 'channels.json'))).toBe(false);
   }, 180_000);
 
-  it('publishes the first version as stable, later ones as a canary, when the gate passes', async () => {
+  it('publishes the first version as stable, a later one as a canary, and judges it', async () => {
     const store = join(root, 'store-ok');
     const env = {
       MARQUEE_DATA: data,
       MARQUEE_STORE: pathToFileURL(store).href,
+      MARQUEE_EVENTS: pathToFileURL(join(root, 'events-ok')).href,
       MARQUEE_WORKDIR: join(root, 'runs-ok'),
       MARQUEE_TRAIN_FLAGS: '--epochs 3 --dim 16 --hidden 32,16',
-      // The gate logic is under test here, not model quality: baselines any trained model beats.
+      // The wiring is under test here, not model quality: baselines and margins any trained model clears.
       MARQUEE_GATE_BASELINE: 'global-mean',
       MARQUEE_GATE_RANKING: 'global-mean',
+      MARQUEE_PIPELINE_FLAGS: '--rmse-tolerance 0.05 --ndcg-tolerance 0.3',
       MARQUEE_CANARY_PERCENT: '25',
     };
     const first = retrain(env);
     expect(first.status, first.output).toBe(0);
+    expect(first.output).toContain('canary judge: none');
     type Channels = { stable: string; canary: { version: string; percent: number } | null };
     const before = JSON.parse(await readFile(join(store, 'channels.json'), 'utf8')) as Channels;
     expect(before.canary).toBeNull();
-    // Run ids are per second; make sure the second run gets its own directory.
-    await new Promise((r) => setTimeout(r, 1100));
-    const second = retrain(env);
+    // The same data and flags again: nothing to do.
+    const same = retrain(env);
+    expect(same.status, same.output).toBe(0);
+    expect(same.output).toContain('inputs unchanged since run');
+    // Other training flags: a new candidate, compared with stable, published as a canary; no traffic yet: hold.
+    const second = retrain({ ...env, MARQUEE_TRAIN_FLAGS: '--epochs 4 --dim 16 --hidden 32,16' });
     expect(second.status, second.output).toBe(0);
+    expect(second.output).toMatch(/RMSE \d\.\d{4} <= stable/);
+    expect(second.output).toContain('canary judge: hold');
     const after = JSON.parse(await readFile(join(store, 'channels.json'), 'utf8')) as Channels;
     expect(after.stable).toBe(before.stable);
     expect(after.canary?.percent).toBe(25);
     expect(after.canary?.version).not.toBe(before.stable);
     expect(existsSync(join(store, 'models', after.canary?.version ?? '-', 'manifest.json'))).toBe(true);
+    // While the canary is in flight the pipeline does not train.
+    const third = retrain({ ...env, MARQUEE_TRAIN_FLAGS: '--epochs 5 --dim 16 --hidden 32,16' });
+    expect(third.status, third.output).toBe(0);
+    expect(third.output).toContain(`skipped: canary ${after.canary?.version} is in flight at 25 %`);
   }, 300_000);
 });
