@@ -2,7 +2,7 @@
 // events are gathered into the data, a crippled candidate is refused (exit 3) and a good one becomes a canary, a
 // canary in flight is not replaced, and the store lock keeps a second pipeline out until it expires.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -188,6 +188,48 @@ describe('marquee pipeline', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('took over the expired lock of killed-host:2:dead');
     expect(await fileStore(storeDir).get(LOCK_KEY)).toBeNull(); // released at the end
+  }, 120_000);
+
+  it('finishes a run stopped between uploading its version and writing channels.json', async () => {
+    const dir = join(root, 'interrupted');
+    const uri = pathToFileURL(dir).href;
+    const run = (...extra: string[]) =>
+      runCli(['pipeline', '--data', data, '--store', uri, '--workdir', join(root, 'runs-i'), ...extra]);
+    const first = await run(
+      '--train-flags',
+      TINY,
+      '--gate-rmse-baseline',
+      'global-mean',
+      '--gate-ranking-baseline',
+      'global-mean',
+    );
+    expect(first.code, first.err).toBe(0);
+    // Rewind the store to the moment after the upload: no channels.json, the record still "publishing".
+    const recordFile = join(
+      dir,
+      'pipeline',
+      'runs',
+      (await readdir(join(dir, 'pipeline', 'runs')))[0] as string,
+    );
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as PipelineRecord;
+    await rm(join(dir, 'channels.json'));
+    await writeFile(recordFile, JSON.stringify({ ...record, phase: 'publishing', decision: undefined }));
+    const next = await run(
+      '--train-flags',
+      TINY,
+      '--gate-rmse-baseline',
+      'global-mean',
+      '--gate-ranking-baseline',
+      'global-mean',
+    );
+    expect(next.code, next.err).toBe(0);
+    expect(next.err).toContain(`finished interrupted run ${record.id}: ${record.version} is now stable`);
+    expect(next.out).toContain('inputs unchanged'); // and nothing trained again
+    expect(JSON.parse(await readFile(join(dir, 'channels.json'), 'utf8')).stable).toBe(record.version);
+    expect(JSON.parse(await readFile(recordFile, 'utf8'))).toMatchObject({
+      phase: 'done',
+      decision: 'published-stable',
+    });
   }, 120_000);
 
   it('exits 2 naming the flag on bad flags', async () => {

@@ -164,6 +164,7 @@ async function locked(
   const records = await readRecords(store);
   const finished = await finishInterrupted(req, records);
   if (finished !== null) {
+    records[records.length - 1] = finished;
     log(
       `pipeline: finished interrupted run ${finished.id}: ${finished.version} is now ${finished.channel?.name}`,
     );
