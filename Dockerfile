@@ -16,7 +16,7 @@ FROM ${CUDA_IMAGE} AS gpu
 COPY --from=node /usr/local/ /usr/local/
 RUN useradd --uid 1000 --create-home node
 WORKDIR /opt/marquee
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.base.json wrangler.toml ./
 COPY shared/src ./shared/src
@@ -30,7 +30,7 @@ ENTRYPOINT ["/opt/marquee/infra/retrain-nightly.sh"]
 # CPU (the default target): the GPU package is removed, so `--backend auto` picks tfjs-node without probing CUDA.
 FROM ${NODE_IMAGE} AS cpu
 WORKDIR /opt/marquee
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@tensorflow/tfjs-node-gpu && npm cache clean --force
 COPY tsconfig.base.json wrangler.toml ./
 COPY shared/src ./shared/src

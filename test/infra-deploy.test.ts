@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 
 const repo = new URL('..', import.meta.url).pathname;
 const read = (path: string): string => readFileSync(join(repo, path), 'utf8');
 
 type Yaml = { [key: string]: unknown };
-let loadAll: (text: string) => unknown[];
 
 /** Every file under `dir` (relative to the repo) whose name matches. */
 function filesUnder(dir: string, pattern: RegExp): string[] {
@@ -60,10 +60,15 @@ const yamlFiles = [...filesUnder('infra', /\.ya?ml$/), ...filesUnder('.github', 
 const docs = new Map<string, Yaml[]>();
 
 beforeAll(async () => {
-  // js-yaml comes with eslint (a dev dependency); imported by a computed name because it ships no types.
-  const specifier = 'js-yaml';
-  loadAll = ((await import(specifier)) as { loadAll: (text: string) => unknown[] }).loadAll;
-  for (const file of yamlFiles) docs.set(file, loadAll(read(file)).filter((d) => d !== null) as Yaml[]);
+  for (const file of yamlFiles) {
+    const parsed = parseAllDocuments(read(file));
+    for (const doc of parsed)
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+    docs.set(
+      file,
+      parsed.map((doc) => doc.toJS() as Yaml).filter((d) => d !== null),
+    );
+  }
 });
 
 describe('YAML files', () => {
