@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Roll back: stop any canary and point stable back at the previous stable version. One pointer write each;
-# edge isolates pick it up within 60 s without a redeploy.
+# edge isolates pick it up within CHANNELS_TTL_SECONDS (30 s by default) without a redeploy.
 set -euo pipefail
 : "${MARQUEE_STORE:?set MARQUEE_STORE to the object store URI}"
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,6 +1,6 @@
 /**
  * The Marquee edge Worker: recommendations served from the model artifacts in R2 with onnxruntime-web (fetch),
- * and the consumer of the feedback events queue (queue). Routes and their contracts: edge/README.md.
+ * and the consumer of the feedback events queue (queue). Routes and their contracts: docs/edge.md.
  */
 import { createApp } from './app.ts';
 import { consumeEvents } from './events/index.ts';

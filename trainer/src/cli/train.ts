@@ -187,7 +187,7 @@ export function trainCommand(): Command {
     )
     .option(
       '--pref-negatives <n>',
-      'movies sampled per step for the preference loss (uniform over the catalogue)',
+      'movies sampled per step for the preference loss (drawn as --pref-sampling says)',
       intFlag(1, 65_536),
       d.prefNegatives,
     )
@@ -256,7 +256,7 @@ export function trainCommand(): Command {
     .addHelpText(
       'after',
       `
-Defaults were tuned on synthetic data of MovieLens size (README "Training"); early stopping keeps the best
+Defaults were tuned on synthetic data of MovieLens size (docs/experiments/rating-accuracy.md); early stopping keeps the best
 epoch's weights (from epoch 3 on, the weight average), then --refit trains the same number of epochs again on
 training + validation ratings and keeps that model.
 Backends: auto tries gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm → cpu.

@@ -27,7 +27,7 @@ export interface ModelConfig {
 }
 
 /**
- * Defaults, chosen on the synthetic presets (see README "Training"): the hybrid's dot product learns the low-rank
+ * Defaults, chosen on the synthetic presets (docs/experiments/rating-accuracy.md): the hybrid's dot product learns the low-rank
  * part of the ratings far faster than the MLP alone, and batch norm is off because it makes the MLP blind to the
  * scale of the embeddings, which defeats the L2 prior that keeps users with few ratings from overfitting
  * (standard preset: 0.950 test RMSE with batch norm, 0.929 without).

@@ -163,7 +163,7 @@ export function userFeatures(table: RatingsTable, rows: Int32Array, dim: number)
     const gender = info.genders[u];
     if (gender) add(b, u, `gender:${gender}`, 1);
     // Occupation (MovieLens 100K / 1M) is loaded but not a feature: uninformative occupations cost 0.001 RMSE on a
-    // MovieLens-100K-shaped set (0.9474 vs 0.9463) and no data here shows a gain (README "Training").
+    // MovieLens-100K-shaped set (0.9474 vs 0.9463) and no data here shows a gain (docs/experiments/rating-accuracy.md).
     addGenres(b, u, 'likes', info.likedGenres[u] ?? 0);
     addGenres(b, u, 'dislikes', info.dislikedGenres[u] ?? 0);
   }

@@ -23,7 +23,7 @@ export function hasDeclaredPreferences(table: RatingsTable): boolean {
 /**
  * The implicit-feedback weight α a run uses. `auto` is AUTO_IMPLICIT, or 0 when the side features include users'
  * declared genre preferences: both tell the model a user's taste, and with the declared ones the implicit part adds
- * more noise than information (README "Training": standard preset 0.8929 → 0.8914 test RMSE with α 1 → 0; on a
+ * more noise than information (docs/experiments/rating-accuracy.md: standard preset 0.8929 → 0.8914 test RMSE with α 1 → 0; on a
  * MovieLens-100K-shaped set without declared preferences α 1 beats 0, 0.9463 vs 0.9493).
  */
 export function resolveImplicit(

@@ -73,7 +73,7 @@ export type TrainOptionsInput = Partial<Omit<TrainOptions, 'model' | 'adam'>> & 
   adam?: Partial<AdamConfig>;
 };
 
-/** Defaults, tuned on the synthetic presets (see README "Training"). */
+/** Defaults, tuned on the synthetic presets (docs/experiments/rating-accuracy.md). */
 export const DEFAULT_TRAIN_OPTIONS: Readonly<Omit<TrainOptions, 'model'>> = Object.freeze({
   epochs: 40,
   batchSize: 1024,

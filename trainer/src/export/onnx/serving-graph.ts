@@ -1,5 +1,5 @@
 /**
- * The serving graph ("model.onnx"; README, "ONNX export"): user vectors come in as inputs, movie-side tables are
+ * The serving graph ("model.onnx"; docs/artifacts.md, "model.onnx"): user vectors come in as inputs, movie-side tables are
  * initializers, and each (user, movie) pair is scored as
  *   rating = (mu + b_movie) + b_user + MLP(e_user ⊕ e_movie) (+ e_user·e_movie for hybrid)
  * with batch norm folded, dropout gone and the movie half of the first layer precomputed.
