@@ -88,7 +88,7 @@ describe('decide', () => {
           to: at(60),
           version: 'v',
           channel: 'stable',
-          route: '/',
+          route: '/v1/users/:userId/recommendations',
           requests,
           status4xx: 0,
           status5xx: errors,

@@ -1,6 +1,6 @@
 /**
  * Serving figures of each arm from the Worker's MetricsRollup lines: requests, 5xx and the latency histogram summed
- * over isolates and routes, then the error rate (5xx / requests) and p99 read from the summed histogram (the upper
+ * over isolates and the routes both arms serve (COMPARED_ROUTES), then the error rate (5xx / requests) and p99 read from the summed histogram (the upper
  * bound of the bucket holding it, so p99 moves in bucket steps: 8 → 12 → 20 ms ...).
  */
 import {
@@ -9,6 +9,16 @@ import {
   type MetricsRollup,
 } from '../../../shared/src/schemas/events.ts';
 import type { ArmName, Arms } from './online.ts';
+
+/**
+ * The routes compared: those that answer a user with that user's version, so both arms serve them. Similar movies,
+ * cold start and /v1/models are always answered by stable; counting them would compare stable's cheap routes with
+ * the canary's per-user ones.
+ */
+export const COMPARED_ROUTES: ReadonlySet<string> = new Set([
+  '/v1/users/:userId/recommendations',
+  '/v1/predict',
+]);
 
 /** One arm's serving figures over the window. */
 export interface ServingTally {
@@ -36,7 +46,7 @@ const emptyTally = (): ServingTally => ({
 });
 
 /**
- * Sums the rollups of each arm whose window overlaps [since, until].
+ * Sums the rollups of each arm on COMPARED_ROUTES whose window overlaps [since, until].
  */
 export function tallyServing(
   rollups: readonly MetricsRollup[],
@@ -53,7 +63,7 @@ export function tallyServing(
         : r.channel === 'canary' && r.version === arms.canary
           ? 'canary'
           : undefined;
-    if (arm === undefined) continue;
+    if (arm === undefined || !COMPARED_ROUTES.has(r.route)) continue;
     const t = tally[arm];
     t.rollups++;
     t.requests += r.requests;

@@ -114,7 +114,7 @@ async function eventsBucket(name: string, since: Date, arms: Traffic[]): Promise
       to: new Date(t0 + 60_000).toISOString(),
       version: arm.version,
       channel: arm.channel,
-      route: '/v1/users/:id/recommendations',
+      route: '/v1/users/:userId/recommendations',
       requests: arm.requests,
       status4xx: 0,
       status5xx: arm.errors5xx ?? 0,
