@@ -1,11 +1,20 @@
 /**
  * Error types shared by the trainer and the edge. Each carries enough context for a message a user can act on:
- * the CLI maps them to exit code 2, the Worker to 4xx/5xx JSON problem bodies.
+ * the CLI exits with its `exitCode` (2 unless a subclass says otherwise), the Worker answers with 4xx/5xx JSON
+ * problem bodies.
  */
+
+/** The CLI's exit code for an error Marquee raised on purpose: bad flags, data, artifacts or storage. */
+export const ERROR_EXIT_CODE = 2;
 
 /** Base class of every error Marquee raises on purpose (as opposed to bugs). */
 export class MarqueeError extends Error {
   override name = 'MarqueeError';
+  /**
+   * What the CLI exits with: ERROR_EXIT_CODE, or a subclass's own code when schedulers must tell its case apart
+   * (e.g. a candidate the pipeline's gate refused: 3).
+   */
+  readonly exitCode: number = ERROR_EXIT_CODE;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -1,10 +1,10 @@
 /**
  * The `marquee` command line: one program with a subcommand per job. Errors Marquee raises on purpose (bad flags,
- * bad data, corrupt artifacts, storage failures) print one clear message and exit with code 2; anything else is a
- * bug and prints its stack with exit code 1.
+ * bad data, corrupt artifacts, storage failures) print one clear message and exit with the error's `exitCode`: 2,
+ * or 3 for a candidate the pipeline's gate refused. Anything else is a bug and prints its stack with exit code 1.
  */
 import { Command, CommanderError } from 'commander';
-import { MarqueeError } from '../../../shared/src/errors.ts';
+import { ERROR_EXIT_CODE, MarqueeError } from '../../../shared/src/errors.ts';
 import { generateCommand } from './generate.ts';
 import { dataCommand } from './data.ts';
 import { demoCommand } from './demo.ts';
@@ -60,11 +60,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version "fail" with exit code 0; usage errors were already printed by commander.
-      return err.exitCode === 0 ? 0 : 2;
+      return err.exitCode === 0 ? 0 : ERROR_EXIT_CODE;
     }
     if (err instanceof MarqueeError) {
       process.stderr.write(`marquee: ${err.message}\n`);
-      return 2;
+      return err.exitCode;
     }
     process.stderr.write(
       `marquee: unexpected error (this is a bug):\n${(err as Error)?.stack ?? String(err)}\n`,

@@ -1,7 +1,6 @@
 // `marquee pipeline` on generated data with a tiny model: first version -> stable, a rerun is a no-op, rating
-// events are gathered into the data, a crippled candidate is refused (exit 3) and a good one becomes a canary, a
+// events are gathered into the data, a crippled candidate is refused (main() returns 3) and a good one becomes a canary, a
 // canary in flight is not replaced, and the store lock keeps a second pipeline out until it expires.
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import { fileStore } from '../store/file-store.ts';
 import { acquireLock, fileLockBackend, LOCK_KEY } from '../pipeline/lock.ts';
 import type { PipelineRecord } from '../pipeline/record.ts';
 
-const repo = new URL('../../../', import.meta.url).pathname;
 const TINY = '--epochs 3 --dim 16 --hidden 32,16';
 // One epoch at a learning rate too small to learn anything: worse than biased MF (the default gate).
 const CRIPPLED = '--epochs 1 --lr 0.000001 --dim 8 --hidden 16';
@@ -129,10 +127,9 @@ describe('marquee pipeline', () => {
 
   it('gathers rating events, refuses a crippled candidate with exit 3, then publishes a canary', async () => {
     const stable = (await channels()).stable;
-    const refused = spawnSync(
-      'node',
-      [
-        join(repo, 'trainer/bin/marquee.js'),
+    // In-process: main() itself returns the refusal's exit code (no process-exit hook).
+    const crippled = () =>
+      runCli([
         'pipeline',
         '--data',
         data,
@@ -144,12 +141,18 @@ describe('marquee pipeline', () => {
         join(root, 'runs'),
         '--train-flags',
         CRIPPLED,
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
+      ]);
+    const refused = await crippled();
+    expect(refused.code, refused.err).toBe(3);
+    expect(refused.out).toMatch(/RMSE \d\.\d{4} does not beat mf \d\.\d{4}/);
+    expect(refused.out).toContain('refused: not publishing');
+    expect(refused.err).toMatch(
+      /marquee: the gate refused the candidate: RMSE \d\.\d{4} does not beat mf \d\.\d{4}/,
     );
-    expect(refused.status, refused.stderr).toBe(3);
-    expect(refused.stdout).toMatch(/RMSE \d\.\d{4} does not beat mf \d\.\d{4}/);
-    expect(refused.stdout).toContain('refused: not publishing');
+    // The same inputs again: nothing trained, still a refusal, naming the run and its reasons.
+    const again = await crippled();
+    expect(again.code, again.err).toBe(3);
+    expect(again.err).toMatch(/inputs unchanged since run \S+, whose candidate the gate refused: RMSE/);
     const refusedRecord = (await records()).at(-1);
     expect(refusedRecord).toMatchObject({
       decision: 'refused',

@@ -9,6 +9,7 @@ import { UsageError } from '../../../shared/src/errors.ts';
 import { parseSplitSpec } from '../data/split/index.ts';
 import { BASELINE_NAMES, EVALUATION_DEFAULTS, type BaselineName } from '../evaluate/index.ts';
 import {
+  CandidateRefused,
   DEFAULT_GATE,
   lockBackendFor,
   REFUSED_EXIT_CODE,
@@ -79,19 +80,9 @@ async function trainWithCommand(args: string[]): Promise<void> {
   }
 }
 
-/**
- * main() maps errors to exit codes 1 and 2 only; a refusal is not an error but must exit 3 for schedulers, so the
- * code is set as the process exits (after main has set its own).
- */
-function exitWithRefusal(): void {
-  process.once('exit', (code) => {
-    if (code === 0) process.exitCode = REFUSED_EXIT_CODE;
-  });
-}
-
-function printResult(result: PipelineResult, json: boolean): void {
+function printResult(result: PipelineResult, code: number, json: boolean): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ code: result.code, record: result.record }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ code, record: result.record }, null, 2)}\n`);
     return;
   }
   const lines = result.summary.map((l) => `pipeline: ${l}`);
@@ -204,7 +195,7 @@ Example:
       const storeOptions: OpenStoreOptions = {};
       if (flags.endpoint !== undefined) storeOptions.endpoint = flags.endpoint;
       if (flags.region !== undefined) storeOptions.region = flags.region;
-      const result = await withStore(flags, async (store) => {
+      const pipeline = withStore(flags, async (store) => {
         const run = (events: Parameters<typeof runPipeline>[0]['events']) =>
           runPipeline({
             store,
@@ -237,7 +228,14 @@ Example:
           ? run(null)
           : withEventsStore({ ...flags, events: flags.events }, (events) => run(events));
       });
-      printResult(result, flags.json === true);
-      if (result.code === REFUSED_EXIT_CODE) exitWithRefusal();
+      let result: PipelineResult;
+      try {
+        result = await pipeline;
+      } catch (err) {
+        // The metrics and checks are printed as for a publish; main() then prints the reasons and exits 3.
+        if (err instanceof CandidateRefused) printResult(err, REFUSED_EXIT_CODE, flags.json === true);
+        throw err;
+      }
+      printResult(result, 0, flags.json === true);
     });
 }

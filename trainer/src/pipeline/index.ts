@@ -21,5 +21,6 @@ export { loadModelFiles, MODEL_FILES_PREFIX, saveModelFiles } from './model-file
 export type { StoredModel } from './model-files.ts';
 export { readRecords, RUNS_PREFIX, writeRecord } from './record.ts';
 export type { PipelineDecision, PipelineRecord } from './record.ts';
-export { REFUSED_EXIT_CODE, runPipeline } from './run-pipeline.ts';
+export { CandidateRefused, REFUSED_EXIT_CODE } from './refused.ts';
+export { runPipeline } from './run-pipeline.ts';
 export type { PipelineRequest, PipelineResult } from './run-pipeline.ts';

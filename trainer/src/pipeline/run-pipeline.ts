@@ -8,7 +8,7 @@
  * 5. skip when the data and settings are those of an earlier completed run: a rerun is a no-op (the same data
  *    and flags train the same model, already published or refused);
  * 6. train a candidate (the `train` command, injected), evaluate candidate, stable and baselines on its holdout;
- * 7. refuse (exit code 3) when the gate fails; else publish the version, keep its run files for later comparisons,
+ * 7. refuse when the gate fails (CandidateRefused, exit code 3); else publish the version, keep its run files for later comparisons,
  *    and point a channel at it: stable for a store's first version, else canary at the first step.
  *
  * Each step is written to the run record (record.ts) as it happens.
@@ -32,9 +32,7 @@ import { acquireLock, type LockBackend } from './lock.ts';
 import { baseFingerprint, mergeRatings } from './merge-data.ts';
 import { loadModelFiles, saveModelFiles } from './model-files.ts';
 import { readRecords, writeRecord, type PipelineRecord } from './record.ts';
-
-/** Exit code of a refused candidate (as infra/retrain-nightly.sh always used). */
-export const REFUSED_EXIT_CODE = 3;
+import { CandidateRefused } from './refused.ts';
 
 /** What to run. */
 export interface PipelineRequest {
@@ -62,10 +60,9 @@ export interface PipelineRequest {
   now?: () => Date;
 }
 
-/** The outcome: the record written and the exit code for the CLI. */
+/** The outcome of a run that did not refuse: the record written (or repeated) and the lines to print. */
 export interface PipelineResult {
   record: PipelineRecord | null;
-  code: 0 | 3;
   summary: string[];
 }
 
@@ -134,8 +131,9 @@ async function finishInterrupted(
 
 /**
  * Runs the pipeline under the store's lock.
- * @throws LockHeld when another pipeline runs; UsageError / DataError / StorageError / ArtifactError from the steps
- *   (the run record then says `failed`)
+ * @throws CandidateRefused when the gate refuses the candidate (the record says `refused`) or refused it in the
+ *   earlier run on the same inputs; LockHeld when another pipeline runs; UsageError / DataError / StorageError /
+ *   ArtifactError from the steps (the run record then says `failed`)
  */
 export async function runPipeline(req: PipelineRequest): Promise<PipelineResult> {
   const now = req.now ?? (() => new Date());
@@ -174,7 +172,7 @@ async function locked(
     const line =
       `canary ${channels.canary.version} is in flight at ${channels.canary.percent} %: not training (judge it ` +
       'with `marquee canary judge --apply` until it is promoted or rolled back, or pass --replace-canary)';
-    return { record: finished, code: 0, summary: [`skipped: ${line}`] };
+    return { record: finished, summary: [`skipped: ${line}`] };
   }
 
   const started = now();
@@ -214,7 +212,14 @@ async function locked(
   if (same !== undefined) {
     const line = `inputs unchanged since run ${same.id} (${same.decision}${same.version ? ` ${same.version}` : ''}); nothing to do`;
     log(`pipeline: ${line}`);
-    return { record: same, code: same.decision === 'refused' ? REFUSED_EXIT_CODE : 0, summary: [line] };
+    if (same.decision === 'refused') {
+      throw new CandidateRefused(
+        `inputs unchanged since run ${same.id}, whose candidate the gate refused: ${same.reasons.join('; ')}`,
+        same,
+        [line],
+      );
+    }
+    return { record: same, summary: [line] };
   }
 
   const id = runId(started, inputsKey);
@@ -279,7 +284,10 @@ async function locked(
         reasons: gate.failures,
         finished: now().toISOString(),
       });
-      return { record, code: REFUSED_EXIT_CODE, summary: [...gate.checks, 'refused: not publishing'] };
+      throw new CandidateRefused(`the gate refused the candidate: ${gate.failures.join('; ')}`, record, [
+        ...gate.checks,
+        'refused: not publishing',
+      ]);
     }
     if (!(await stillHeld())) {
       throw new MarqueeError(
@@ -305,7 +313,7 @@ async function locked(
       reasons: [`published ${version} as ${where}`],
       finished: now().toISOString(),
     });
-    return { record, code: 0, summary: [...gate.checks, `published ${version} as ${where}`] };
+    return { record, summary: [...gate.checks, `published ${version} as ${where}`] };
   } catch (err) {
     if (record.phase === 'running') {
       await save({
