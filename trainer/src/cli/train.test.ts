@@ -178,6 +178,58 @@ describe('marquee train', () => {
     });
   }
 
+  it('--init-from starts from a run by external id, records it, and refuses another shape or with --resume', async () => {
+    const first = path.join(dir, 'init-first');
+    expect(await main(['train', '--data', csv, '--out', first, ...SMALL]), err).toBe(0);
+    // Tonight's data: last night's plus a user and a movie it has not seen.
+    const grown = path.join(dir, 'grown.csv');
+    const extra = Array.from({ length: 12 }, (_, i) => `999,${1 + i},${1 + (i % 5)},2000000`);
+    extra.push(...Array.from({ length: 6 }, (_, i) => `${1 + i},777,4,2000001`));
+    await writeFile(grown, `${await readFile(csv, 'utf8')}${extra.join('\n')}\n`);
+    err = '';
+    const warm = path.join(dir, 'init-warm');
+    expect(
+      await main([
+        'train',
+        '--data',
+        grown,
+        '--out',
+        warm,
+        ...SMALL,
+        '--init-from',
+        path.join(first, 'weights.bin'),
+      ]),
+      err,
+    ).toBe(0);
+    expect(err).toContain(
+      `warm start from ${path.join(first, 'weights.bin')}: 40 of 41 users and 30 of 31 movies start from its rows; ` +
+        '1 users and 1 movies it does not know start fresh',
+    );
+    expect((await loadRun(warm)).config.init).toEqual({
+      from: path.join(first, 'weights.bin'),
+      users: 40,
+      movies: 30,
+    });
+
+    err = '';
+    const other = path.join(dir, 'init-other');
+    expect(
+      await main(['train', '--data', grown, '--out', other, ...SMALL, '--dim', '4', '--init-from', first]),
+    ).toBe(2);
+    expect(err).toContain(
+      `--init-from ${first}: expected a model of this run's shape (arch hybrid, dim 4, hidden 16,8, batch norm off), ` +
+        'got arch hybrid, dim 8, hidden 16,8, batch norm off',
+    );
+    err = '';
+    expect(await main(['train', '--data', grown, '--out', other, ...SMALL, '--init-from', dir])).toBe(2);
+    expect(err).toMatch(
+      /--init-from .*: expected ids\.json beside .*weights\.bin to match rows by external id/,
+    );
+    err = '';
+    expect(await main(['train', '--resume', '--out', warm, '--init-from', first])).toBe(2);
+    expect(err).toContain('--init-from: a resumed run keeps the start it was given');
+  });
+
   it('exits 2 without --data, with a missing native backend, and on data too small to train on', async () => {
     expect(await main(['train', '--out', path.join(dir, 'x')])).toBe(2);
     expect(err).toMatch(/--data is required/);

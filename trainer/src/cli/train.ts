@@ -38,6 +38,7 @@ interface TrainFlags extends HyperparameterFlags {
   scale?: string;
   skipInvalid?: boolean;
   backend?: BackendChoice;
+  initFrom?: string;
   resume?: boolean;
   force?: boolean;
 }
@@ -249,6 +250,13 @@ export function trainCommand(): Command {
       choiceFlag(BACKEND_CHOICES),
     )
     .option(
+      '--init-from <path>',
+      `warm start: begin from the model of a run directory (or its ${RUN_FILES.weights}, with ${RUN_FILES.ids} ` +
+        'beside it) instead of random weights: rows of the users and movies it knows are copied by external id, ' +
+        'its MLP and preference head too; the others start fresh. Needs the same --arch, --dim, --hidden and ' +
+        '--batch-norm',
+    )
+    .option(
       '--resume',
       `continue the run in --out from its ${RUN_FILES.checkpoint} (recorded settings are used)`,
     )
@@ -266,11 +274,15 @@ Ctrl-C stops after the current batch; RUNDIR then holds the last completed epoch
 Examples:
   marquee train --data data/ml-100k --out runs/ml100k
   marquee train --data data/ml-100k/u1.base --test data/ml-100k/u1.test --out runs/u1 --arch hybrid
-  marquee train --resume --out runs/ml100k`,
+  marquee train --resume --out runs/ml100k
+  marquee train --data data/ratings-tonight --init-from runs/last-night --out runs/tonight`,
     )
     .action(async (flags: TrainFlags) => {
       if (!flags.resume && flags.data === undefined) {
         throw new UsageError('train: --data is required (or --resume to continue a run in --out).');
+      }
+      if (flags.resume && flags.initFrom !== undefined) {
+        throw new UsageError('--init-from: a resumed run keeps the start it was given (omit --init-from).');
       }
       if (flags.valFraction <= 0)
         throw new UsageError('--val-fraction: expected a number in (0, 1) (got 0).');
@@ -324,6 +336,7 @@ Examples:
               },
             }),
         options,
+        ...(flags.initFrom === undefined ? {} : { initFrom: flags.initFrom }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         resume: flags.resume === true,
         force: flags.force === true,

@@ -18,6 +18,7 @@ import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
 import { newOptimizerState, TrainStep, type OptimizerState } from './step.ts';
+import { applyWarmStart, cancelImplicitPart, type InitModel } from './warm-start.ts';
 
 /** The rows to fit on and the rows to validate on, both indices into `table`. */
 export interface TrainData {
@@ -32,6 +33,8 @@ export interface TrainData {
   refit?: boolean;
   /** With `refit`: the learning rate of each epoch (1-based epoch e uses lrs[e - 1]), replayed from the run refitted. */
   lrs?: readonly number[];
+  /** A model to start from instead of random weights (warm-start.ts); ignored when resuming a checkpoint. */
+  init?: InitModel;
 }
 
 /** One line of history.jsonl. */
@@ -156,7 +159,7 @@ function divergedMessage(
  * @param resume a checkpoint to continue from (same data, options and backend give the same result as an
  *   uninterrupted run)
  * @throws UsageError when the data are too small (fewer than 2 training ratings, no validation rating, fewer
- *   than 2 users or movies)
+ *   than 2 users or movies), or `data.init` is of another shape than `options.model`
  */
 export async function trainModel(
   data: TrainData,
@@ -176,6 +179,10 @@ export async function trainModel(
     : initWeights(options.model, numUsers, numMovies, meanRating(table.ratings, train), options.seed);
   // A run recorded before the preference head existed resumes without one.
   if (!resume && options.prefWeight > 0) weights.pref = initPreference(options.model.dim, counts.movies);
+  const warm =
+    !resume && data.init
+      ? applyWarmStart(weights, data.init, table.userIds, table.movieIds, options.model)
+      : undefined;
   const optimizer = resume ? cloneOptimizer(resume.optimizer) : newOptimizerState(weights);
   let schedule = resume?.schedule ?? initialSchedule(options.lrSchedule, options.lr);
   let best = resume?.best;
@@ -228,6 +235,11 @@ export async function trainModel(
   const alpha = resolveImplicit(options.implicit, options.sideFeatures, table).alpha;
   const implicit = alpha > 0;
   const offsets = implicit ? new Float32Array(numUsers * dim) : undefined;
+  if (warm && offsets) {
+    // Feature rows start at zero, so the free movie rows are the whole embeddings the first epoch's offsets use.
+    implicitOffsets(weights, table.users, table.movies, train, counts.users, alpha, offsets);
+    cancelImplicitPart(weights, warm.userKnown, offsets);
+  }
   step.userFeatures = options.sideFeatures ? userFeatures(table, train, dim) : undefined;
   step.movieFeatures = options.sideFeatures ? movieFeatures(table, dim) : undefined;
   if (resume) {

@@ -6,6 +6,7 @@
 import type { RatingsTable } from '../data/types.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { trainModel, type StopReason } from './loop.ts';
+import type { InitModel } from './warm-start.ts';
 import type { TrainOptions } from './options.ts';
 import { progressHooks } from './progress.ts';
 
@@ -19,12 +20,13 @@ export interface RefitResult {
 }
 
 /**
- * Trains a fresh model (same options and seed) on the training and validation rows together for `lrs.length` epochs,
- * the number early stopping chose, at the learning rates those epochs had (`lrs`), and returns its last epoch's model (the weight average once averaging has
- * started). Nothing is written to RUNDIR: the caller keeps it or, when interrupted, the validation-selected model.
+ * Trains a fresh model (same options and seed; from `rows.init` when the run was warm-started) on the training and
+ * validation rows together for `lrs.length` epochs, the number early stopping chose, at the learning rates those
+ * epochs had (`lrs`), and returns its last epoch's model (the weight average once averaging has started). Nothing is
+ * written to RUNDIR: the caller keeps it or, when interrupted, the validation-selected model.
  */
 export async function refitModel(
-  rows: { table: RatingsTable; train: Int32Array; validation: Int32Array },
+  rows: { table: RatingsTable; train: Int32Array; validation: Int32Array; init?: InitModel },
   options: TrainOptions,
   lrs: number[],
   log: NodeJS.WriteStream,
@@ -42,7 +44,14 @@ export async function refitModel(
   const rates: number[] = [];
   try {
     const result = await trainModel(
-      { table: rows.table, train, validation: new Int32Array(0), refit: true, lrs },
+      {
+        table: rows.table,
+        train,
+        validation: new Int32Array(0),
+        refit: true,
+        lrs,
+        ...(rows.init === undefined ? {} : { init: rows.init }),
+      },
       { ...options, epochs },
       {
         onEpochStart: progress.onEpochStart,

@@ -70,6 +70,17 @@ export interface RunConfig {
   train: TrainOptions;
   backend: BackendInfo;
   counts: RunCounts;
+  /** The model the run started from (--init-from), and how many of its users and movies it knew. */
+  init?: RunInit;
+}
+
+/** config.json `init`: a warm start (warm-start.ts). */
+export interface RunInit {
+  /** The --init-from path as given: a run directory or its weights.bin. */
+  from: string;
+  /** The run's users and movies that started from its rows (the others started fresh). */
+  users: number;
+  movies: number;
 }
 
 export type RunState = 'running' | 'completed' | 'interrupted' | 'diverged';
@@ -111,7 +122,7 @@ async function writeJson(p: string, value: unknown): Promise<void> {
 }
 
 /** The parsed JSON of `p`, unvalidated. @throws ArtifactError naming the file (its cause ENOENT when absent) */
-async function readJson(p: string): Promise<unknown> {
+export async function readJson(p: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(p, 'utf8');

@@ -101,6 +101,7 @@ export const RunConfigSchema = z.looseObject({
     coldUsers: count,
     coldMovies: count,
   }),
+  init: z.looseObject({ from: z.string().min(1), users: count, movies: count }).optional(),
 }) satisfies z.ZodType<RunConfig>;
 
 const STOP_REASONS = [

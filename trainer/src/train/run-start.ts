@@ -26,6 +26,7 @@ import {
   type RunConfig,
 } from './run-dir.ts';
 import type { TrainRequest } from './run.ts';
+import { checkInitShape, knownRows, readInitModel, type InitModel } from './warm-start.ts';
 
 /** A run ready to load its data: its config and, when resumed, where it stopped. */
 export interface OpenedRun {
@@ -129,6 +130,7 @@ export async function openRun(req: TrainRequest, log: NodeJS.WriteStream): Promi
   await prepareFreshDir(dir, req.force === true);
   return {
     config: {
+      ...(req.initFrom === undefined ? {} : { init: { from: req.initFrom, users: 0, movies: 0 } }),
       format: RUN_FORMAT,
       version: RUN_VERSION,
       createdAt: new Date().toISOString(),
@@ -152,8 +154,32 @@ export async function openRun(req: TrainRequest, log: NodeJS.WriteStream): Promi
 }
 
 /**
+ * The model a run starts from (config.json `init`), read and checked against the run's shape; undefined for a run
+ * started from random weights, and for a resumed run with no refit left to do (its checkpoint is all it needs).
+ * @throws UsageError when it cannot be read (a resumed run's saying so) or is of another shape; ArtifactError from
+ *   its files
+ */
+export async function openInit(opened: OpenedRun, resumed: boolean): Promise<InitModel | undefined> {
+  const from = opened.config.init?.from;
+  if (from === undefined || (resumed && opened.config.train.refit !== true)) return undefined;
+  let init: InitModel;
+  try {
+    init = await readInitModel(from);
+  } catch (err) {
+    if (!resumed || !(err instanceof UsageError)) throw err;
+    throw new UsageError(
+      `--resume: the run started from ${from} (--init-from) and its refit starts there again, but ${err.message}`,
+      { cause: err },
+    );
+  }
+  checkInitShape(init, opened.config.train.model);
+  return init;
+}
+
+/**
  * Ties the loaded data to the run. Resumed: checks they are the data the run started with. Fresh: completes the
- * config with the split, scale, backend and counts and writes config.json, ids.json and a first status.json.
+ * config with the split, scale, backend, counts and how many users and movies `init` knows, logs the latter, and
+ * writes config.json, ids.json and a first status.json.
  * @returns the run's config
  * @throws UsageError when a resumed run's data changed; ArtifactError from reading the resumed run
  */
@@ -163,6 +189,8 @@ export async function bindData(
   config: RunConfig,
   data: RunData,
   backend: BackendInfo,
+  init: InitModel | undefined,
+  log: NodeJS.WriteStream,
 ): Promise<RunConfig> {
   const { table, split, fit } = data;
   if (resumed) {
@@ -194,6 +222,22 @@ export async function bindData(
       coldMovies: split.coldMovies,
     },
   };
+  if (init !== undefined) {
+    const known = knownRows(init, table.userIds, table.movieIds);
+    bound.init = { from: init.from, ...known };
+    const newUsers = table.userIds.length - known.users;
+    const newMovies = table.movieIds.length - known.movies;
+    log.write(
+      `warm start from ${init.from}: ${known.users} of ${table.userIds.length} users and ${known.movies} of ` +
+        `${table.movieIds.length} movies start from its rows` +
+        (newUsers + newMovies > 0
+          ? `; ${newUsers} users and ${newMovies} movies it does not know start fresh\n`
+          : '\n'),
+    );
+    if (config.train.prefWeight > 0 && init.weights.pref === undefined) {
+      log.write('warm start: that model has no preference head; the head starts fresh\n');
+    }
+  }
   await writeConfig(dir, bound);
   await writeIds(dir, table.userIds, table.movieIds);
   await writeStatus(dir, { state: 'running', epochs: 0, bestEpoch: 0, bestValRmse: null });

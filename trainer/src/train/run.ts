@@ -26,7 +26,8 @@ import {
   type RunConfig,
   type RunState,
 } from './run-dir.ts';
-import { bindData, openRun, type OpenedRun, type RunData } from './run-start.ts';
+import { bindData, openInit, openRun, type OpenedRun, type RunData } from './run-start.ts';
+import type { InitModel } from './warm-start.ts';
 
 /** What `marquee train` was asked to do. */
 export interface TrainRequest {
@@ -36,6 +37,8 @@ export interface TrainRequest {
   /** Ignored with `resume` (the recorded options are used). */
   options?: TrainOptions;
   backend?: BackendChoice;
+  /** Start from this run directory's (or weights.bin's) model (warm-start.ts); ignored with `resume` (recorded). */
+  initFrom?: string;
   /** Continue the run in `out` from its checkpoint. */
   resume?: boolean;
   /** Replace an existing run directory. */
@@ -120,6 +123,7 @@ function listenForInterrupt(req: TrainRequest, log: NodeJS.WriteStream): Interru
 async function fit(
   dir: string,
   data: RunData,
+  init: InitModel | undefined,
   options: TrainOptions,
   opened: OpenedRun,
   interrupt: Interrupt,
@@ -136,7 +140,12 @@ async function fit(
       return { ...refitOnly, checkpoint: resumeFrom };
     }
     return await trainModel(
-      { table: data.table, train: data.fit.train, validation: data.fit.validation },
+      {
+        table: data.table,
+        train: data.fit.train,
+        validation: data.fit.validation,
+        ...(init === undefined ? {} : { init }),
+      },
       options,
       {
         onEpochStart: progress.onEpochStart,
@@ -181,6 +190,7 @@ interface Ending {
 async function refitIfAsked(
   dir: string,
   data: RunData,
+  init: InitModel | undefined,
   options: TrainOptions,
   result: TrainResult,
   interrupt: Interrupt,
@@ -204,7 +214,12 @@ async function refitIfAsked(
     });
     try {
       refit = await refitModel(
-        { table: data.table, train: data.fit.train, validation: data.fit.validation },
+        {
+          table: data.table,
+          train: data.fit.train,
+          validation: data.fit.validation,
+          ...(init === undefined ? {} : { init }),
+        },
         options,
         checkpoint.history.slice(0, checkpoint.bestEpoch).map((h) => h.lr),
         log,
@@ -327,11 +342,13 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
   const started = performance.now();
   const opened = await openRun(req, log);
   const options = opened.config.train;
+  // Read (and its shape checked) before the data: a wrong --init-from fails at once.
+  const init = await openInit(opened, req.resume === true);
 
   const backend = await selectBackend(req.backend ?? (req.resume ? opened.config.backend.kind : 'auto'));
   log.write(`${describeBackend(backend)}\n`);
   const data = await loadData(opened.config, log);
-  const config = await bindData(dir, req.resume === true, opened.config, data, backend);
+  const config = await bindData(dir, req.resume === true, opened.config, data, backend, init, log);
   const c = config.counts;
   log.write(
     `data: ${c.ratings} ratings, ${c.users} users, ${c.movies} movies; split ${data.split.description}: ` +
@@ -342,8 +359,8 @@ export async function runTraining(req: TrainRequest): Promise<TrainOutcome> {
 
   const interrupt = listenForInterrupt(req, log);
   const rates: number[] = [];
-  const result = await fit(dir, data, options, opened, interrupt, log, rates);
-  const ending = await refitIfAsked(dir, data, options, result, interrupt, log, rates);
+  const result = await fit(dir, data, init, options, opened, interrupt, log, rates);
+  const ending = await refitIfAsked(dir, data, init, options, result, interrupt, log, rates);
   interrupt.release();
   const seconds = (performance.now() - started) / 1000;
   const { checkpoint } = result;
