@@ -48,6 +48,12 @@ export interface FixtureOptions {
    * without a preference head (trained with `--pref-weight 0`), which the Worker ranks exhaustively.
    */
   plan?: TwoStagePlan | null;
+  /**
+   * Seed of a permutation of the movies' embedding rows, applied to the random weights before anything else uses
+   * them: the same catalogue, users, seen lists, biases and preference head as the fixture without it, but each
+   * movie carries another movie's vector, so the version ranks worse than the unshuffled one (canary tests).
+   */
+  shuffleMovieEmbeddings?: number;
 }
 
 /** The plan of fixtures with a preference head: C = 40, so limits above 40 exercise C = limit. */
@@ -84,10 +90,24 @@ function json(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
 }
 
+/** Permutes the rows (of `width` floats) of `table` in place (Fisher–Yates with `rand`). */
+function shuffleRows(table: Float32Array, width: number, rand: () => number): void {
+  const row = new Float32Array(width);
+  for (let i = table.length / width - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    row.set(table.subarray(i * width, (i + 1) * width));
+    table.copyWithin(i * width, j * width, (j + 1) * width);
+    table.set(row, j * width);
+  }
+}
+
 /** Builds every file of a version from seeded random weights. */
 export async function buildFixture(options: FixtureOptions): Promise<Fixture> {
   const { numUsers, numMovies, dim, seed } = options;
   const weights = randomWeights({ ...options, hidden: options.hidden });
+  if (options.shuffleMovieEmbeddings !== undefined) {
+    shuffleRows(weights.movieEmb, dim, mulberry32(options.shuffleMovieEmbeddings));
+  }
   const plan = options.plan === undefined ? FIXTURE_PLAN : options.plan;
   if (plan !== null) {
     // The trainer's fresh head, then a random gate and bias. A gate of 2–6 lets the user's embedding move the
