@@ -145,6 +145,12 @@ describe.each(kinds)('%s store', (_kind, make) => {
     expect(await store.getRange(versionKey(v1.id, 'nope.bin'), 0, 4)).toBeNull();
   });
 
+  it('stores a Node Buffer (what readFile returns) byte for byte', async () => {
+    const bytes = Buffer.from('{"a buffer": true}\n');
+    await store.put('scratch/buffer.json', bytes);
+    expect(await store.get('scratch/buffer.json')).toEqual(new Uint8Array(bytes));
+  });
+
   it('refuses to overwrite a published version unless forced', async () => {
     await expect(publishVersion(store, v1)).rejects.toThrow(UsageError);
     await expect(publishVersion(store, v1)).rejects.toThrow(/already exists.*--force/);

@@ -98,7 +98,13 @@ export function r2LocalStore(options: R2LocalOptions): ObjectStore {
     async put(key, bytes) {
       assertKey(key);
       try {
-        await (await bucket()).put(key, bytes);
+        // Miniflare accepts only standard typed arrays: a Node Buffer (a Uint8Array subclass, e.g. from
+        // readFile) fails its check, so the bytes go in as a plain view of the same memory.
+        const plain =
+          Object.getPrototypeOf(bytes) === Uint8Array.prototype
+            ? bytes
+            : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        await (await bucket()).put(key, plain);
       } catch (err) {
         throw fail('put', key, err);
       }
