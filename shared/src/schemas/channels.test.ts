@@ -87,5 +87,6 @@ describe('parseChannels', () => {
     );
     expect(() => parseChannels({ ...valid, stable: '../etc' })).toThrow(ArtifactError);
     expect(() => parseChannels([])).toThrow(/expected a JSON object \(got an array\)/);
+    expect(() => parseChannels(null)).toThrow(/expected a JSON object \(got null\)/);
   });
 });

@@ -21,7 +21,7 @@ export function parseArtifact<S extends z.ZodType>(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ArtifactError(
       file,
-      `expected a JSON object (got ${Array.isArray(value) ? 'an array' : typeof value})`,
+      `expected a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`,
     );
   }
   const version = (value as { schema?: unknown }).schema;
