@@ -11,18 +11,23 @@ ARG CUDA_IMAGE=nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
 
 FROM ${NODE_IMAGE} AS node
 
+# The application files both images run (no dependencies: each image installs its own).
+FROM scratch AS app
+WORKDIR /opt/marquee
+COPY package.json package-lock.json tsconfig.base.json wrangler.toml ./
+COPY shared/src ./shared/src
+COPY trainer/bin ./trainer/bin
+COPY trainer/src ./trainer/src
+COPY infra ./infra
+
 # GPU: Node 20 copied onto NVIDIA's CUDA 11.2 / cuDNN 8.1 runtime, both tfjs native packages installed.
 FROM ${CUDA_IMAGE} AS gpu
 COPY --from=node /usr/local/ /usr/local/
 RUN useradd --uid 1000 --create-home node
 WORKDIR /opt/marquee
-COPY package.json package-lock.json ./
+COPY --from=app /opt/marquee/package.json /opt/marquee/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.base.json wrangler.toml ./
-COPY shared/src ./shared/src
-COPY trainer/bin ./trainer/bin
-COPY trainer/src ./trainer/src
-COPY infra ./infra
+COPY --from=app /opt/marquee/ ./
 ENV NODE_ENV=production MARQUEE_WORKDIR=/data/runs
 USER node
 ENTRYPOINT ["/opt/marquee/infra/retrain-nightly.sh"]
@@ -30,13 +35,9 @@ ENTRYPOINT ["/opt/marquee/infra/retrain-nightly.sh"]
 # CPU (the default target): the GPU package is removed, so `--backend auto` picks tfjs-node without probing CUDA.
 FROM ${NODE_IMAGE} AS cpu
 WORKDIR /opt/marquee
-COPY package.json package-lock.json ./
+COPY --from=app /opt/marquee/package.json /opt/marquee/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/@tensorflow/tfjs-node-gpu && npm cache clean --force
-COPY tsconfig.base.json wrangler.toml ./
-COPY shared/src ./shared/src
-COPY trainer/bin ./trainer/bin
-COPY trainer/src ./trainer/src
-COPY infra ./infra
+COPY --from=app /opt/marquee/ ./
 ENV NODE_ENV=production MARQUEE_WORKDIR=/data/runs
 USER node
 ENTRYPOINT ["/opt/marquee/infra/retrain-nightly.sh"]
