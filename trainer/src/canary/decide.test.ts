@@ -78,7 +78,7 @@ describe('decide', () => {
     goodRatings: 5,
     ...o,
   });
-  const serving = (requests: number, errors = 0, ms = 4): ServingTally =>
+  const serving = (requests: number, errors = 0, ms = 4, clientErrors = 0): ServingTally =>
     tallyServing(
       [
         {
@@ -90,7 +90,7 @@ describe('decide', () => {
           channel: 'stable',
           route: '/v1/users/:userId/recommendations',
           requests,
-          status4xx: 0,
+          status4xx: clientErrors,
           status5xx: errors,
           latencyMs: Array.from({ length: 17 }, (_, i) => (i === latencyBucket(ms) ? requests : 0)),
           latencySumMs: 0,
@@ -126,6 +126,17 @@ describe('decide', () => {
     expect(v.decision).toBe('rollback');
     expect(v.reasons.join()).toMatch(/p99-latency guard: canary p99 100 ms > stable p99 5 ms/);
     expect(v.quality.find((q) => q.metric === 'rating-hit-rate')?.tested).toBe(false);
+  });
+
+  it('rolls back a canary answering more 4xx than stable (users its tables lack)', () => {
+    const o = { stable: online({}), canary: online({}) };
+    const lost = { stable: serving(2000, 0, 4, 20), canary: serving(2000, 0, 4, 200) };
+    const v = decide(10, o, lost, DEFAULT_THRESHOLDS);
+    expect(v.decision).toBe('rollback');
+    expect(v.reasons.join()).toMatch(/client-error-rate guard: canary 4xx rate 10.00 % > stable 1.00 %/);
+    // Within the tolerance (2 points by default) it passes.
+    const close = { stable: serving(2000, 0, 4, 20), canary: serving(2000, 0, 4, 50) };
+    expect(decide(10, o, close, DEFAULT_THRESHOLDS).decision).toBe('promote-step');
   });
 
   it('promotes a canary at 100 % without a stable arm to compare with', () => {

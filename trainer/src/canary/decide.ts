@@ -4,7 +4,10 @@
  *
  * 1. Guards, once both arms have `minRequests` requests: the canary's 5xx rate may exceed the stable's by at most
  *    `errorTolerance` (absolute, e.g. 0.01 = one percentage point), and its p99 latency may exceed the stable's by
- *    at most `latencyTolerance` (relative, 0.5 = +50 %). A failed guard is a rollback.
+ *    at most `latencyTolerance` (relative, 0.5 = +50 %), and its 4xx rate may exceed the stable's by at most
+ *    `clientErrorTolerance` (absolute): both arms answer the same kind of requests from the same apps, so a
+ *    canary answering more 404s (users or movies its tables lack) or 400s is broken, not unlucky. A failed guard
+ *    is a rollback.
  * 2. Quality, once both arms have `minImpressions` impressions: click-through and watch-through, and the rating hit
  *    rate when both arms have `minRatings` attributed ratings, each by a one-sided two-proportion z-test of "canary
  *    lower". The family of tests is held at the stated confidence by Bonferroni: each test uses
@@ -33,6 +36,8 @@ export interface JudgeThresholds {
   confidence: number;
   /** Largest allowed canary 5xx rate − stable 5xx rate. */
   errorTolerance: number;
+  /** Largest allowed canary 4xx rate − stable 4xx rate. */
+  clientErrorTolerance: number;
   /** Largest allowed canary p99 / stable p99 − 1. */
   latencyTolerance: number;
   /** A rating at least this high is a hit. */
@@ -47,6 +52,7 @@ export const DEFAULT_THRESHOLDS: Readonly<JudgeThresholds> = Object.freeze({
   minRatings: 50,
   confidence: 0.95,
   errorTolerance: 0.01,
+  clientErrorTolerance: 0.02,
   latencyTolerance: 0.5,
   goodRating: 4,
   steps: [10, 25, 50, 100],
@@ -68,7 +74,7 @@ export interface QualityCheck {
 
 /** One guard. */
 export interface GuardCheck {
-  guard: 'error-rate' | 'p99-latency';
+  guard: 'error-rate' | 'client-error-rate' | 'p99-latency';
   checked: boolean;
   stable: number;
   canary: number;
@@ -102,6 +108,9 @@ function guardChecks(serving: Record<ArmName, ServingTally>, t: JudgeThresholds)
   const enough = stable.requests >= t.minRequests && canary.requests >= t.minRequests;
   const errorLimit = stable.errorRate + t.errorTolerance;
   const latencyLimit = stable.p99Ms * (1 + t.latencyTolerance);
+  const clientRate = (a: ServingTally): number => (a.requests > 0 ? a.status4xx / a.requests : NaN);
+  const clientLimit = clientRate(stable) + t.clientErrorTolerance;
+  const clientFailed = enough && clientRate(canary) > clientLimit;
   const errorFailed = enough && canary.errorRate > errorLimit;
   // Both in the overflow bucket (Infinity) cannot be told apart: not a failure.
   const latencyFailed = enough && canary.p99Ms > latencyLimit && !(stable.p99Ms === Infinity);
@@ -117,6 +126,18 @@ function guardChecks(serving: Record<ArmName, ServingTally>, t: JudgeThresholds)
         ? 'not checked: too few requests'
         : `canary 5xx rate ${pct(canary.errorRate)} ${errorFailed ? '>' : '<='} stable ${pct(stable.errorRate)} + ` +
           `tolerance ${pct(t.errorTolerance)}`,
+    },
+    {
+      guard: 'client-error-rate',
+      checked: enough,
+      stable: clientRate(stable),
+      canary: clientRate(canary),
+      limit: clientLimit,
+      failed: clientFailed,
+      note: !enough
+        ? 'not checked: too few requests'
+        : `canary 4xx rate ${pct(clientRate(canary))} ${clientFailed ? '>' : '<='} stable ` +
+          `${pct(clientRate(stable))} + tolerance ${pct(t.clientErrorTolerance)}`,
     },
     {
       guard: 'p99-latency',

@@ -87,7 +87,7 @@ function judgeCommand(): Command {
   const d = DEFAULT_THRESHOLDS;
   const cmd = new Command('judge').description(
     'Compare the canary with stable on the events since the current canary step began (channels.json ' +
-      '`updated`): serving guards (5xx rate, p99 latency) and online quality (click-through, watch-through, ' +
+      '`updated`): serving guards (5xx and 4xx rates, p99 latency) and online quality (click-through, watch-through, ' +
       'rating hit rate; one-sided two-proportion z-tests). Decides rollback, hold, promote-step or promote.',
   );
   addStoreOptions(cmd);
@@ -124,6 +124,12 @@ function judgeCommand(): Command {
       'rollback when canary 5xx rate > stable 5xx rate + x (absolute; 0.01 = one percentage point)',
       numberFlag(0, 1),
       d.errorTolerance,
+    )
+    .option(
+      '--client-error-tolerance <x>',
+      'rollback when canary 4xx rate > stable 4xx rate + x (absolute; a canary that cannot find users or movies)',
+      numberFlag(0, 1),
+      d.clientErrorTolerance,
     )
     .option(
       '--latency-tolerance <x>',
@@ -169,6 +175,7 @@ Examples:
         minRatings: flags.minRatings,
         confidence: flags.confidence,
         errorTolerance: flags.errorTolerance,
+        clientErrorTolerance: flags.clientErrorTolerance,
         latencyTolerance: flags.latencyTolerance,
         goodRating: flags.goodRating,
         steps: flags.steps,
