@@ -47,10 +47,12 @@ const pipeline = (...extra: string[]) =>
 
 async function records(): Promise<PipelineRecord[]> {
   const dir = join(storeDir, 'pipeline', 'runs');
-  const names = (await readdir(dir)).sort();
-  return Promise.all(
+  const names = await readdir(dir);
+  const all = await Promise.all(
     names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as PipelineRecord),
   );
+  // Oldest first: runs of the same second have ids in no particular order.
+  return all.sort((a, b) => a.started.localeCompare(b.started));
 }
 
 async function channels(): Promise<{ stable: string; canary: { version: string; percent: number } | null }> {
@@ -117,6 +119,33 @@ describe('marquee pipeline', () => {
     const manifest = JSON.parse(await readFile(join(storeDir, 'models', version, 'manifest.json'), 'utf8'));
     expect(manifest.metrics).toHaveProperty(['baselines.global-mean.ndcg@10']);
     expect(await readdir(join(storeDir, 'pipeline', 'models', version))).toContain('weights.bin');
+    // The version served was trained again on every rating, the holdout (each user's last 2) included.
+    const candidate = JSON.parse(await readFile(join(first!.train.runDir, 'config.json'), 'utf8'));
+    const all = candidate.counts.ratings as number;
+    expect(candidate.counts.test).toBe(600); // 300 users × last:2
+    expect(candidate.counts.train + candidate.counts.validation + candidate.counts.test).toBe(all);
+    expect(first?.published).toMatchObject({
+      model: 'refit-all',
+      ratings: all,
+      holdoutRatings: 600,
+      epochs: first?.train.result?.refitEpochs,
+    });
+    expect(first?.train.result).toMatchObject({ epochs: 3, seconds: expect.any(Number) });
+    expect(manifest.counts.trainRatings).toBe(all);
+    expect(manifest.training.config.data.split).toBe('none');
+    expect(manifest.training.config.counts).toMatchObject({ train: all, validation: 0, test: 0 });
+    expect(manifest.metrics).toMatchObject({
+      'refitAll.ratings': all,
+      'refitAll.holdoutRatings': 600,
+      'refitAll.epochs': first?.published?.epochs,
+    });
+    const kept = JSON.parse(
+      await readFile(join(storeDir, 'pipeline', 'models', version, 'config.json'), 'utf8'),
+    );
+    expect(kept.data.split).toBe('none');
+    expect(r.out).toMatch(
+      new RegExp(`served model: trained on every rating \\(${all}, 600 of the holdout\\) for \\d+ epochs`),
+    );
 
     const again = await pipeline();
     expect(again.code, again.err).toBe(0);
@@ -196,8 +225,19 @@ describe('marquee pipeline', () => {
   it('finishes a run stopped between uploading its version and writing channels.json', async () => {
     const dir = join(root, 'interrupted');
     const uri = pathToFileURL(dir).href;
+    // --no-refit-all: the judged candidate itself is served.
     const run = (...extra: string[]) =>
-      runCli(['pipeline', '--data', data, '--store', uri, '--workdir', join(root, 'runs-i'), ...extra]);
+      runCli([
+        'pipeline',
+        '--data',
+        data,
+        '--store',
+        uri,
+        '--workdir',
+        join(root, 'runs-i'),
+        '--no-refit-all',
+        ...extra,
+      ]);
     const first = await run(
       '--train-flags',
       TINY,
@@ -215,6 +255,13 @@ describe('marquee pipeline', () => {
       (await readdir(join(dir, 'pipeline', 'runs')))[0] as string,
     );
     const record = JSON.parse(await readFile(recordFile, 'utf8')) as PipelineRecord;
+    const candidate = JSON.parse(await readFile(join(record.train.runDir, 'config.json'), 'utf8'));
+    expect(record.published).toMatchObject({
+      model: 'candidate',
+      runDir: record.train.runDir,
+      ratings: candidate.counts.train + candidate.counts.validation,
+      holdoutRatings: 0,
+    });
     await rm(join(dir, 'channels.json'));
     await writeFile(recordFile, JSON.stringify({ ...record, phase: 'publishing', decision: undefined }));
     const next = await run(
@@ -235,10 +282,120 @@ describe('marquee pipeline', () => {
     });
   }, 120_000);
 
+  it('--warm-start starts from the stable, is judged on ratings it never saw, and falls back to cold', async () => {
+    const dir = join(root, 'warm');
+    const eventsDir = join(root, 'events-warm');
+    const run = (...extra: string[]) =>
+      runCli([
+        'pipeline',
+        '--data',
+        data,
+        '--store',
+        pathToFileURL(dir).href,
+        '--events',
+        pathToFileURL(eventsDir).href,
+        '--workdir',
+        join(root, 'runs-w'),
+        '--gate-rmse-baseline',
+        'global-mean',
+        '--gate-ranking-baseline',
+        'global-mean',
+        '--rmse-tolerance',
+        '0.05',
+        '--ndcg-tolerance',
+        '0.2',
+        '--warm-start',
+        ...extra,
+      ]);
+    // Ratings of movies the users had not rated (new pairs), the most popular first.
+    const rated = new Set<string>();
+    const popularity = new Map<number, number>();
+    for (const line of (await readFile(join(data, 'ratings.csv'), 'utf8')).split('\n').slice(1)) {
+      const [u, m] = line.split(',').map(Number) as [number, number];
+      if (!Number.isInteger(m)) continue;
+      rated.add(`${u}:${m}`);
+      popularity.set(m, (popularity.get(m) ?? 0) + 1);
+    }
+    const popular = [...popularity.keys()].sort((a, b) => popularity.get(b)! - popularity.get(a)!);
+    const putRatings = async (minutesAgo: number, users: number[]) => {
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      const lines = users.map((user) => ({
+        type: 'rating',
+        user,
+        movie: popular.find((m) => !rated.has(`${user}:${m}`)),
+        value: 5,
+        schema: 1,
+        received: at.toISOString(),
+        arm: { version: '20260101-000000-00000000', channel: 'stable' },
+      }));
+      await fileStore(eventsDir).put(
+        eventsKey(EVENTS_PREFIX, at, `w${minutesAgo}`),
+        new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')),
+      );
+    };
+    const warmRecords = async () => {
+      const runs = join(dir, 'pipeline', 'runs');
+      const all = await Promise.all(
+        (await readdir(runs)).map(
+          async (n) => JSON.parse(await readFile(join(runs, n), 'utf8')) as PipelineRecord,
+        ),
+      );
+      return all.sort((a, b) => a.started.localeCompare(b.started));
+    };
+
+    const first = await run('--train-flags', TINY);
+    expect(first.code, first.err).toBe(0);
+    expect(first.err).toContain('--warm-start: the store has no stable version yet: cold start');
+    const stable = (await warmRecords())[0]!.version as string;
+
+    // 40 users rate after the stable was trained: their newest ratings, so in the holdout (last:2).
+    await putRatings(
+      60,
+      Array.from({ length: 40 }, (_, i) => 101 + i),
+    );
+    // Whether this tiny model passes on 40 ratings is not the point here: either way it is judged on them alone.
+    const warm = await run('--train-flags', TINY);
+    expect([0, 3], warm.err).toContain(warm.code);
+    expect(warm.err).toMatch(
+      /warm start from \S+: 300 of 300 users and (\d+) of \1 movies start from its rows/,
+    );
+    const rec = (await warmRecords()).at(-1)!;
+    expect(rec.train.warmStart).toBe(stable);
+    expect(rec.decision).toBe(warm.code === 0 ? 'published-canary' : 'refused');
+    expect(rec.train.args).toContain('--init-from');
+    expect(rec.metrics?.holdout).toMatchObject({ ratings: 600, judged: 40 });
+    expect(rec.metrics?.stable).toMatchObject({ compared: true, version: stable, ratings: 40, unknown: 0 });
+    expect(rec.metrics?.candidate.ratings).toBe(40);
+    expect(rec.gate?.checks).toContain(
+      'candidate and baselines judged on the 40 of 600 holdout ratings the stable never trained on (the ' +
+        'candidate started from its weights)',
+    );
+    expect(rec.train.result).toMatchObject({ epochs: 3, seconds: expect.any(Number) });
+
+    // Another model shape: the stable's weights cannot start it, so it starts cold and says why.
+    await putRatings(
+      30,
+      Array.from({ length: 10 }, (_, i) => 201 + i),
+    );
+    const other = await run('--train-flags', '--epochs 3 --dim 8 --hidden 16', '--replace-canary');
+    expect([0, 3], other.err).toContain(other.code);
+    const cold = (await warmRecords()).at(-1)!;
+    expect(cold.train.warmStart).toBeNull();
+    expect(cold.train.note).toBe(
+      `--warm-start: stable ${stable} is of another shape (arch hybrid, dim 16, hidden 32,16, batch norm off) ` +
+        'than the candidate (arch hybrid, dim 8, hidden 16, batch norm off): cold start',
+    );
+    expect(other.err).toContain(cold.train.note);
+    expect(cold.train.args).not.toContain('--init-from');
+    expect(cold.metrics?.holdout.judged).toBe(600);
+  }, 240_000);
+
   it('exits 2 naming the flag on bad flags', async () => {
     for (const [flags, name] of [
       [['--train-flags', '--out /tmp/x'], '--train-flags'],
       [['--split', 'weekly'], '--split'],
+      [['--split', 'none'], 'expected a split with a holdout for the gate'],
+      [['--train-flags', '--init-from runs/x'], '--train-flags'],
       [['--canary-percent', '0'], '--canary-percent'],
       [['--rmse-tolerance', '-1'], '--rmse-tolerance'],
       [['--gate-ranking-baseline', 'oracle'], '--gate-ranking-baseline'],

@@ -1,7 +1,8 @@
 /**
  * `marquee pipeline --data PATH --store URI [--events URI]`: the nightly job — gather rating events, train a
- * candidate, evaluate it against the stable version and the baselines on one holdout, refuse (exit 3) or publish it
- * (stable for a store's first version, else a canary at the first step), and record the run in the store.
+ * candidate (from the stable's weights with --warm-start), evaluate it against the stable version and the baselines
+ * on one holdout, refuse (exit 3) or publish it refit on every rating (stable for a store's first version, else a
+ * canary at the first step), and record the run in the store.
  * The steps: trainer/src/pipeline/run-pipeline.ts.
  */
 import { Command, CommanderError } from 'commander';
@@ -26,14 +27,22 @@ import { trainCommand } from './train.ts';
 /** The split the pipeline evaluates on unless told otherwise: each user's two newest ratings. */
 export const PIPELINE_SPLIT = 'last:2';
 
-/** Checks a --split value (UsageError naming --split) and keeps its text for the train command. */
+/**
+ * Checks a --split value (UsageError naming --split) and keeps its text for the train command.
+ * @throws UsageError for `none`: the gate needs a holdout
+ */
 function splitFlag(value: string): string {
-  parseSplitSpec(value);
+  if (parseSplitSpec(value).kind === 'none') {
+    throw new UsageError(
+      '--split: expected a split with a holdout for the gate (got "none"); the served model trains on every ' +
+        'rating anyway (--refit-all)',
+    );
+  }
   return value;
 }
 
 /** `marquee train` flags the pipeline sets itself. */
-const OWN_TRAIN_FLAGS = ['--data', '--out', '--split', '--test', '--resume', '--force'];
+const OWN_TRAIN_FLAGS = ['--data', '--out', '--split', '--test', '--resume', '--force', '--init-from'];
 
 interface PipelineFlags extends StoreFlags {
   data: string;
@@ -49,6 +58,9 @@ interface PipelineFlags extends StoreFlags {
   ndcgTolerance: number;
   canaryPercent: number;
   replaceCanary?: boolean;
+  warmStart?: boolean;
+  /** Undefined unless given: commander keeps no default when --refit-all and --no-refit-all are both defined. */
+  refitAll?: boolean;
   settleMinutes: number;
   lockTtlMinutes: number;
   json?: boolean;
@@ -98,6 +110,23 @@ function printResult(result: PipelineResult, code: number, json: boolean): void 
       ...(m.stable.compared
         ? [row('candidate (shared)', m.stable.candidate), row(`stable ${m.stable.version}`, m.stable.stable)]
         : []),
+    );
+  }
+  const t = r?.train.result;
+  if (t !== undefined && r !== null) {
+    const start = r.train.warmStart ? `warm from ${r.train.warmStart}` : 'cold';
+    const refit = t.refitEpochs === null ? '' : ` + refit ${t.refitEpochs}`;
+    lines.push(
+      `pipeline: candidate: ${start}, ${t.epochs} epochs (best ${t.bestEpoch})${refit}, ${t.seconds.toFixed(1)} s`,
+    );
+  }
+  const p = r?.published;
+  if (p !== undefined) {
+    lines.push(
+      p.model === 'refit-all'
+        ? `pipeline: served model: trained on every rating (${p.ratings}, ${p.holdoutRatings} of the holdout) ` +
+            `for ${p.epochs} epochs, ${p.seconds.toFixed(1)} s`
+        : `pipeline: served model: the candidate (${p.ratings} ratings, no holdout)`,
     );
   }
   if (r !== null) lines.push(`pipeline: run record pipeline/runs/${r.id}.json`);
@@ -165,6 +194,18 @@ export function pipelineCommand(): Command {
     .option('--canary-percent <p>', 'share of users a new version gets as canary', intFlag(1, 100), 10)
     .option('--replace-canary', 'train and replace a canary in flight (default: skip while one is in flight)')
     .option(
+      '--warm-start',
+      "start the candidate from the stable version's weights (pipeline/models/<version>/; users and movies new " +
+        'since start fresh) instead of random ones; it is then judged on the holdout ratings the stable never ' +
+        'trained on (default: off; a cold start when the stable has no run files or another model shape)',
+    )
+    .option(
+      '--refit-all',
+      'once the gate passes, publish the candidate retrained on every rating, its holdout included, for its ' +
+        'number of epochs (default: on)',
+    )
+    .option('--no-refit-all', 'publish the judged candidate itself (trained without its holdout)')
+    .option(
       '--settle-minutes <n>',
       'read only events files named at least this long ago (late queue writes are not skipped)',
       intFlag(0, 24 * 60),
@@ -184,7 +225,8 @@ Exit codes: 0 published, skipped (canary in flight) or nothing to do (inputs unc
 2 bad flags, data or storage, or another pipeline holds the lock.
 Gate: RMSE < --gate-rmse-baseline and NDCG@10 > --gate-ranking-baseline on the holdout; and, when the stable
 version's run files are in the store (pipeline/models/<version>/), no worse than stable beyond the tolerances on the
-holdout ratings both models know. Rating events become rating rows; watch events are counted, not trained on.
+holdout ratings both models know and the stable never trained on. Rating events become rating rows; watch events
+are counted, not trained on. The published model is refit on every rating, the holdout included (--refit-all).
 
 Example:
   marquee pipeline --data data/ratings --store s3://marquee-models --events s3://marquee-events \\
@@ -220,6 +262,8 @@ Example:
             },
             canaryPercent: flags.canaryPercent,
             replaceCanary: flags.replaceCanary === true,
+            warmStart: flags.warmStart === true,
+            refitAll: flags.refitAll !== false,
             settleMs: flags.settleMinutes * 60_000,
             train: trainWithCommand,
             log: (line) => process.stderr.write(`${line}\n`),

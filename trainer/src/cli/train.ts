@@ -83,10 +83,14 @@ export function formatOutcome(o: TrainOutcome): string {
     ...(m['refit.epochs'] === undefined
       ? []
       : [
-          `refit on training + validation ratings for ${m['refit.epochs']} epochs (the model kept); the ` +
-            `validation-selected model had test RMSE ${f('selected.test.rmse')}, MAE ${f('selected.test.mae')}`,
+          `refit on training + validation ratings for ${m['refit.epochs']} epochs (the model kept)` +
+            (m['selected.test.rmse'] === undefined
+              ? ''
+              : `; the validation-selected model had test RMSE ${f('selected.test.rmse')}, MAE ${f('selected.test.mae')}`),
         ]),
-    `test RMSE ${f('test.rmse')}, MAE ${f('test.mae')} (predictions clipped to the rating scale)`,
+    m['test.rmse'] === undefined
+      ? 'no test ratings (--split none): every rating trained the model'
+      : `test RMSE ${f('test.rmse')}, MAE ${f('test.mae')} (predictions clipped to the rating scale)`,
     `throughput: median ${formatRate(o.medianSamplesPerSec)} ratings/s; wall time ${o.seconds.toFixed(1)} s`,
     '',
   ].join('\n');

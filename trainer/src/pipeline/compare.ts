@@ -2,13 +2,14 @@
  * The candidate, the stable version and the baselines on one holdout: the candidate run's test split (by default
  * `last:2`, each user's two newest ratings — where the newest events land).
  *
- * - Candidate and baselines: every holdout rating (the baselines are trained on the candidate's training rows).
- * - Candidate vs stable: the holdout ratings whose user and movie the stable model knows (it cannot score others),
- *   each model ranking over its own catalogue with the user's training movies excluded. Fair when the data only
- *   grow and the split takes the newest ratings: every holdout row is then either new or was in the stable run's
- *   own holdout, so the stable never trained on it. With a random split (user:F) the stable may have trained on
- *   some of them, which favours it: the gate errs towards refusing.
+ * - Candidate and baselines: every holdout rating (the baselines are trained on the candidate's training rows);
+ *   for a candidate warm-started from the stable, only the holdout ratings the stable never trained on (it starts
+ *   from weights that learned the others).
+ * - Candidate vs stable: the holdout ratings the stable never trained on (stable-data.ts) whose user and movie it
+ *   knows (it cannot score others), each model ranking over its own catalogue with the user's training movies
+ *   excluded.
  */
+import { UsageError } from '../../../shared/src/errors.ts';
 import type { RatingsTable, Split } from '../data/types.ts';
 import { deepRatingModel } from '../evaluate/deep-model.ts';
 import {
@@ -46,10 +47,28 @@ export type StableComparison =
   | { version: string | null; compared: false; reason: string };
 
 export interface Comparison {
-  holdout: { split: string; ratings: number; k: number };
+  holdout: {
+    split: string;
+    ratings: number;
+    k: number;
+    /** Holdout ratings the candidate and the baselines were judged on (all of them unless warm-started). */
+    judged?: number;
+    /** Which holdout ratings the stable never trained on, and why (stable-data.ts). */
+    unseenByStable?: string;
+  };
   candidate: Scores;
   baselines: Record<string, Scores>;
   stable: StableComparison;
+}
+
+/** Which holdout rows each comparison uses. */
+export interface HoldoutScope {
+  /** Holdout rows the stable never trained on (a subset of the split's test rows). */
+  unseenByStable: Int32Array;
+  /** One line saying which rows those are and why. */
+  note: string;
+  /** Judge the candidate and the baselines on `unseenByStable` too: the candidate started from the stable. */
+  warm: boolean;
 }
 
 /** Options of the evaluations (those of `marquee evaluate`). */
@@ -123,8 +142,10 @@ export function remapToModel(
 }
 
 /**
- * Evaluates the candidate, the baselines and (when given) the stable model on the candidate's holdout.
+ * Evaluates the candidate, the baselines and (when given) the stable model on the candidate's holdout, each on the
+ * rows `scope` allows (see the top of this file; without a scope, every holdout row).
  * @returns the comparison and the full results of the candidate and the baselines (for metrics.json)
+ * @throws UsageError when a warm-started candidate has no holdout row to be judged on
  */
 export function compareOnHoldout(
   candidate: { weights: ModelWeights; metrics: Record<string, unknown> },
@@ -132,17 +153,31 @@ export function compareOnHoldout(
   split: Split,
   stable: StoredModel | { version: string | null; reason: string },
   options: CompareOptions,
+  scope?: HoldoutScope,
 ): { comparison: Comparison; candidate: EvaluationResult; baselines: EvaluationResult[] } {
   const evalOptions = { k: options.k, maxUsers: options.maxUsers, seed: options.seed };
   const model = deepRatingModel(candidate.weights, 'model', { plan: planFromMetrics(candidate.metrics) });
-  const full = evaluateModel(model, table, split, evalOptions);
+  const judged = scope?.warm === true ? { ...split, test: scope.unseenByStable } : split;
+  if (judged.test.length === 0) {
+    throw new UsageError(
+      `no holdout rating to judge the warm-started candidate on: ${scope?.note ?? 'the holdout is empty'}`,
+    );
+  }
+  const full = evaluateModel(model, table, judged, evalOptions);
   const trained = trainBaselines(table, split, { seed: options.seed, names: options.baselines });
-  const baselineResults = trained.models.map((b) => evaluateModel(b, table, split, evalOptions));
+  const baselineResults = trained.models.map((b) => evaluateModel(b, table, judged, evalOptions));
+  const unseen = scope?.unseenByStable ?? split.test;
   let stableComparison: StableComparison;
   if (!('weights' in stable)) {
     stableComparison = { version: stable.version, compared: false, reason: stable.reason };
+  } else if (unseen.length === 0) {
+    stableComparison = {
+      version: stable.version,
+      compared: false,
+      reason: `no holdout rating the stable model ${stable.version} never trained on (${scope?.note ?? ''})`,
+    };
   } else {
-    const mapped = remapToModel(table, split, stable.userIds, stable.movieIds);
+    const mapped = remapToModel(table, { ...split, test: unseen }, stable.userIds, stable.movieIds);
     if (mapped.testRows.length === 0) {
       stableComparison = {
         version: stable.version,
@@ -157,7 +192,7 @@ export function compareOnHoldout(
         version: stable.version,
         compared: true,
         ratings: mapped.testRows.length,
-        unknown: split.test.length - mapped.testRows.length,
+        unknown: unseen.length - mapped.testRows.length,
         candidate: scores(evaluateModel(model, table, { ...split, test: mapped.testRows }, evalOptions)),
         stable: scores(evaluateModel(stableModel, mapped.table, mapped.split, evalOptions)),
       };
@@ -165,7 +200,13 @@ export function compareOnHoldout(
   }
   return {
     comparison: {
-      holdout: { split: split.description, ratings: split.test.length, k: options.k },
+      holdout: {
+        split: split.description,
+        ratings: split.test.length,
+        k: options.k,
+        judged: judged.test.length,
+        ...(scope === undefined ? {} : { unseenByStable: scope.note }),
+      },
       candidate: scores(full),
       baselines: Object.fromEntries(baselineResults.map((b) => [b.model, scores(b)])),
       stable: stableComparison,

@@ -41,6 +41,13 @@ export function applyGate(c: Comparison, o: GateOptions): GateResult {
   };
   const k = c.holdout.k;
   const cand = c.candidate;
+  const judged = c.holdout.judged ?? c.holdout.ratings;
+  if (judged < c.holdout.ratings) {
+    checks.push(
+      `candidate and baselines judged on the ${judged} of ${c.holdout.ratings} holdout ratings the stable never ` +
+        'trained on (the candidate started from its weights)',
+    );
+  }
   const rmseBase = c.baselines[o.rmseBaseline];
   const rankBase = c.baselines[o.rankingBaseline];
   if (rmseBase === undefined) {

@@ -1,8 +1,9 @@
 /**
  * The training-run files of each version the pipeline publishes, kept in the store beside the version
  * (`pipeline/models/<version>/`: config.json, ids.json, weights.bin, metrics.json), so a later run can evaluate
- * that version — the stable one — on its own new holdout. A version published some other way has none: the
- * pipeline then compares the candidate with the baselines only, and says so.
+ * that version — the stable one — on its own new holdout, and start a candidate from its weights (--warm-start). A
+ * version published some other way has none: the pipeline then compares the candidate with the baselines only, and
+ * says so.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ const FILES = [RUN_FILES.config, RUN_FILES.ids, RUN_FILES.metrics, RUN_FILES.wei
 /** A published version's model as its run left it. */
 export interface StoredModel {
   version: string;
+  /** The local copy of its files: a directory `marquee train --init-from` reads. */
+  dir: string;
   weights: ModelWeights;
   /** Dense index → external id. */
   userIds: Int32Array;
@@ -33,7 +36,7 @@ export async function saveModelFiles(store: ObjectStore, version: string, runDir
 }
 
 /**
- * Downloads a version's run files into `scratch` and reads them.
+ * Downloads a version's run files into the directory `scratch` and reads them.
  * @returns null when the store has no (complete) copy for this version
  * @throws ArtifactError naming the file when a copy is malformed
  */
@@ -45,13 +48,14 @@ export async function loadModelFiles(
   const weightsBytes = await store.get(keyOf(version, RUN_FILES.weights));
   if (weightsBytes === null) return null;
   await mkdir(scratch, { recursive: true });
-  const weightsPath = join(scratch, `${version}-${RUN_FILES.weights}`);
+  const weightsPath = join(scratch, RUN_FILES.weights);
   await writeFile(weightsPath, weightsBytes);
   const weights = await readWeights(weightsPath);
   const json = async (file: string): Promise<unknown> => {
     const key = keyOf(version, file);
     const bytes = await store.get(key);
     if (bytes === null) throw new ArtifactError(key, 'missing beside weights.bin');
+    await writeFile(join(scratch, file), bytes);
     try {
       return JSON.parse(utf8Decode(bytes));
     } catch (err) {
@@ -68,8 +72,10 @@ export async function loadModelFiles(
     }
     return Int32Array.from(value as number[]);
   };
+  await json(RUN_FILES.config);
   return {
     version,
+    dir: scratch,
     weights,
     userIds: idArray(ids.userIds, 'userIds', weights.numUsers),
     movieIds: idArray(ids.movieIds, 'movieIds', weights.numMovies),

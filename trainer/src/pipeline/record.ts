@@ -33,6 +33,8 @@ export interface PipelineRecord {
     base: string;
     format: string;
     fingerprint: string;
+    /** sha256 of the base ratings and side files alone (absent in records of earlier pipelines). */
+    baseFingerprint?: string;
     /** Rating rows from events in the data (all deltas). */
     eventRatings: number;
     /** What this run gathered: null when no new events file had settled (or no --events). */
@@ -45,11 +47,35 @@ export interface PipelineRecord {
     } | null;
   };
   channelsBefore: { stable: string; canary: { version: string; percent: number } | null } | null;
-  train: { args: string[]; runDir: string };
+  train: {
+    args: string[];
+    runDir: string;
+    /** The version whose weights the candidate started from (--warm-start), or null for random weights. */
+    warmStart?: string | null;
+    /** Why a --warm-start run started cold, when it did. */
+    note?: string;
+    /** What training did: epochs run, the best (validation-chosen) one, the refit's, and wall time. */
+    result?: { epochs: number; bestEpoch: number; refitEpochs: number | null; seconds: number };
+  };
   metrics?: Comparison;
   gate?: GateResult;
   version?: string;
   channel?: { name: 'stable' | 'canary'; percent?: number };
+  /**
+   * The model published as `version`: `refit-all`, the candidate's recipe trained again on every rating (holdout
+   * included) for the candidate's epochs; or `candidate`, the judged model itself (--no-refit-all).
+   */
+  published?: {
+    model: 'refit-all' | 'candidate';
+    runDir: string;
+    /** Ratings the published model trained on (for `candidate`: its training side, validation included). */
+    ratings: number;
+    /** Of those, ratings of the holdout the gate judged on. */
+    holdoutRatings: number;
+    epochs: number;
+    /** Wall time of the refit on every rating (0 for `candidate`). */
+    seconds: number;
+  };
 }
 
 /** Writes (or rewrites) a record. */
@@ -73,5 +99,6 @@ export async function readRecords(store: ObjectStore): Promise<PipelineRecord[]>
     }
     records.push(value as PipelineRecord);
   }
-  return records;
+  // Keys sort by the second a run started; two runs of one second sort by their start time in ms.
+  return records.sort((a, b) => (a.started < b.started ? -1 : a.started > b.started ? 1 : 0));
 }

@@ -7,9 +7,12 @@
  * 4. gather the rating events since the last run and merge them into the base ratings;
  * 5. skip when the data and settings are those of an earlier completed run: a rerun is a no-op (the same data
  *    and flags train the same model, already published or refused);
- * 6. train a candidate (the `train` command, injected), evaluate candidate, stable and baselines on its holdout;
- * 7. refuse when the gate fails (CandidateRefused, exit code 3); else publish the version, keep its run files for later comparisons,
- *    and point a channel at it: stable for a store's first version, else canary at the first step.
+ * 6. train a candidate (the `train` command, injected), from the stable's weights with --warm-start; evaluate
+ *    candidate, stable and baselines on its holdout, on the rows each may be judged on (compare.ts);
+ * 7. refuse when the gate fails (CandidateRefused, exit code 3); else train the served model on every rating, the
+ *    holdout included (refit-all.ts; --no-refit-all serves the candidate), publish it as a version, keep its run
+ *    files for later comparisons and warm starts, and point a channel at it: stable for a store's first version,
+ *    else canary at the first step.
  *
  * Each step is written to the run record (record.ts) as it happens.
  */
@@ -25,7 +28,8 @@ import { readChannels, setChannels, withCanary, withStable } from '../store/chan
 import type { ObjectStore } from '../store/object-store.ts';
 import { assertVersionPresent, publishVersion } from '../store/versions.ts';
 import { loadRun, loadRunData, mergeMetrics } from '../train/run-dir.ts';
-import { compareOnHoldout, type CompareOptions } from './compare.ts';
+import { InitMismatch } from '../train/warm-start.ts';
+import { compareOnHoldout, type CompareOptions, type HoldoutScope } from './compare.ts';
 import { applyGate, type GateOptions } from './gate.ts';
 import { gatherRatings } from './gather.ts';
 import { acquireLock, type LockBackend } from './lock.ts';
@@ -33,6 +37,9 @@ import { baseFingerprint, mergeRatings } from './merge-data.ts';
 import { loadModelFiles, saveModelFiles } from './model-files.ts';
 import { readRecords, writeRecord, type PipelineRecord } from './record.ts';
 import { CandidateRefused } from './refused.ts';
+import { servedModel } from './served-model.ts';
+import { stableData, unseenHoldout } from './stable-data.ts';
+import { warmStartPlan } from './warm-start-plan.ts';
 
 /** What to run. */
 export interface PipelineRequest {
@@ -53,6 +60,10 @@ export interface PipelineRequest {
   canaryPercent: number;
   /** Replace a canary in flight instead of skipping. */
   replaceCanary: boolean;
+  /** Start the candidate from the stable version's weights (when it has run files in the store). */
+  warmStart: boolean;
+  /** Once the gate passes, publish the candidate's recipe trained on every rating (else the candidate itself). */
+  refitAll: boolean;
   settleMs: number;
   /** Trains with `marquee train` flags; throws on failure. */
   train: (args: string[]) => Promise<void>;
@@ -188,15 +199,19 @@ async function locked(
         `${d.invalidLines} invalid lines) from ${d.files} events files`,
     );
   }
+  const baseKey = await baseFingerprint(req.data);
   const inputsKey = createHash('sha256')
     .update(
       JSON.stringify({
-        data: await baseFingerprint(req.data),
+        data: baseKey,
         eventRatings: createHash('sha256').update(JSON.stringify(gathered.ratings)).digest('hex'),
         train: req.trainArgs,
         split: req.split,
         compare: req.compare,
         gate: req.gate,
+        // A warm start's model depends on the version it starts from.
+        warmStart: req.warmStart ? (channels?.stable ?? null) : null,
+        refitAll: req.refitAll,
       }),
     )
     .digest('hex');
@@ -226,7 +241,25 @@ async function locked(
   const dir = join(req.workdir, id);
   const merged = await mergeRatings(req.data, gathered.ratings, join(dir, 'data'));
   const runDir = join(dir, 'model');
-  const trainArgs = ['--data', merged.path, '--out', runDir, '--split', req.split, ...req.trainArgs];
+  const stable =
+    channels === null
+      ? { version: null, reason: 'the store has no stable version yet' }
+      : ((await loadModelFiles(store, channels.stable, join(dir, 'stable'))) ?? {
+          version: channels.stable,
+          reason: `stable ${channels.stable} has no run files in pipeline/models/ (published outside the pipeline)`,
+        });
+  const stableTrained =
+    channels === null
+      ? null
+      : stableData(channels.stable, records, {
+          base,
+          baseFingerprint: baseKey,
+          eventRatings: gathered.ratings,
+        });
+  const start = warmStartPlan(req.warmStart, stable, stableTrained);
+  if (start.note !== undefined) log(`pipeline: ${start.note}`);
+  const ownArgs = ['--data', merged.path, '--out', runDir, '--split', req.split];
+  const initArgs = start.from === null ? [] : ['--init-from', start.from.dir];
   let record: PipelineRecord = {
     schema: 1,
     id,
@@ -239,6 +272,7 @@ async function locked(
       base: req.data,
       format: merged.format,
       fingerprint: merged.fingerprint,
+      baseFingerprint: baseKey,
       eventRatings: gathered.ratings.length,
       gathered:
         gathered.delta === null
@@ -252,7 +286,12 @@ async function locked(
             },
     },
     channelsBefore: pointers(channels),
-    train: { args: trainArgs, runDir },
+    train: {
+      args: [...ownArgs, ...initArgs, ...req.trainArgs],
+      runDir,
+      warmStart: start.from?.version ?? null,
+      ...(start.note === undefined ? {} : { note: start.note }),
+    },
   };
   await writeRecord(store, record);
   const save = async (patch: Partial<PipelineRecord>): Promise<void> => {
@@ -261,18 +300,48 @@ async function locked(
   };
   try {
     log(`pipeline: run ${id}: training on ${merged.path} (${merged.added} event ratings added) -> ${runDir}`);
-    await req.train(trainArgs);
+    const trainStarted = performance.now();
+    let warmFrom = start.from;
+    try {
+      await req.train(record.train.args);
+    } catch (err) {
+      if (!(err instanceof InitMismatch) || warmFrom === null) throw err;
+      // The flags changed the model's shape since the stable was trained: its weights cannot start this one.
+      const note =
+        `--warm-start: stable ${warmFrom.version} is of another shape (${err.got}) than the candidate ` +
+        `(${err.expected}): cold start`;
+      log(`pipeline: ${note}`);
+      warmFrom = null;
+      await save({ train: { ...record.train, args: [...ownArgs, ...req.trainArgs], warmStart: null, note } });
+      await req.train(record.train.args);
+    }
     const run = await loadRun(runDir);
+    await save({
+      train: {
+        ...record.train,
+        result: {
+          epochs: run.status?.epochs ?? 0,
+          bestEpoch: run.status?.bestEpoch ?? 0,
+          refitEpochs: run.status?.refitEpochs ?? null,
+          seconds: (performance.now() - trainStarted) / 1000,
+        },
+      },
+    });
     const { table, split } = await loadRunData(run);
-    const stable =
-      channels === null
-        ? { version: null, reason: 'the store has no stable version yet' }
-        : ((await loadModelFiles(store, channels.stable, join(dir, 'stable'))) ?? {
-            version: channels.stable,
-            reason: `stable ${channels.stable} has no run files in pipeline/models/ (published outside the pipeline)`,
-          });
+    const unseen = stableTrained === null ? undefined : unseenHoldout(table, split, stableTrained);
+    const scope: HoldoutScope | undefined =
+      unseen === undefined
+        ? undefined
+        : { unseenByStable: unseen.rows, note: unseen.note, warm: warmFrom !== null };
+    if (scope?.warm === true && scope.unseenByStable.length === 0) {
+      const reason =
+        `no holdout rating to judge the candidate on: it started from stable ${warmFrom?.version}, which trained ` +
+        `on every other rating (${scope.note}); run without --warm-start`;
+      await save({ phase: 'done', decision: 'refused', reasons: [reason], finished: now().toISOString() });
+      throw new CandidateRefused(`the gate refused the candidate: ${reason}`, record, [`refused: ${reason}`]);
+    }
     log('pipeline: evaluating candidate, stable and baselines on the holdout ...');
-    const compared = compareOnHoldout(run, table, split, stable, req.compare);
+    const compared = compareOnHoldout(run, table, split, stable, req.compare, scope);
     // What `marquee evaluate --baselines` records, so the published manifest carries the baselines too.
     await mergeMetrics(runDir, evaluationMetrics(compared.candidate, compared.baselines));
     const gate = applyGate(compared.comparison, req.gate);
@@ -289,18 +358,21 @@ async function locked(
         'refused: not publishing',
       ]);
     }
+    const published = await servedModel(req.refitAll, run, dir, warmFrom, log);
     if (!(await stillHeld())) {
       throw new MarqueeError(
         'the pipeline lock expired and another pipeline took it during training; not publishing (raise --lock-ttl)',
       );
     }
-    const bundle = await buildVersion(await versionInputFromRun(runDir, { similarK: 50, int8: true }));
+    const bundle = await buildVersion(
+      await versionInputFromRun(published.runDir, { similarK: 50, int8: true }),
+    );
     const version = bundle.manifest.version;
     const channel: PipelineRecord['channel'] =
       channels === null ? { name: 'stable' } : { name: 'canary', percent: req.canaryPercent };
-    await save({ phase: 'publishing', version, channel });
+    await save({ phase: 'publishing', version, channel, published });
     await publishVersion(store, bundle);
-    await saveModelFiles(store, version, runDir);
+    await saveModelFiles(store, version, published.runDir);
     await pointChannel(store, record);
     const decision = channel.name === 'stable' ? 'published-stable' : 'published-canary';
     const where =

@@ -70,7 +70,7 @@ function checkSize(table: RatingsTable, file: string): void {
 /**
  * Loads the data of `spec` and applies its split (or combines the train and test files).
  * @throws DataError / UsageError from the loaders and splits; DataError when the data have fewer than 2 users
- *   or movies, or the test side is empty
+ *   or movies, or the test side is empty (unless the split is `none`, which asks for that)
  */
 export async function loadSplitData(spec: DataSpec): Promise<SplitData> {
   const options = loadOptionsOf(spec.load);
@@ -89,8 +89,9 @@ export async function loadSplitData(spec: DataSpec): Promise<SplitData> {
   }
   const { table, report } = await loadRatings(spec.path, options);
   checkSize(table, spec.path);
-  const split = applySplit(table, parseSplitSpec(spec.split), spec.seed);
-  if (split.test.length === 0) {
+  const parsed = parseSplitSpec(spec.split);
+  const split = applySplit(table, parsed, spec.seed);
+  if (split.test.length === 0 && parsed.kind !== 'none') {
     throw new DataError(
       `the split "${spec.split}" leaves no test ratings; use a larger fraction or more data.`,
       {

@@ -5,7 +5,7 @@
  */
 import type { RatingsTable } from '../data/types.ts';
 import type { ModelWeights } from '../model/weights.ts';
-import { trainModel, type StopReason } from './loop.ts';
+import { trainModel, type EpochRecord, type StopReason } from './loop.ts';
 import type { InitModel } from './warm-start.ts';
 import type { TrainOptions } from './options.ts';
 import { progressHooks } from './progress.ts';
@@ -17,6 +17,8 @@ export interface RefitResult {
   message: string;
   /** Training ratings/s of each refit epoch. */
   rates: number[];
+  /** The refit's epochs (validation RMSE / MAE NaN: there are no validation rows). */
+  history: EpochRecord[];
 }
 
 /**
@@ -24,6 +26,7 @@ export interface RefitResult {
  * validation rows together for `lrs.length` epochs, the number early stopping chose, at the learning rates those
  * epochs had (`lrs`), and returns its last epoch's model (the weight average once averaging has started). Nothing is
  * written to RUNDIR: the caller keeps it or, when interrupted, the validation-selected model.
+ * @param intro the line logged first (default: the refit of `marquee train`)
  */
 export async function refitModel(
   rows: { table: RatingsTable; train: Int32Array; validation: Int32Array; init?: InitModel },
@@ -31,17 +34,22 @@ export async function refitModel(
   lrs: number[],
   log: NodeJS.WriteStream,
   shouldStop: () => boolean,
+  intro?: string,
 ): Promise<RefitResult> {
   const epochs = lrs.length;
   const train = new Int32Array(rows.train.length + rows.validation.length);
   train.set(rows.train);
   train.set(rows.validation, rows.train.length);
   log.write(
-    `refit: training again on training + validation ratings (${train.length}) for ${epochs} epochs, the best ` +
-      `number above (--no-refit skips this)\n`,
+    `${
+      intro ??
+      `refit: training again on training + validation ratings (${train.length}) for ${epochs} epochs, the ` +
+        'best number above (--no-refit skips this)'
+    }\n`,
   );
   const progress = progressHooks(log, epochs, 'refit epoch');
   const rates: number[] = [];
+  const history: EpochRecord[] = [];
   try {
     const result = await trainModel(
       {
@@ -58,6 +66,7 @@ export async function refitModel(
         onBatch: progress.onBatch,
         onEpochEnd(record) {
           rates.push(record.samplesPerSec);
+          history.push(record);
           progress.onEpochEnd(record, false);
         },
         shouldStop,
@@ -74,6 +83,7 @@ export async function refitModel(
             ? `a non-finite loss in refit epoch ${(result.checkpoint?.epoch ?? 0) + 1}`
             : result.message,
       rates,
+      history,
     };
   } finally {
     progress.stop();

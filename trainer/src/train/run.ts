@@ -260,6 +260,7 @@ async function recordMetrics(
   const { table, split, fit } = data;
   const { refit } = ending;
   const val = accuracyOf(checkpoint.best, table, fit.validation);
+  const tested = split.test.length > 0; // --split none leaves nothing to test on
   const selected = accuracyOf(checkpoint.best, table, split.test);
   const kept = refit?.weights === undefined ? selected : accuracyOf(refit.weights, table, split.test);
   const allRates = checkpoint.history.map((h) => h.samplesPerSec);
@@ -276,8 +277,7 @@ async function recordMetrics(
     ...(choice === undefined ? {} : planMetrics(choice.plan, choice.ndcg)),
     'val.rmse': val.rmse,
     'val.mae': val.mae,
-    'test.rmse': kept.rmse,
-    'test.mae': kept.mae,
+    ...(tested ? { 'test.rmse': kept.rmse, 'test.mae': kept.mae } : {}),
     'train.epochs': checkpoint.epoch,
     'train.bestEpoch': checkpoint.bestEpoch,
     'train.samplesPerSec': median(allRates),
@@ -286,8 +286,7 @@ async function recordMetrics(
       ? {}
       : {
           'refit.epochs': checkpoint.bestEpoch,
-          'selected.test.rmse': selected.rmse,
-          'selected.test.mae': selected.mae,
+          ...(tested ? { 'selected.test.rmse': selected.rmse, 'selected.test.mae': selected.mae } : {}),
         }),
   });
 }

@@ -143,7 +143,7 @@ describe('warm start', () => {
 
   it('refuses a model of another shape, saying what differs', async () => {
     const options = resolveTrainOptions({ ...OPTIONS, model: { dim: 16, hidden: [16, 8] } });
-    expect(initShapeProblem(init, options.model)).toMatch(
+    expect(initShapeProblem(init, options.model)?.message).toMatch(
       /--init-from last-night: expected a model of this run's shape \(arch hybrid, dim 16, hidden 16,8, batch norm off\), got arch hybrid, dim 8/,
     );
     await expect(trainModel({ ...rowsOf(old), init }, options)).rejects.toThrow(/dim 16.*got.*dim 8/);

@@ -80,10 +80,24 @@ export async function readInitModel(from: string): Promise<InitModel> {
 const shape = (arch: string, dim: number, hidden: readonly number[], batchNorm: boolean) =>
   `arch ${arch}, dim ${dim}, hidden ${hidden.join(',') || 'none'}, batch norm ${batchNorm ? 'on' : 'off'}`;
 
-/**
- * Why `init` cannot start a run of `model`'s shape, or undefined when it can.
- */
-export function initShapeProblem(init: InitModel, model: ModelConfig): string | undefined {
+/** The --init-from model is of another shape than the run's (callers may fall back to a cold start). */
+export class InitMismatch extends UsageError {
+  override name = 'InitMismatch';
+  /** The run's shape and the init model's, e.g. "arch hybrid, dim 16, hidden 32,16, batch norm off". */
+  readonly expected: string;
+  readonly got: string;
+  constructor(from: string, expected: string, got: string) {
+    super(
+      `--init-from ${from}: expected a model of this run's shape (${expected}), got ${got}; train with the same ` +
+        '--arch, --dim, --hidden and --batch-norm, or without --init-from.',
+    );
+    this.expected = expected;
+    this.got = got;
+  }
+}
+
+/** Why `init` cannot start a run of `model`'s shape, or undefined when it can. */
+export function initShapeProblem(init: InitModel, model: ModelConfig): InitMismatch | undefined {
   const w = init.weights;
   const hidden = w.hidden.map((l) => l.outSize);
   const batchNorm = w.hidden.some((l) => l.bn !== undefined);
@@ -94,22 +108,17 @@ export function initShapeProblem(init: InitModel, model: ModelConfig): string | 
     hidden.every((h, i) => h === model.hidden[i]) &&
     (w.hidden.length === 0 || batchNorm === model.batchNorm);
   if (same) return undefined;
-  return (
-    `--init-from ${init.from}: expected a model of this run's shape (${shape(model.arch, model.dim, model.hidden, model.batchNorm)}), ` +
-    `got ${shape(w.arch, w.dim, hidden, batchNorm)}; train with the same --arch, --dim, --hidden and ` +
-    '--batch-norm, or without --init-from'
+  return new InitMismatch(
+    init.from,
+    shape(model.arch, model.dim, model.hidden, model.batchNorm),
+    shape(w.arch, w.dim, hidden, batchNorm),
   );
-}
-
-/** The --init-from model is of another shape than the run's (callers may fall back to a cold start). */
-export class InitMismatch extends UsageError {
-  override name = 'InitMismatch';
 }
 
 /** @throws InitMismatch saying what differs when `init` cannot start a run of `model`'s shape */
 export function checkInitShape(init: InitModel, model: ModelConfig): void {
   const problem = initShapeProblem(init, model);
-  if (problem !== undefined) throw new InitMismatch(`${problem}.`);
+  if (problem !== undefined) throw problem;
 }
 
 function copyDense(to: DenseWeights, from: DenseWeights): void {

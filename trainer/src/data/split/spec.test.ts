@@ -17,10 +17,11 @@ describe('parseSplitSpec', () => {
     expect(parseSplitSpec('temporal:893286638')).toEqual({ kind: 'temporal', cutoff: 893286638 });
     expect(parseSplitSpec('last:5')).toEqual({ kind: 'last', n: 5 });
     expect(parseSplitSpec('loo')).toEqual({ kind: 'loo' });
+    expect(parseSplitSpec('None')).toEqual({ kind: 'none' });
   });
 
   it.each([
-    ['', /--split: expected one of random:F, user:F, temporal:DATE, last:N or loo \(got ""\)/],
+    ['', /--split: expected one of random:F, user:F, temporal:DATE, last:N, loo or none \(got ""\)/],
     ['kfold:5', /expected one of .* \(got "kfold:5"\)/],
     ['random', /expected random:<value>/],
     ['random:', /expected random:<value>/],
@@ -40,6 +41,7 @@ describe('parseSplitSpec', () => {
     ['last:0', /expected last:N with a whole number N >= 1, e.g. last:5 \(got "last:0"\)/],
     ['last:2.5', /whole number/],
     ['loo:1', /expected loo with no argument/],
+    ['none:0', /expected none with no argument/],
   ])('rejects %j with a message naming --split and what was expected', (text, message) => {
     expect(() => parseSplitSpec(text)).toThrow(UsageError);
     expect(() => parseSplitSpec(text)).toThrow(/^--split: expected /);
@@ -47,7 +49,7 @@ describe('parseSplitSpec', () => {
   });
 
   it('documents every form for --help', () => {
-    for (const form of ['random:F', 'user:F', 'temporal:DATE', 'last:N', 'loo'])
+    for (const form of ['random:F', 'user:F', 'temporal:DATE', 'last:N', 'loo', 'none'])
       expect(SPLIT_SPEC_HELP).toContain(form);
   });
 });
@@ -63,6 +65,10 @@ describe('applySplit', () => {
     );
     expect(applySplit(table, parseSplitSpec('last:2'), 3).description).toBe('last 2 per user');
     expect(applySplit(table, parseSplitSpec('loo'), 3).description).toBe('leave-one-out (latest per user)');
+    const none = applySplit(table, parseSplitSpec('none'), 3);
+    expect(none).toMatchObject({ description: 'none (every rating trains)', coldUsers: 0, coldMovies: 0 });
+    expect(Array.from(none.train)).toEqual(Array.from({ length: table.count }, (_, i) => i));
+    expect(none.test).toHaveLength(0);
   });
 
   it('uses the seed for seeded forms only', () => {

@@ -7,6 +7,7 @@ import type { RatingsTable, Split } from '../types.ts';
 import { leaveOneOutSplit } from './leave-one-out.ts';
 import { randomSplit } from './random.ts';
 import { stratifiedSplit } from './stratified.ts';
+import { checkTable } from './table-check.ts';
 import { lastNSplit, temporalSplit } from './temporal.ts';
 
 /** A parsed `--split` value. */
@@ -15,7 +16,8 @@ export type SplitSpec =
   | { kind: 'user'; fraction: number }
   | { kind: 'temporal'; cutoff: number }
   | { kind: 'last'; n: number }
-  | { kind: 'loo' };
+  | { kind: 'loo' }
+  | { kind: 'none' };
 
 /** The split used when `--split` is not given: 10 % of each user's ratings. */
 export const DEFAULT_SPLIT_SPEC = 'user:0.1';
@@ -29,6 +31,7 @@ export const DEFAULT_SPLIT_SPEC = 'user:0.1';
  *   with Z or an offset, or unix seconds.
  * - `last:N` — each user's N latest ratings (users keep at least one in train).
  * - `loo` — leave-one-out: each user's latest rating; users with one rating keep it in train.
+ * - `none` — no test ratings: every rating trains (the model a pipeline serves once its gate has judged the recipe).
  */
 export const SPLIT_SPEC_HELP = [
   'random:F       fraction F (0 < F < 1) of all ratings, chosen at random (seeded)',
@@ -36,9 +39,10 @@ export const SPLIT_SPEC_HELP = [
   'temporal:DATE  ratings at/after DATE (YYYY-MM-DD UTC, ISO date-time with zone, or unix seconds) go to test',
   "last:N         each user's N latest ratings (users keep >= 1 in train)",
   "loo            leave-one-out: each user's latest rating (users with one rating keep it in train)",
+  'none           no test ratings: every rating trains (nothing to test the model on)',
 ].join('\n');
 
-const FORMS = 'random:F, user:F, temporal:DATE, last:N or loo';
+const FORMS = 'random:F, user:F, temporal:DATE, last:N, loo or none';
 
 function fail(expected: string, got: string): never {
   throw new UsageError(`--split: expected ${expected} (got "${got}").`);
@@ -90,9 +94,9 @@ export function parseSplitSpec(text: string): SplitSpec {
   const colon = trimmed.indexOf(':');
   const kind = (colon < 0 ? trimmed : trimmed.slice(0, colon)).toLowerCase();
   const arg = colon < 0 ? undefined : trimmed.slice(colon + 1).trim();
-  if (kind === 'loo') {
-    if (arg !== undefined) fail('loo with no argument', text);
-    return { kind: 'loo' };
+  if (kind === 'loo' || kind === 'none') {
+    if (arg !== undefined) fail(`${kind} with no argument`, text);
+    return { kind };
   }
   if (kind !== 'random' && kind !== 'user' && kind !== 'temporal' && kind !== 'last') {
     fail(`one of ${FORMS}`, text);
@@ -131,5 +135,19 @@ export function applySplit(table: RatingsTable, spec: SplitSpec, seed: number): 
       return lastNSplit(table, spec.n);
     case 'loo':
       return leaveOneOutSplit(table);
+    case 'none':
+      return noSplit(table);
   }
+}
+
+/** Every row trains, none tests. @throws DataError on a malformed table */
+function noSplit(table: RatingsTable): Split {
+  checkTable(table);
+  return {
+    train: Int32Array.from({ length: table.count }, (_, i) => i),
+    test: new Int32Array(0),
+    coldUsers: 0,
+    coldMovies: 0,
+    description: 'none (every rating trains)',
+  };
 }
