@@ -6,6 +6,9 @@
  *   events/YYYY-MM-DD/HH/<iso-time>-<random>.ndjson   StoredEvent lines (app feedback, stamped by the Worker)
  *   metrics/YYYY-MM-DD/HH/<iso-time>-<random>.ndjson  MetricsRollup lines (the Worker's own serving figures)
  * The date/hour is the UTC time the Worker received the event (or closed the rollup window).
+ *
+ * Delivery is at least once (queue retries, app resends), so readers drop duplicates (dropDuplicateEvents): by the
+ * event's optional client `id`, else by the exact stored line.
  */
 import { z } from 'zod';
 import { VersionIdSchema } from './manifest.ts';
@@ -29,6 +32,19 @@ const Id = z
 const Channel = z.enum(['stable', 'canary']);
 /** Optional client time of the event (ISO 8601); the Worker's receive time is what partitions the bucket. */
 const At = z.iso.datetime({ offset: true }).optional();
+/** Most characters of a client event id. */
+export const MAX_EVENT_ID_LENGTH = 64;
+/**
+ * Optional client id of an event, unique among one user's events (a UUID, or a per-device counter). Queues deliver
+ * at least once and apps resend after a timeout, so the same event can be stored twice: readers count an id once.
+ */
+export const EventIdSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9_-]{1,${MAX_EVENT_ID_LENGTH}}$`),
+    `expected 1 to ${MAX_EVENT_ID_LENGTH} characters of A-Z, a-z, 0-9, _ and -`,
+  );
+const ClientId = EventIdSchema.optional();
 
 /** The list an app showed: which movies, to whom, and which version/channel served it (from the response). */
 export const ImpressionEventSchema = z.strictObject({
@@ -38,6 +54,7 @@ export const ImpressionEventSchema = z.strictObject({
   modelVersion: VersionIdSchema,
   channel: Channel,
   at: At,
+  id: ClientId,
 });
 
 /** The user opened (click) or played (watch) a movie. */
@@ -46,6 +63,7 @@ export const EngagementEventSchema = z.strictObject({
   user: Id,
   movie: Id,
   at: At,
+  id: ClientId,
 });
 
 /**
@@ -58,6 +76,7 @@ export const RatingEventSchema = z.strictObject({
   movie: Id,
   value: z.number().finite().min(0).max(100),
   at: At,
+  id: ClientId,
 });
 
 export const FeedbackEventSchema = z.discriminatedUnion('type', [
@@ -87,6 +106,46 @@ export const StoredEventSchema = z.intersection(
   }),
 );
 export type StoredEvent = z.output<typeof StoredEventSchema>;
+
+/** JSON with object keys sorted at every level: equal values give equal text whatever the key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What makes two stored events the same event: the user and the client `id` when it has one; else the whole stored
+ * line (receive time, type, user, movie or movies, value, arm...), so only an exact redelivery of the same
+ * accepted request matches. Two events of one request that differ in any field stay distinct.
+ */
+export function eventIdentity(event: StoredEvent): string {
+  return event.id === undefined ? `line:${canonicalJson(event)}` : `id:${event.user}:${event.id}`;
+}
+
+/**
+ * The events of `events` not seen before, in order: the first of each identity (eventIdentity) is kept.
+ * @param seen identities already counted (e.g. by earlier reads); the kept events' are added to it
+ * @returns the kept events and how many were dropped as duplicates
+ */
+export function dropDuplicateEvents<T extends StoredEvent>(
+  events: readonly T[],
+  seen: Set<string> = new Set(),
+): { events: T[]; duplicates: number } {
+  const kept: T[] = [];
+  for (const e of events) {
+    const identity = eventIdentity(e);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    kept.push(e);
+  }
+  return { events: kept, duplicates: events.length - kept.length };
+}
 
 /**
  * Upper bounds (ms) of the latency histogram buckets in a MetricsRollup; the last bucket counts everything

@@ -26,6 +26,11 @@ export function formatReport(report: JudgeReport): string {
     `window ${w.since} .. ${w.until} (start: ${w.start === 'flag' ? '--since' : 'channels.json updated'}); ` +
       `${report.input.eventFiles} event files, ${report.input.metricsFiles} metrics files, ` +
       `${report.input.events} events, ${report.input.rollups} rollups`,
+    ...(report.input.duplicates > 0
+      ? [
+          `dropped ${report.input.duplicates} duplicate events (redelivered: same client id or same stored line)`,
+        ]
+      : []),
     ...(report.input.invalid.count > 0
       ? [`skipped ${report.input.invalid.count} invalid lines, e.g. ${report.input.invalid.samples[0] ?? ''}`]
       : []),

@@ -13,7 +13,7 @@ import {
   METRICS_PREFIX,
   MetricsRollupSchema,
   StoredEventSchema,
-  type StoredEvent,
+  dropDuplicateEvents,
 } from '../../../shared/src/schemas/events.ts';
 import {
   readChannels,
@@ -53,7 +53,16 @@ export interface JudgeReport extends Omit<Verdict, 'decision'> {
   online: Record<ArmName, OnlineTally>;
   serving: Record<ArmName, ServingTally>;
   offline: OfflineRow[];
-  input: { eventFiles: number; metricsFiles: number; events: number; rollups: number; invalid: InvalidLines };
+  input: {
+    eventFiles: number;
+    metricsFiles: number;
+    /** Events in the window, duplicates dropped. */
+    events: number;
+    /** Events dropped as redeliveries of one already counted (same client id, or the same stored line). */
+    duplicates: number;
+    rollups: number;
+    invalid: InvalidLines;
+  };
   thresholds: JudgeThresholds;
   /** Set by `applyDecision`. */
   applied: boolean;
@@ -89,7 +98,14 @@ export async function judgeCanary(req: JudgeRequest): Promise<JudgeReport> {
     guards: [],
     missing: { stable: { impressions: 0, requests: 0 }, canary: { impressions: 0, requests: 0 } },
     offline: [],
-    input: { eventFiles: 0, metricsFiles: 0, events: 0, rollups: 0, invalid: { count: 0, samples: [] } },
+    input: {
+      eventFiles: 0,
+      metricsFiles: 0,
+      events: 0,
+      duplicates: 0,
+      rollups: 0,
+      invalid: { count: 0, samples: [] },
+    },
     thresholds,
     applied: false,
   });
@@ -108,7 +124,10 @@ export async function judgeCanary(req: JudgeRequest): Promise<JudgeReport> {
   const metricKeys = await keysInWindow(req.events, METRICS_PREFIX, since, until);
   const events = await readNdjson(req.events, eventKeys, StoredEventSchema);
   const rollups = await readNdjson(req.events, metricKeys, MetricsRollupSchema);
-  const windowEvents: StoredEvent[] = events.items.filter((e) => inWindow(e.received, since, until));
+  // Queues deliver at least once: a redelivered event would count twice for its arm.
+  const { events: windowEvents, duplicates } = dropDuplicateEvents(
+    events.items.filter((e) => inWindow(e.received, since, until)),
+  );
   const online = tallyOnline(windowEvents, arms, thresholds.goodRating);
   const serving = tallyServing(rollups.items, arms, since, until);
   const verdict = decide(canary.percent, online, serving, thresholds);
@@ -131,6 +150,7 @@ export async function judgeCanary(req: JudgeRequest): Promise<JudgeReport> {
       eventFiles: eventKeys.length,
       metricsFiles: metricKeys.length,
       events: windowEvents.length,
+      duplicates,
       rollups: serving.stable.rollups + serving.canary.rollups,
       invalid: mergeInvalid(events.invalid, rollups.invalid),
     },

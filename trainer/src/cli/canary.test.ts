@@ -231,6 +231,48 @@ describe('marquee canary judge', () => {
     expect((await channelsOf(uri)).canary?.percent).toBe(10);
   });
 
+  it('counts a redelivered event once: by client id, else by the exact stored line', async () => {
+    const { uri, since } = await storeWithCanary('dups', 10);
+    const events = await eventsBucket('dups-events', since, [
+      traffic({ channel: 'stable' }),
+      traffic({ channel: 'canary', impressions: 50, requests: 300 }),
+    ]);
+    const bucket = fileStore(new URL(events).pathname);
+    // The queue delivered the canary's batch twice: the consumer wrote its lines again, in a later file.
+    const [canaryFile] = (await bucket.list(EVENTS_PREFIX)).filter((k) => k.includes('arm1'));
+    const again = new Date(since.getTime() + 30 * 60_000);
+    await bucket.put(eventsKey(EVENTS_PREFIX, again, 'redelivered'), (await bucket.get(canaryFile!))!);
+    // An app resent an impression after a timeout: a new receive time, the same client id.
+    const resent = [0, 5000].map((ms) => ({
+      type: 'impression',
+      user: 9001,
+      movies: [101],
+      modelVersion: canary,
+      channel: 'canary',
+      id: 'imp-9001_a',
+      schema: 1,
+      received: new Date(again.getTime() + ms).toISOString(),
+      arm: { version: canary, channel: 'canary' },
+    }));
+    await bucket.put(
+      eventsKey(EVENTS_PREFIX, again, 'resent'),
+      new TextEncoder().encode(resent.map((l) => JSON.stringify(l)).join('\n')),
+    );
+
+    const r = await judge(uri, events);
+    expect(r.code, r.err).toBe(0);
+    // 50 + the resent impression once, not 2 × 50 + 2: still short of the 200 the judge needs.
+    expect(r.out).toContain('canary needs 149 more impressions');
+    // The canary's file: 50 impressions, 15 clicks, 8 watches, 50 ratings; plus the resent impression.
+    expect(r.out).toContain('dropped 124 duplicate events (redelivered: same client id or same stored line)');
+    const report = JSON.parse((await judge(uri, events, '--json')).out) as {
+      input: { events: number; duplicates: number };
+      online: { canary: { impressions: number } };
+    };
+    expect(report.input.duplicates).toBe(124);
+    expect(report.online.canary.impressions).toBe(51);
+  });
+
   it('promotes at the last step: the next step is 100 %', async () => {
     const { uri, since } = await storeWithCanary('last', 50);
     const events = await eventsBucket('last-events', since, [

@@ -225,8 +225,9 @@ Exit codes: 0 published, skipped (canary in flight) or nothing to do (inputs unc
 2 bad flags, data or storage, or another pipeline holds the lock.
 Gate: RMSE < --gate-rmse-baseline and NDCG@10 > --gate-ranking-baseline on the holdout; and, when the stable
 version's run files are in the store (pipeline/models/<version>/), no worse than stable beyond the tolerances on the
-holdout ratings both models know and the stable never trained on. Rating events become rating rows; watch events
-are counted, not trained on. The published model is refit on every rating, the holdout included (--refit-all).
+holdout ratings both models know and the stable never trained on. Rating events become rating rows, an event
+delivered twice once; watch events are counted, not trained on. Once the gate passes, the version published is
+trained on every rating, the holdout included (--refit-all).
 
 Example:
   marquee pipeline --data data/ratings --store s3://marquee-models --events s3://marquee-events \\

@@ -52,6 +52,50 @@ describe('gatherRatings', () => {
     expect(await store.list(RATINGS_PREFIX)).toHaveLength(2);
   });
 
+  it('counts a redelivered rating or watch once, within a read and across the runs that read it', async () => {
+    const store = fileStore(join(root, 'store-dups'));
+    const events = fileStore(join(root, 'events-dups'));
+    const scale = { min: 1, max: 5, step: 1 };
+    const t1 = new Date('2026-03-01T10:00:00Z');
+    const t2 = new Date('2026-03-01T11:00:00Z');
+    const withId = (line: string, id: string) => JSON.stringify({ ...JSON.parse(line), id });
+    const watch = JSON.stringify({ ...JSON.parse(rating(3, 4, 1, t1)), type: 'watch', value: undefined });
+    await events.put(
+      eventsKey(EVENTS_PREFIX, t1, 'a'),
+      new TextEncoder().encode(
+        [rating(1, 2, 4, t1), rating(1, 2, 4, t1), withId(rating(2, 2, 5, t1), 'r-7'), watch, watch].join(
+          '\n',
+        ),
+      ),
+    );
+    const first = await gatherRatings(store, events, scale, {
+      now: new Date('2026-03-01T10:30:00Z'),
+      settleMs: 0,
+    });
+    expect(first.ratings).toEqual([
+      [1, 2, 4, Math.floor(t1.getTime() / 1000)],
+      [2, 2, 5, Math.floor(t1.getTime() / 1000)],
+    ]);
+    expect(first.delta).toMatchObject({ duplicates: 2, watches: 1 });
+    expect(first.delta?.seen).toHaveLength(3);
+    // A later file: the first batch redelivered, and the id'd rating resent by the app (a later receive time).
+    await events.put(
+      eventsKey(EVENTS_PREFIX, t2, 'b'),
+      new TextEncoder().encode(
+        [rating(1, 2, 4, t1), withId(rating(2, 2, 5, t2), 'r-7'), rating(1, 3, 2, t2)].join('\n'),
+      ),
+    );
+    const second = await gatherRatings(store, events, scale, {
+      now: new Date('2026-03-01T12:00:00Z'),
+      settleMs: 0,
+    });
+    expect(second.delta).toMatchObject({
+      duplicates: 2,
+      ratings: [[1, 3, 2, Math.floor(t2.getTime() / 1000)]],
+    });
+    expect(second.ratings).toHaveLength(3);
+  });
+
   it('parses key times and checks scales', () => {
     expect(keyTime(eventsKey(EVENTS_PREFIX, new Date('2026-03-01T02:03:04.005Z'), 'x'))).toBe(
       Date.parse('2026-03-01T02:03:04.005Z'),

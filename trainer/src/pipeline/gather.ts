@@ -11,9 +11,19 @@
  *
  * Files are taken in key order (keys sort by the time they were written) up to `now − settle`, so a file the
  * queue consumer writes a little late, with an earlier time in its name, is not skipped for ever.
+ *
+ * Delivery is at least once, so an event can be stored twice, even in files read on different nights: each delta
+ * keeps a short hash of every rating and watch event it counted (`seen`; shared eventIdentity: the client id, else
+ * the exact stored line), and an event seen before, in this read or in any earlier delta, is dropped and counted.
  */
 import { z } from 'zod';
-import { EVENTS_PREFIX, StoredEventSchema } from '../../../shared/src/schemas/events.ts';
+import { createHash } from 'node:crypto';
+import {
+  EVENTS_PREFIX,
+  eventIdentity,
+  StoredEventSchema,
+  type StoredEvent,
+} from '../../../shared/src/schemas/events.ts';
 import { ArtifactError } from '../../../shared/src/errors.ts';
 import { jsonBytes, parseJsonBytes } from '../../../shared/src/schemas/parse.ts';
 import type { RatingScale } from '../data/types.ts';
@@ -37,6 +47,10 @@ const DeltaSchema = z.strictObject({
   watches: z.int().min(0),
   offScale: z.int().min(0),
   invalidLines: z.int().min(0),
+  /** Rating and watch events dropped as already counted (absent in deltas of earlier pipelines: none dropped). */
+  duplicates: z.int().min(0).optional(),
+  /** Hashes of the identities of the rating and watch events counted (absent in deltas of earlier pipelines). */
+  seen: z.array(z.string()).optional(),
 });
 export type RatingsDelta = z.output<typeof DeltaSchema>;
 
@@ -49,6 +63,11 @@ export interface Gathered {
   /** Deltas in the store after this run. */
   deltas: number;
   invalid: InvalidLines;
+}
+
+/** A short hash of an event's identity (96 bits: collisions are negligible at billions of events). */
+export function identityHash(event: StoredEvent): string {
+  return createHash('sha256').update(eventIdentity(event)).digest('base64url').slice(0, 16);
 }
 
 /** Time in an events key's file name, `<YYYY-MM-DDTHH-MM-SS-mmmZ>-<suffix>.ndjson`; NaN when absent. */
@@ -93,6 +112,7 @@ export async function gatherRatings(
   const deltaKeys = (await store.list(RATINGS_PREFIX)).filter((k) => k.endsWith('.json'));
   const deltas = await Promise.all(deltaKeys.map((k) => readDelta(store, k)));
   const cursor = deltas.at(-1)?.to ?? null;
+  const seen = new Set(deltas.flatMap((d) => d.seen ?? []));
   let written: RatingsDelta | null = null;
   let invalid: InvalidLines = { count: 0, samples: [] };
   if (events !== null) {
@@ -108,9 +128,19 @@ export async function gatherRatings(
       const read = await readNdjson(events, keys, StoredEventSchema);
       invalid = read.invalid;
       const ratings: RatingRow[] = [];
+      const counted: string[] = [];
       let watches = 0;
       let offScale = 0;
+      let duplicates = 0;
       for (const e of read.items) {
+        if (e.type !== 'watch' && e.type !== 'rating') continue;
+        const identity = identityHash(e);
+        if (seen.has(identity)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(identity);
+        counted.push(identity);
         if (e.type === 'watch') watches++;
         if (e.type !== 'rating') continue;
         if (!onScale(e.value, scale)) {
@@ -130,6 +160,8 @@ export async function gatherRatings(
         watches,
         offScale,
         invalidLines: read.invalid.count,
+        duplicates,
+        seen: counted,
       };
       const name = (last.split('/').at(-1) as string).replace(/\.ndjson$/, '');
       await store.put(`${RATINGS_PREFIX}${name}.json`, jsonBytes(written));

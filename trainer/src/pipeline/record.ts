@@ -44,6 +44,8 @@ export interface PipelineRecord {
       watches: number;
       offScale: number;
       invalidLines: number;
+      /** Rating and watch events dropped as redeliveries of ones already counted (absent: none). */
+      duplicates?: number;
     } | null;
   };
   channelsBefore: { stable: string; canary: { version: string; percent: number } | null } | null;

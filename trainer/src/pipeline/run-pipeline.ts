@@ -196,7 +196,7 @@ async function locked(
     const d = gathered.delta;
     log(
       `pipeline: gathered ${d.ratings.length} ratings (${d.watches} watches not used, ${d.offScale} off the scale, ` +
-        `${d.invalidLines} invalid lines) from ${d.files} events files`,
+        `${d.duplicates ?? 0} duplicates, ${d.invalidLines} invalid lines) from ${d.files} events files`,
     );
   }
   const baseKey = await baseFingerprint(req.data);
@@ -283,6 +283,8 @@ async function locked(
               watches: gathered.delta.watches,
               offScale: gathered.delta.offScale,
               invalidLines: gathered.delta.invalidLines,
+              // Absent when none, as in records of earlier pipelines.
+              ...(gathered.delta.duplicates ? { duplicates: gathered.delta.duplicates } : {}),
             },
     },
     channelsBefore: pointers(channels),
