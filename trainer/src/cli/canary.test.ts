@@ -318,6 +318,23 @@ describe('marquee canary judge', () => {
     expect(r.out).toContain(`no canary: ${stable} serves everyone`);
   });
 
+  it('applies --persist-to to whichever store is r2-local, and refuses it when neither is', async () => {
+    const dir = join(root, 'none');
+    const events = await judge(
+      pathToFileURL(dir).href,
+      'r2-local://marquee-events',
+      '--persist-to',
+      join(root, 'wrangler-state'),
+    );
+    expect(events.code, events.err).toBe(0);
+    expect(events.out).toContain('canary judge: none');
+    const neither = await judge(pathToFileURL(dir).href, pathToFileURL(dir).href, '--persist-to', root);
+    expect(neither.code).toBe(2);
+    expect(neither.err).toMatch(
+      /--persist-to applies to r2-local:\/\/ stores only \(got --store file:.* and --events file:/,
+    );
+  });
+
   it('exits 2 naming the flag on bad thresholds', async () => {
     const store = pathToFileURL(join(root, 'unused')).href;
     for (const [flag, value] of [

@@ -180,29 +180,32 @@ Examples:
         goodRating: flags.goodRating,
         steps: flags.steps,
       };
-      await withStore(flags, (store) =>
-        withEventsStore(flags, async (events) => {
-          const report = await judgeCanary({
-            store,
-            events,
-            thresholds,
-            ...(flags.since === undefined ? {} : { since: flags.since }),
-            ...(flags.until === undefined ? {} : { until: flags.until }),
-          });
-          const written = flags.apply ? await applyDecision(store, report) : null;
-          if (flags.json) {
-            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-            return;
-          }
-          process.stdout.write(formatReport(report));
-          if (written !== null) {
-            const canary =
-              written.canary === null ? 'none' : `${written.canary.version} at ${written.canary.percent} %`;
-            process.stdout.write(`applied: channels.json now stable ${written.stable}, canary ${canary}\n`);
-          } else if (!flags.apply && report.decision !== 'hold' && report.decision !== 'none') {
-            process.stdout.write('not applied (run with --apply to perform it)\n');
-          }
-        }),
+      await withStore(
+        flags,
+        (store) =>
+          withEventsStore(flags, async (events) => {
+            const report = await judgeCanary({
+              store,
+              events,
+              thresholds,
+              ...(flags.since === undefined ? {} : { since: flags.since }),
+              ...(flags.until === undefined ? {} : { until: flags.until }),
+            });
+            const written = flags.apply ? await applyDecision(store, report) : null;
+            if (flags.json) {
+              process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+              return;
+            }
+            process.stdout.write(formatReport(report));
+            if (written !== null) {
+              const canary =
+                written.canary === null ? 'none' : `${written.canary.version} at ${written.canary.percent} %`;
+              process.stdout.write(`applied: channels.json now stable ${written.stable}, canary ${canary}\n`);
+            } else if (!flags.apply && report.decision !== 'hold' && report.decision !== 'none') {
+              process.stdout.write('not applied (run with --apply to perform it)\n');
+            }
+          }),
+        flags.events,
       );
     });
 }

@@ -238,41 +238,45 @@ Example:
       const storeOptions: OpenStoreOptions = {};
       if (flags.endpoint !== undefined) storeOptions.endpoint = flags.endpoint;
       if (flags.region !== undefined) storeOptions.region = flags.region;
-      const pipeline = withStore(flags, async (store) => {
-        const run = (events: Parameters<typeof runPipeline>[0]['events']) =>
-          runPipeline({
-            store,
-            events,
-            lock: lockBackendFor(flags.store, storeOptions, store),
-            lockTtlMs: flags.lockTtlMinutes * 60_000,
-            data: flags.data,
-            workdir: flags.workdir,
-            trainArgs,
-            split: flags.split,
-            compare: {
-              k: EVALUATION_DEFAULTS.k,
-              maxUsers: flags.maxUsers,
-              seed: flags.seed,
-              baselines: [...new Set([flags.gateRmseBaseline, flags.gateRankingBaseline])],
-            },
-            gate: {
-              rmseBaseline: flags.gateRmseBaseline,
-              rankingBaseline: flags.gateRankingBaseline,
-              rmseTolerance: flags.rmseTolerance,
-              ndcgTolerance: flags.ndcgTolerance,
-            },
-            canaryPercent: flags.canaryPercent,
-            replaceCanary: flags.replaceCanary === true,
-            warmStart: flags.warmStart === true,
-            refitAll: flags.refitAll !== false,
-            settleMs: flags.settleMinutes * 60_000,
-            train: trainWithCommand,
-            log: (line) => process.stderr.write(`${line}\n`),
-          });
-        return flags.events === undefined
-          ? run(null)
-          : withEventsStore({ ...flags, events: flags.events }, (events) => run(events));
-      });
+      const pipeline = withStore(
+        flags,
+        async (store) => {
+          const run = (events: Parameters<typeof runPipeline>[0]['events']) =>
+            runPipeline({
+              store,
+              events,
+              lock: lockBackendFor(flags.store, storeOptions, store),
+              lockTtlMs: flags.lockTtlMinutes * 60_000,
+              data: flags.data,
+              workdir: flags.workdir,
+              trainArgs,
+              split: flags.split,
+              compare: {
+                k: EVALUATION_DEFAULTS.k,
+                maxUsers: flags.maxUsers,
+                seed: flags.seed,
+                baselines: [...new Set([flags.gateRmseBaseline, flags.gateRankingBaseline])],
+              },
+              gate: {
+                rmseBaseline: flags.gateRmseBaseline,
+                rankingBaseline: flags.gateRankingBaseline,
+                rmseTolerance: flags.rmseTolerance,
+                ndcgTolerance: flags.ndcgTolerance,
+              },
+              canaryPercent: flags.canaryPercent,
+              replaceCanary: flags.replaceCanary === true,
+              warmStart: flags.warmStart === true,
+              refitAll: flags.refitAll !== false,
+              settleMs: flags.settleMinutes * 60_000,
+              train: trainWithCommand,
+              log: (line) => process.stderr.write(`${line}\n`),
+            });
+          return flags.events === undefined
+            ? run(null)
+            : withEventsStore({ ...flags, events: flags.events }, (events) => run(events));
+        },
+        flags.events,
+      );
       let result: PipelineResult;
       try {
         result = await pipeline;

@@ -34,15 +34,32 @@ export function addStoreOptions(cmd: Command): Command {
     .option('--persist-to <dir>', "r2-local: wrangler's --persist-to directory (default .wrangler/state)");
 }
 
+const schemeOf = (uri: string): string | undefined =>
+  /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
+
 /**
  * Opens the store, checks it is usable, runs `fn`, and closes it.
- * @throws StorageError when the store is unreachable or refuses access; whatever fn throws
+ * @param otherStore the URI of a second store the command opens with the same flags (--events): --persist-to then
+ *   applies to whichever of the two is r2-local://, and is an error only when neither is
+ * @throws StorageError when the store is unreachable or refuses access; UsageError for flags that apply to no
+ *   store; whatever fn throws
  */
-export async function withStore<T>(flags: StoreFlags, fn: (store: ObjectStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  flags: StoreFlags,
+  fn: (store: ObjectStore) => Promise<T>,
+  otherStore?: string,
+): Promise<T> {
   const options: Parameters<typeof openStore>[1] = {};
   if (flags.endpoint !== undefined) options.endpoint = flags.endpoint;
   if (flags.region !== undefined) options.region = flags.region;
-  if (flags.persistTo !== undefined) options.persistTo = flags.persistTo;
+  if (flags.persistTo !== undefined) {
+    if (otherStore === undefined || schemeOf(flags.store) === 'r2-local') options.persistTo = flags.persistTo;
+    else if (schemeOf(otherStore) !== 'r2-local') {
+      throw new UsageError(
+        `--persist-to applies to r2-local:// stores only (got --store ${flags.store} and --events ${otherStore})`,
+      );
+    }
+  }
   const store = await openStore(flags.store, options);
   try {
     await store.check();
