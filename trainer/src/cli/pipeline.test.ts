@@ -108,6 +108,9 @@ describe('marquee pipeline', () => {
     const r = await pipeline();
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/published \S+ as stable/);
+    // Training reports on stderr inside the pipeline; stdout holds only the pipeline's own result.
+    expect(r.err).toMatch(/^test RMSE /m);
+    expect(r.out).not.toMatch(/^test RMSE /m);
     const [first] = await records();
     expect(first).toMatchObject({ phase: 'done', decision: 'published-stable', data: { eventRatings: 0 } });
     expect(first?.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);

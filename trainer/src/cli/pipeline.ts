@@ -82,6 +82,10 @@ export function parseTrainFlags(text: string): string[] {
 /** Runs `marquee train` with `args` in this process (its summary goes to stdout, progress to stderr). */
 async function trainWithCommand(args: string[]): Promise<void> {
   const cmd = trainCommand().exitOverride();
+  // The train command reports on stdout; inside the pipeline that report is progress, so it goes to stderr with
+  // the pipeline's own log and stdout carries only the pipeline's result (one JSON document with --json).
+  const stdoutWrite = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   try {
     await cmd.parseAsync(args, { from: 'user' });
   } catch (err) {
@@ -89,6 +93,8 @@ async function trainWithCommand(args: string[]): Promise<void> {
       throw new UsageError(`--train-flags: ${err.message.replace(/^error: /, '')}`, { cause: err });
     }
     throw err;
+  } finally {
+    process.stdout.write = stdoutWrite;
   }
 }
 
