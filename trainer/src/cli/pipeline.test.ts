@@ -286,8 +286,9 @@ describe('marquee pipeline', () => {
   }, 120_000);
 
   it('--warm-start starts from the stable, is judged on ratings it never saw, and falls back to cold', async () => {
-    const dir = join(root, 'warm');
-    const eventsDir = join(root, 'events-warm');
+    // A store and its events bucket (the last case starts a second pair).
+    let dir = join(root, 'warm');
+    let eventsDir = join(root, 'events-warm');
     const run = (...extra: string[]) =>
       runCli([
         'pipeline',
@@ -320,17 +321,25 @@ describe('marquee pipeline', () => {
       popularity.set(m, (popularity.get(m) ?? 0) + 1);
     }
     const popular = [...popularity.keys()].sort((a, b) => popularity.get(b)! - popularity.get(a)!);
-    const putRatings = async (minutesAgo: number, users: number[]) => {
+    const putRatings = async (minutesAgo: number, users: number[], each: number) => {
       const at = new Date(Date.now() - minutesAgo * 60_000);
-      const lines = users.map((user) => ({
-        type: 'rating',
-        user,
-        movie: popular.find((m) => !rated.has(`${user}:${m}`)),
-        value: 5,
-        schema: 1,
-        received: at.toISOString(),
-        arm: { version: '20260101-000000-00000000', channel: 'stable' },
-      }));
+      const lines = users.flatMap((user) =>
+        popular
+          .filter((m) => !rated.has(`${user}:${m}`))
+          .slice(0, each)
+          .map((movie) => {
+            rated.add(`${user}:${movie}`);
+            return {
+              type: 'rating',
+              user,
+              movie,
+              value: 5,
+              schema: 1,
+              received: at.toISOString(),
+              arm: { version: '20260101-000000-00000000', channel: 'stable' },
+            };
+          }),
+      );
       await fileStore(eventsDir).put(
         eventsKey(EVENTS_PREFIX, at, `w${minutesAgo}`),
         new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join('\n')),
@@ -351,10 +360,12 @@ describe('marquee pipeline', () => {
     expect(first.err).toContain('--warm-start: the store has no stable version yet: cold start');
     const stable = (await warmRecords())[0]!.version as string;
 
-    // 40 users rate after the stable was trained: their newest ratings, so in the holdout (last:2).
+    // 40 users rate 3 movies each after the stable was trained: their newest ratings, 2 in the holdout (last:2),
+    // 1 on the training side, where the warm candidate validates.
     await putRatings(
       60,
       Array.from({ length: 40 }, (_, i) => 101 + i),
+      3,
     );
     // Whether this tiny model passes on 40 ratings is not the point here: either way it is judged on them alone.
     const warm = await run('--train-flags', TINY);
@@ -366,11 +377,14 @@ describe('marquee pipeline', () => {
     expect(rec.train.warmStart).toBe(stable);
     expect(rec.decision).toBe(warm.code === 0 ? 'published-canary' : 'refused');
     expect(rec.train.args).toContain('--init-from');
-    expect(rec.metrics?.holdout).toMatchObject({ ratings: 600, judged: 40 });
-    expect(rec.metrics?.stable).toMatchObject({ compared: true, version: stable, ratings: 40, unknown: 0 });
-    expect(rec.metrics?.candidate.ratings).toBe(40);
+    expect(rec.train.args).toContain('--val-since');
+    const candidate = JSON.parse(await readFile(join(rec.train.runDir, 'config.json'), 'utf8'));
+    expect(candidate.counts.validation).toBe(40);
+    expect(rec.metrics?.holdout).toMatchObject({ ratings: 600, judged: 80 });
+    expect(rec.metrics?.stable).toMatchObject({ compared: true, version: stable, ratings: 80, unknown: 0 });
+    expect(rec.metrics?.candidate.ratings).toBe(80);
     expect(rec.gate?.checks).toContain(
-      'candidate and baselines judged on the 40 of 600 holdout ratings the stable never trained on (the ' +
+      'candidate and baselines judged on the 80 of 600 holdout ratings the stable never trained on (the ' +
         'candidate started from its weights)',
     );
     expect(rec.train.result).toMatchObject({ epochs: 3, seconds: expect.any(Number) });
@@ -379,6 +393,7 @@ describe('marquee pipeline', () => {
     await putRatings(
       30,
       Array.from({ length: 10 }, (_, i) => 201 + i),
+      3,
     );
     const other = await run('--train-flags', '--epochs 3 --dim 8 --hidden 16', '--replace-canary');
     expect([0, 3], other.err).toContain(other.code);
@@ -391,6 +406,25 @@ describe('marquee pipeline', () => {
     expect(other.err).toContain(cold.train.note);
     expect(cold.train.args).not.toContain('--init-from');
     expect(cold.metrics?.holdout.judged).toBe(600);
+
+    // A stable, then one new rating per user: all in the holdout, none to validate a warm start on.
+    dir = join(root, 'warm-2');
+    eventsDir = join(root, 'events-warm-2');
+    expect((await run('--train-flags', TINY)).code).toBe(0);
+    const stable2 = (await warmRecords())[0]!.version as string;
+    await putRatings(
+      20,
+      Array.from({ length: 10 }, (_, i) => 221 + i),
+      1,
+    );
+    const none = await run('--train-flags', TINY);
+    expect([0, 3], none.err).toContain(none.code);
+    expect((await warmRecords()).at(-1)?.train).toMatchObject({
+      warmStart: null,
+      note:
+        `--warm-start: no rating since stable ${stable2} was trained is on the training side to validate on ` +
+        '(all in the holdout): cold start',
+    });
   }, 240_000);
 
   it('exits 2 naming the flag on bad flags', async () => {

@@ -211,6 +211,45 @@ describe('marquee train', () => {
       movies: 30,
     });
 
+    // Validating on the new ratings only (those at or after 2000000), which the first model never saw.
+    err = '';
+    const since = path.join(dir, 'init-since');
+    expect(
+      await main([
+        'train',
+        '--data',
+        grown,
+        '--out',
+        since,
+        ...SMALL,
+        '--init-from',
+        first,
+        '--val-since',
+        '2000000',
+      ]),
+      err,
+    ).toBe(0);
+    const sinceRun = await loadRun(since);
+    expect(sinceRun.config.data.valSince).toBe(2000000);
+    expect(sinceRun.config.counts.validation).toBeGreaterThan(0);
+    expect(sinceRun.config.counts.validation).toBeLessThanOrEqual(extra.length);
+    err = '';
+    expect(
+      await main([
+        'train',
+        '--data',
+        grown,
+        '--out',
+        path.join(dir, 'x'),
+        ...SMALL,
+        '--val-since',
+        '2030-01-01',
+      ]),
+    ).toBe(2);
+    expect(err).toMatch(
+      /--val-since 2030-01-01T00:00:00\.000Z: expected training ratings both before and at or after it \(got \d+ before, 0 after\)/,
+    );
+
     err = '';
     const other = path.join(dir, 'init-other');
     expect(

@@ -11,7 +11,7 @@ import {
   RATING_FORMATS,
   type RatingFormat,
 } from '../data/load/index.ts';
-import { DEFAULT_SPLIT_SPEC, parseSplitSpec, SPLIT_SPEC_HELP } from '../data/split/index.ts';
+import { DEFAULT_SPLIT_SPEC, parseInstant, parseSplitSpec, SPLIT_SPEC_HELP } from '../data/split/index.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../model/backend.ts';
 import { ARCHS, DEFAULT_MODEL_CONFIG, MAX_WIDTH, type ModelConfig } from '../model/config.ts';
 import type { LoadSpec } from '../train/data.ts';
@@ -39,6 +39,7 @@ interface TrainFlags extends HyperparameterFlags {
   skipInvalid?: boolean;
   backend?: BackendChoice;
   initFrom?: string;
+  valSince?: number;
   resume?: boolean;
   force?: boolean;
 }
@@ -57,6 +58,13 @@ function keepText(parse: (value: string) => unknown): (value: string) => string 
 }
 
 const positive = (min: number, max: number) => numberFlag(min, max);
+
+/** A time as unix seconds (parseInstant's forms). */
+function timeFlag(value: string): number {
+  const t = parseInstant(value.trim());
+  if ('problem' in t) throw new InvalidArgumentError(`expected ${t.problem}.`);
+  return t.seconds;
+}
 
 /** Accepts "auto" besides what `parse` accepts; its errors then say so. */
 function autoOr<T>(parse: (value: string) => T): (value: string) => T | 'auto' {
@@ -243,6 +251,12 @@ export function trainCommand(): Command {
       d.valFraction,
     )
     .option(
+      '--val-since <time>',
+      'validate on the training ratings at or after this time (unix seconds, YYYY-MM-DD or an ISO date-time) ' +
+        "instead of --val-fraction of each user's: e.g. with --init-from, the ratings its model never saw",
+      timeFlag,
+    )
+    .option(
       '--seed <n>',
       'seed of the split, initialisation, shuffling and dropout',
       intFlag(0, 2 ** 32 - 1),
@@ -337,6 +351,7 @@ Examples:
                 split: flags.split,
                 seed: flags.seed,
                 load,
+                ...(flags.valSince === undefined ? {} : { valSince: flags.valSince }),
               },
             }),
         options,

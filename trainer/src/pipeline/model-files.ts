@@ -1,6 +1,6 @@
 /**
  * The training-run files of each version the pipeline publishes, kept in the store beside the version
- * (`pipeline/models/<version>/`: config.json, ids.json, weights.bin, metrics.json), so a later run can evaluate
+ * (`pipeline/models/<version>/`: config.json, ids.json, weights.bin, metrics.json, features.bin), so a later run can evaluate
  * that version — the stable one — on its own new holdout, and start a candidate from its weights (--warm-start). A
  * version published some other way has none: the pipeline then compares the candidate with the baselines only, and
  * says so.
@@ -30,8 +30,13 @@ export interface StoredModel {
 
 const keyOf = (version: string, file: string) => `${MODEL_FILES_PREFIX}${version}/${file}`;
 
-/** Uploads a run's files for `version` (weights last: their presence marks a complete copy). */
+/**
+ * Uploads a run's files for `version` (weights last: their presence marks a complete copy), and its features.bin
+ * when it has one (a warm start needs it to split embeddings as the model did; without, it starts the rows at zero).
+ */
 export async function saveModelFiles(store: ObjectStore, version: string, runDir: string): Promise<void> {
+  const features = await readFile(join(runDir, RUN_FILES.features)).catch(() => null);
+  if (features !== null) await store.put(keyOf(version, RUN_FILES.features), features);
   for (const file of FILES) await store.put(keyOf(version, file), await readFile(join(runDir, file)));
 }
 
@@ -73,6 +78,8 @@ export async function loadModelFiles(
     return Int32Array.from(value as number[]);
   };
   await json(RUN_FILES.config);
+  const features = await store.get(keyOf(version, RUN_FILES.features));
+  if (features !== null) await writeFile(join(scratch, RUN_FILES.features), features);
   return {
     version,
     dir: scratch,

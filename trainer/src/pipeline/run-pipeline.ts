@@ -28,6 +28,7 @@ import { readChannels, setChannels, withCanary, withStable } from '../store/chan
 import type { ObjectStore } from '../store/object-store.ts';
 import { assertVersionPresent, publishVersion } from '../store/versions.ts';
 import { loadRun, loadRunData, mergeMetrics } from '../train/run-dir.ts';
+import { NoRatingsSince } from '../train/data.ts';
 import { InitMismatch } from '../train/warm-start.ts';
 import { compareOnHoldout, type CompareOptions, type HoldoutScope } from './compare.ts';
 import { applyGate, type GateOptions } from './gate.ts';
@@ -259,7 +260,8 @@ async function locked(
   const start = warmStartPlan(req.warmStart, stable, stableTrained);
   if (start.note !== undefined) log(`pipeline: ${start.note}`);
   const ownArgs = ['--data', merged.path, '--out', runDir, '--split', req.split];
-  const initArgs = start.from === null ? [] : ['--init-from', start.from.dir];
+  const initArgs =
+    start.from === null ? [] : ['--init-from', start.from.model.dir, '--val-since', String(start.from.since)];
   let record: PipelineRecord = {
     schema: 1,
     id,
@@ -291,7 +293,7 @@ async function locked(
     train: {
       args: [...ownArgs, ...initArgs, ...req.trainArgs],
       runDir,
-      warmStart: start.from?.version ?? null,
+      warmStart: start.from?.model.version ?? null,
       ...(start.note === undefined ? {} : { note: start.note }),
     },
   };
@@ -303,15 +305,18 @@ async function locked(
   try {
     log(`pipeline: run ${id}: training on ${merged.path} (${merged.added} event ratings added) -> ${runDir}`);
     const trainStarted = performance.now();
-    let warmFrom = start.from;
+    let warmFrom = start.from?.model ?? null;
     try {
       await req.train(record.train.args);
     } catch (err) {
-      if (!(err instanceof InitMismatch) || warmFrom === null) throw err;
-      // The flags changed the model's shape since the stable was trained: its weights cannot start this one.
+      if (warmFrom === null || !(err instanceof InitMismatch || err instanceof NoRatingsSince)) throw err;
       const note =
-        `--warm-start: stable ${warmFrom.version} is of another shape (${err.got}) than the candidate ` +
-        `(${err.expected}): cold start`;
+        err instanceof InitMismatch
+          ? // The flags changed the model's shape since the stable was trained: its weights cannot start this one.
+            `--warm-start: stable ${warmFrom.version} is of another shape (${err.got}) than the candidate ` +
+            `(${err.expected}): cold start`
+          : `--warm-start: no rating since stable ${warmFrom.version} was trained is on the training side to ` +
+            'validate on (all in the holdout): cold start';
       log(`pipeline: ${note}`);
       warmFrom = null;
       await save({ train: { ...record.train, args: [...ownArgs, ...req.trainArgs], warmStart: null, note } });

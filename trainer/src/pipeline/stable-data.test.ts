@@ -79,6 +79,7 @@ describe('which holdout ratings the stable never trained on', () => {
   it('a stable refit on every rating: later events of pairs it never saw rated', () => {
     // It saw the first event: the second is new; the third re-rates a base pair, the fourth the first event's.
     const stable = stableData('v1', [record({ eventRatings: 1, base: 'B', published: refitAll })], current);
+    expect(stable).toMatchObject({ kind: 'every-rating', since: 2000 }); // the first rating it never saw
     const unseen = unseenHoldout(table, split, stable);
     expect(Array.from(unseen.rows)).toEqual([3]);
     expect(unseen.note).toBe(
@@ -91,6 +92,10 @@ describe('which holdout ratings the stable never trained on', () => {
 
   it('a stable trained without its holdout: every holdout row; otherwise none, saying why', () => {
     const without = stableData('v1', [record({ eventRatings: 1, base: 'B' })], current);
+    expect(without).toEqual({ kind: 'without-holdout', version: 'v1', since: 2000 });
+    expect(stableData('v1', [record({ eventRatings: 4, base: 'B' })], current)).toMatchObject({
+      since: undefined,
+    });
     expect(Array.from(unseenHoldout(table, split, without).rows)).toEqual([2, 3, 4]);
 
     const changed = stableData('v1', [record({ eventRatings: 1, base: 'A', published: refitAll })], current);

@@ -19,10 +19,16 @@ import type { PipelineRecord } from './record.ts';
 
 /** What the stable model trained on, as far as the run records tell. */
 export type StableData =
-  | { kind: 'without-holdout'; version: string }
+  | {
+      kind: 'without-holdout';
+      version: string;
+      /** Unix seconds of the earliest rating gathered after its run (undefined: none came). */
+      since: number | undefined;
+    }
   | {
       kind: 'every-rating';
       version: string;
+      since: number | undefined;
       /** `user:movie:value:time` of the rating rows gathered after its run, of pairs it never saw rated. */
       newer: Set<string>;
     }
@@ -47,7 +53,10 @@ export function stableData(
   if (record === undefined) {
     return { kind: 'unknown', version, reason: `no pipeline run record published ${version}` };
   }
-  if (record.published?.model !== 'refit-all') return { kind: 'without-holdout', version };
+  const seen = record.data.eventRatings;
+  const after = current.eventRatings.slice(seen);
+  const since = after.length === 0 ? undefined : after.reduce((min, row) => Math.min(min, row[3]), Infinity);
+  if (record.published?.model !== 'refit-all') return { kind: 'without-holdout', version, since };
   if (record.data.baseFingerprint !== current.baseFingerprint) {
     return {
       kind: 'unknown',
@@ -55,10 +64,9 @@ export function stableData(
       reason: `the base ratings changed since ${version} was trained (run ${record.id}): which holdout ratings it saw is unknown`,
     };
   }
-  const seen = record.data.eventRatings;
   // Rows of later events by (user, movie) pair, less the pairs the stable saw rated (in the base or its events).
   const later = new Map<string, string[]>();
-  for (const [u, m, v, t] of current.eventRatings.slice(seen)) {
+  for (const [u, m, v, t] of after) {
     const pair = `${u}:${m}`;
     later.set(pair, [...(later.get(pair) ?? []), rowKey(u, m, v, t)]);
   }
@@ -67,7 +75,7 @@ export function stableData(
     later.delete(`${base.userIds[base.users[r]!]}:${base.movieIds[base.movies[r]!]}`);
   }
   for (const [u, m] of current.eventRatings.slice(0, seen)) later.delete(`${u}:${m}`);
-  return { kind: 'every-rating', version, newer: new Set([...later.values()].flat()) };
+  return { kind: 'every-rating', version, since, newer: new Set([...later.values()].flat()) };
 }
 
 /** The holdout rows of `split` the stable model never trained on, and one line saying which and why. */

@@ -35,6 +35,11 @@ export interface DataSpec {
   /** Seed of the split and of the validation hold-out. */
   seed: number;
   load: LoadSpec;
+  /**
+   * Validation rows: the training side's ratings at or after this time (unix seconds) instead of a share of each
+   * user's (`--val-since`): e.g. the ratings a warm start's model never saw.
+   */
+  valSince?: number;
 }
 
 /** Converts a LoadSpec into loadRatings options. @throws UsageError on bad column mapping or scale text */
@@ -108,11 +113,32 @@ export interface FitRows {
   validation: Int32Array;
 }
 
+/** `--val-since` leaves no validation rating, or too few training ones (callers may choose another validation). */
+export class NoRatingsSince extends UsageError {
+  override name = 'NoRatingsSince';
+}
+
+/** The training rows at or after `since` (unix seconds) as validation rows. @throws NoRatingsSince */
+function validationSince(data: SplitData, since: number): FitRows {
+  const { table, split } = data;
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const r of split.train) (table.timestamps[r]! >= since ? validation : train).push(r);
+  if (validation.length === 0 || train.length < 2) {
+    throw new NoRatingsSince(
+      `--val-since ${new Date(since * 1000).toISOString()}: expected training ratings both before and at or after ` +
+        `it (got ${train.length} before, ${validation.length} after).`,
+    );
+  }
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
+}
+
 /**
- * Carves the validation set out of the training rows, per user (see `holdout`).
- * @throws UsageError when the training side is too small to hold any rating out
+ * Carves the validation set out of the training rows: per user (see `holdout`), or the ratings at or after `since`.
+ * @throws UsageError when the training side is too small to hold any rating out; NoRatingsSince when `since`
+ *   leaves no validation rating or fewer than 2 training ones
  */
-export function carveValidation(data: SplitData, fraction: number, seed: number): FitRows {
+export function carveValidation(data: SplitData, fraction: number, seed: number, since?: number): FitRows {
   const { table, split } = data;
   const distinctUsers = new Set<number>();
   const distinctMovies = new Set<number>();
@@ -126,6 +152,7 @@ export function carveValidation(data: SplitData, fraction: number, seed: number)
         `${distinctMovies.size} movie(s)); a collaborative model cannot learn from a single user or movie.`,
     );
   }
+  if (since !== undefined) return validationSince(data, since);
   const rows = holdout(split.train, table, fraction, seed);
   if (rows.validation.length === 0 || rows.train.length < 2) {
     throw new UsageError(

@@ -18,7 +18,7 @@ import { clippedAccuracy } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { initialSchedule, MIN_IMPROVEMENT, stepSchedule, type ScheduleState } from './schedule.ts';
 import { newOptimizerState, TrainStep, type OptimizerState } from './step.ts';
-import { applyWarmStart, cancelImplicitPart, type InitModel } from './warm-start.ts';
+import { applyWarmStart, cancelImplicitPart, splitOffFeatures, type InitModel } from './warm-start.ts';
 
 /** The rows to fit on and the rows to validate on, both indices into `table`. */
 export interface TrainData {
@@ -235,16 +235,29 @@ export async function trainModel(
   const alpha = resolveImplicit(options.implicit, options.sideFeatures, table).alpha;
   const implicit = alpha > 0;
   const offsets = implicit ? new Float32Array(numUsers * dim) : undefined;
-  if (warm && offsets) {
-    // Feature rows start at zero, so the free movie rows are the whole embeddings the first epoch's offsets use.
-    implicitOffsets(weights, table.users, table.movies, train, counts.users, alpha, offsets);
-    cancelImplicitPart(weights, warm.userKnown, offsets);
-  }
   step.userFeatures = options.sideFeatures ? userFeatures(table, train, dim) : undefined;
   step.movieFeatures = options.sideFeatures ? movieFeatures(table, dim) : undefined;
   if (resume) {
     restoreFeatures(step.userFeatures?.table, resume.features?.user, 'user');
     restoreFeatures(step.movieFeatures?.table, resume.features?.movie, 'movie');
+  }
+  if (warm && data.init) {
+    splitOffFeatures(weights.userEmb, step.userFeatures, data.init.features?.user, warm.userKnown);
+    splitOffFeatures(weights.movieEmb, step.movieFeatures, data.init.features?.movie, warm.movieKnown);
+    if (offsets) {
+      // The offsets the first epoch will add, from the movies' whole embeddings (their feature parts included).
+      const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, new Float32Array(numMovies * dim));
+      implicitOffsets(
+        { ...weights, movieEmb },
+        table.users,
+        table.movies,
+        train,
+        counts.users,
+        alpha,
+        offsets,
+      );
+      cancelImplicitPart(weights, warm.userKnown, offsets);
+    }
   }
   // The model as it predicts: every user / movie embedding with its implicit part and side features folded in.
   const fold = (w: ModelWeights, users: Float32Array, movies: Float32Array): ModelWeights => {

@@ -4,15 +4,17 @@
  * learning rates those epochs had. `--refit` does this with the validation rows; this goes one step further, since
  * the holdout's only purpose was the judging and its ratings are the newest, the ones a served model most needs.
  *
- * Written as a run directory of split `none` (config.json, ids.json, weights.bin, history.jsonl, status.json,
- * metrics.json), so export, comparisons and warm starts read it like any run. Its metrics.json is the candidate's
+ * Written as a run directory of split `none` (config.json, ids.json, weights.bin, features.bin, history.jsonl,
+ * status.json, metrics.json), so export, comparisons and warm starts read it like any run. Its metrics.json is the candidate's
  * (the figures the gate judged: test.* are the candidate's on the holdout, which this model has seen) plus
  * `refitAll.ratings`, `refitAll.holdoutRatings` and `refitAll.epochs`.
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ArtifactError, UsageError } from '../../../shared/src/errors.ts';
 import { selectBackend } from '../model/backend.ts';
 import { loadSplitData, type DataSpec } from './data.ts';
+import { featureRows, writeFeatures } from './features-file.ts';
 import { refitModel } from './refit.ts';
 import {
   loadRun,
@@ -117,6 +119,10 @@ export async function refitOnEveryRating(
   });
   await writeIds(out, table.userIds, table.movieIds);
   await writeWeights(out, refit.weights);
+  await writeFeatures(
+    join(out, RUN_FILES.features),
+    featureRows(table, refit.rows, config.train.model.dim, refit.features),
+  );
   await writeHistory(out, refit.history);
   await mergeMetrics(out, {
     ...candidate.metrics,

@@ -19,6 +19,10 @@ export interface RefitResult {
   rates: number[];
   /** The refit's epochs (validation RMSE / MAE NaN: there are no validation rows). */
   history: EpochRecord[];
+  /** The learned side-feature rows after its last epoch (with `weights`). */
+  features?: { user?: Float32Array; movie?: Float32Array };
+  /** The rows it trained on: the training rows, then the validation rows. */
+  rows: Int32Array;
 }
 
 /**
@@ -84,6 +88,8 @@ export async function refitModel(
             : result.message,
       rates,
       history,
+      ...(done && result.checkpoint?.features ? { features: result.checkpoint.features } : {}),
+      rows: train,
     };
   } finally {
     progress.stop();

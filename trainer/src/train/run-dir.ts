@@ -10,6 +10,7 @@
  *   metrics.json     flat numeric keys: val.rmse, val.mae, test.rmse, test.mae, train.*, after a refit refit.epochs
  *                    and selected.test.* (other commands add keys; writes merge)
  *   checkpoint.bin   the last completed epoch's full training state, for --resume
+ *   features.bin     the learned side-feature rows of the model in weights.bin (features-file.ts), for warm starts
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,6 +42,7 @@ export const RUN_FILES = {
   status: 'status.json',
   metrics: 'metrics.json',
   checkpoint: 'checkpoint.bin',
+  features: 'features.bin',
 } as const;
 
 export { RUN_FORMAT, RUN_VERSION };

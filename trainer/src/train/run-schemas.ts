@@ -74,6 +74,7 @@ export const RunConfigSchema = z.looseObject({
     testPath: z.string().min(1).optional(),
     split: z.string(),
     seed: count,
+    valSince: count.optional(),
     load: z.looseObject({
       format: z.enum(RATING_FORMATS).optional(),
       columns: z.string().optional(),

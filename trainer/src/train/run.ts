@@ -3,6 +3,7 @@
  * pick the backend, load and split the data and tie them to the run, train with a checkpoint after every epoch,
  * refit on training + validation ratings, record metrics (choosing the two-stage plan), and write the final status.
  */
+import { join } from 'node:path';
 import { MarqueeError } from '../../../shared/src/errors.ts';
 import { median } from '../../../shared/src/kernels/stats.ts';
 import { describeBackend, selectBackend, type BackendChoice } from '../model/backend.ts';
@@ -17,9 +18,11 @@ import { clippedAccuracy, planMetrics } from './metrics.ts';
 import type { TrainOptions } from './options.ts';
 import { resolveImplicit } from './implicit.ts';
 import { progressHooks } from './progress.ts';
+import { featureRows, writeFeatures } from './features-file.ts';
 import { refitModel, type RefitResult } from './refit.ts';
 import {
   mergeMetrics,
+  RUN_FILES,
   writeHistory,
   writeStatus,
   writeWeights,
@@ -85,7 +88,8 @@ async function loadData(config: RunConfig, log: NodeJS.WriteStream): Promise<Run
   const data = await loadSplitData(config.data);
   for (const w of data.warnings) log.write(`warning: ${w}\n`);
   const { table, split } = data;
-  return { table, split, fit: carveValidation(data, config.train.valFraction, config.train.seed) };
+  const { valFraction, seed } = config.train;
+  return { table, split, fit: carveValidation(data, valFraction, seed, config.data.valSince) };
 }
 
 /** Ctrl-C handling for the run: the first stops after the current batch, the second exits at once. */
@@ -155,7 +159,13 @@ async function fit(
           progress.onEpochEnd(record, checkpoint.bestEpoch === record.epoch);
           // The checkpoint first: it alone is enough to resume; the other files are views of it.
           await writeCheckpoint(dir, checkpoint);
-          if (checkpoint.bestEpoch === record.epoch) await writeWeights(dir, checkpoint.best);
+          if (checkpoint.bestEpoch === record.epoch) {
+            await writeWeights(dir, checkpoint.best);
+            await writeFeatures(
+              join(dir, RUN_FILES.features),
+              featureRows(data.table, data.fit.train, options.model.dim, checkpoint.features),
+            );
+          }
           await writeHistory(dir, checkpoint.history);
           await writeStatus(dir, {
             state: 'running',
@@ -230,6 +240,10 @@ async function refitIfAsked(
     }
     if (refit.weights !== undefined) {
       await writeWeights(dir, refit.weights);
+      await writeFeatures(
+        join(dir, RUN_FILES.features),
+        featureRows(data.table, refit.rows, options.model.dim, refit.features),
+      );
       rates.push(...refit.rates);
     } else if (refit.stop === 'diverged') {
       // Deterministic: resuming would diverge again, so the run ends here with the validation-selected model.

@@ -4,6 +4,7 @@ import { selectBackend } from '../model/backend.ts';
 import { predictTf } from '../model/infer.ts';
 import { preferenceMovieTable, type ModelWeights } from '../model/weights.ts';
 import { plantedTable } from '../../../tools/training-data.ts';
+import { featureRows } from './features-file.ts';
 import { trainModel, type TrainData } from './loop.ts';
 import { resolveTrainOptions, type TrainOptionsInput } from './options.ts';
 import { initShapeProblem, knownRows, type InitModel } from './warm-start.ts';
@@ -86,8 +87,17 @@ let init: InitModel;
 
 beforeAll(async () => {
   await selectBackend('wasm');
-  stable = (await trainModel(rowsOf(old), resolveTrainOptions(OPTIONS))).checkpoint!.best;
-  init = { from: 'last-night', weights: stable, userIds: old.userIds, movieIds: old.movieIds };
+  const data = rowsOf(old);
+  const trained = (await trainModel(data, resolveTrainOptions(OPTIONS))).checkpoint!;
+  stable = trained.best;
+  init = {
+    from: 'last-night',
+    weights: stable,
+    userIds: old.userIds,
+    movieIds: old.movieIds,
+    // The learned "active" year rows, as features.bin keeps them.
+    features: featureRows(old, data.train, 8, trained.features),
+  };
 });
 
 describe('warm start', () => {
@@ -124,6 +134,21 @@ describe('warm start', () => {
       expect(warm.best.pref!.movieBias[m]).toBeCloseTo(stable.pref!.movieBias[o]!, 4);
     }
     expect(warm.best.mu).toBeCloseTo(stable.mu, 5);
+    // The feature rows start as the stable's (by name), the free rows holding the rest of each embedding.
+    const saved = init.features!.user!;
+    expect(saved.names.length).toBeGreaterThan(0);
+    const now = featureRows(table, data.train, 8, warm.features).user!;
+    let same = 0;
+    now.names.forEach((name, i) => {
+      const j = saved.names.indexOf(name);
+      if (j < 0) return;
+      same++;
+      for (let k = 0; k < now.dim; k++) {
+        expect(now.table[i * now.dim + k]).toBeCloseTo(saved.table[j * saved.dim + k]!, 5);
+      }
+    });
+    expect(same).toBeGreaterThan(0);
+    expect(Array.from(saved.table).some((x) => Math.abs(x) > 1e-3)).toBe(true);
 
     // New users and movies: the rows a model trained from scratch starts with (same seed), not the stable's.
     const row = (a: Float32Array, i: number) => Array.from(a.subarray(i * d, (i + 1) * d));

@@ -6,9 +6,12 @@
  * global bias, the MLP with its batch-norm statistics, the preference head's gate and history weight — are copied.
  * The optimiser state is not: Adam starts afresh.
  *
- * The earlier model's embeddings are the folded ones (side features and implicit part included; see loop.ts), so
- * they go into the free rows with the learned feature rows at zero; for known users the implicit part the run will
- * add is subtracted (cancelImplicitPart), so before any step the model predicts exactly what the earlier one did.
+ * The earlier model's embeddings are the folded ones (side features and implicit part included; see loop.ts). The
+ * run's feature rows take the learned values saved beside them (features.bin, by feature name) and each known row's
+ * feature part is taken out of its free row (splitOffFeatures); the implicit part the run will add is subtracted
+ * too (cancelImplicitPart). So before any step the model predicts exactly what the earlier one did, with the same
+ * split between free and shared parts (without features.bin the free rows hold everything and the shared rows start
+ * at zero: the same predictions, but the first epochs relearn the shared rows on top of what the free rows hold).
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,6 +19,8 @@ import { ArtifactError, UsageError } from '../../../shared/src/errors.ts';
 import { parseWithSchema } from '../../../shared/src/schemas/parse.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { DenseWeights, ModelWeights } from '../model/weights.ts';
+import { addFeatureRow, type FeatureSide } from './features.ts';
+import { readFeatures, type FeatureRows, type ModelFeatures } from './features-file.ts';
 import { readJson, readWeights, RUN_FILES } from './run-dir.ts';
 import { RunIdsSchema } from './run-schemas.ts';
 
@@ -24,6 +29,8 @@ export interface InitModel {
   /** The --init-from path as given. */
   from: string;
   weights: ModelWeights;
+  /** Its learned side-feature rows (features.bin), when it has them. */
+  features?: ModelFeatures;
   /** Dense index → external id, of the init model. */
   userIds: Int32Array;
   movieIds: Int32Array;
@@ -34,8 +41,9 @@ export interface WarmStartRows {
   /** Users and movies of the run that start from the init model's rows. */
   users: number;
   movies: number;
-  /** [numUsers] 1 where the user's row was copied. */
+  /** [numUsers] / [numMovies] 1 where the row was copied. */
   userKnown: Uint8Array;
+  movieKnown: Uint8Array;
   /** Set when the init model has no preference head but the run trains one: the head starts fresh. */
   freshPreference: boolean;
 }
@@ -66,6 +74,7 @@ export async function readInitModel(from: string): Promise<InitModel> {
     );
   }
   const weights = await readWeights(weightsPath);
+  const features = await readFeatures(join(dirname(weightsPath), RUN_FILES.features));
   const ids = parseWithSchema(RunIdsSchema, idsPath, await readJson(idsPath));
   if (ids.userIds.length !== weights.numUsers || ids.movieIds.length !== weights.numMovies) {
     throw new ArtifactError(
@@ -74,7 +83,13 @@ export async function readInitModel(from: string): Promise<InitModel> {
         `${ids.userIds.length} and ${ids.movieIds.length})`,
     );
   }
-  return { from, weights, userIds: Int32Array.from(ids.userIds), movieIds: Int32Array.from(ids.movieIds) };
+  return {
+    from,
+    weights,
+    userIds: Int32Array.from(ids.userIds),
+    movieIds: Int32Array.from(ids.movieIds),
+    ...(features === undefined ? {} : { features }),
+  };
 }
 
 const shape = (arch: string, dim: number, hidden: readonly number[], batchNorm: boolean) =>
@@ -196,6 +211,7 @@ export function applyWarmStart(
     users: userKnown.reduce((a, b) => a + b, 0),
     movies: knownMovies,
     userKnown,
+    movieKnown: Uint8Array.from(movies, (src) => (src >= 0 ? 1 : 0)),
     freshPreference: pref !== undefined && from.pref === undefined,
   };
 }
@@ -214,5 +230,36 @@ export function cancelImplicitPart(
     if (userKnown[u] === 0) continue;
     for (let k = 0; k < d; k++)
       weights.userEmb[u * d + k] = weights.userEmb[u * d + k]! - offsets[u * d + k]!;
+  }
+}
+
+/**
+ * Gives the run's feature rows (`side`, freshly zero) the init model's learned values, by feature name, and takes
+ * each known entity's feature part out of its free row in `emb` (the side's embedding table), in place: its whole
+ * embedding stays the init model's, now split between free and feature parts as that model had it. Features the
+ * init model lacks stay at zero; entities it does not know keep their fresh free rows and gain the learned feature
+ * parts (what a new user or movie has in common with others). Without saved rows (no features.bin) the features
+ * start at zero, as in a fresh run.
+ */
+export function splitOffFeatures(
+  emb: Float32Array,
+  side: FeatureSide | undefined,
+  saved: FeatureRows | undefined,
+  known: Uint8Array,
+): void {
+  if (side === undefined || saved === undefined || saved.dim !== side.dim) return;
+  const rowOf = new Map<string, number>();
+  saved.names.forEach((name, i) => rowOf.set(name, i));
+  side.names.forEach((name, i) => {
+    const r = rowOf.get(name);
+    if (r !== undefined)
+      side.table.set(saved.table.subarray(r * saved.dim, (r + 1) * saved.dim), i * side.dim);
+  });
+  const part = new Float32Array(side.dim);
+  for (let e = 0; e < side.count; e++) {
+    if (known[e] === 0) continue;
+    part.fill(0);
+    addFeatureRow(side, e, part, 0);
+    for (let k = 0; k < side.dim; k++) emb[e * side.stride + k] = emb[e * side.stride + k]! - part[k]!;
   }
 }

@@ -60,28 +60,35 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_UNIX = 4294967295;
 
-/** Parses a cut-off: unix seconds, YYYY-MM-DD (UTC) or an ISO date-time with a zone. Returns unix seconds. */
-function parseCutoff(arg: string, text: string): number {
+/**
+ * Unix seconds of a time given as unix seconds, YYYY-MM-DD (UTC midnight) or an ISO date-time with Z or an offset.
+ * @returns the seconds, or what is wrong with `arg`
+ */
+export function parseInstant(arg: string): { seconds: number } | { problem: string } {
   const expected =
-    'temporal:DATE with DATE as YYYY-MM-DD, an ISO date-time with Z or an offset ' +
-    `(e.g. 2015-01-01T12:00:00Z), or unix seconds from 0 to ${MAX_UNIX}`;
+    'YYYY-MM-DD, an ISO date-time with Z or an offset (e.g. 2015-01-01T12:00:00Z), or unix seconds from 0 to ' +
+    String(MAX_UNIX);
   if (/^\d+$/.test(arg)) {
     const s = Number(arg);
-    if (s > MAX_UNIX) fail(expected, text);
-    return s;
+    return s > MAX_UNIX ? { problem: expected } : { seconds: s };
   }
-  if (!DATE_ONLY.test(arg) && !DATE_TIME.test(arg)) fail(expected, text);
+  if (!DATE_ONLY.test(arg) && !DATE_TIME.test(arg)) return { problem: expected };
   // Date.parse rolls impossible calendar dates over (2015-02-30 → March 2): check the date part on its own.
   const [y, m, d] = arg.slice(0, 10).split('-').map(Number) as [number, number, number];
   const check = new Date(Date.UTC(y, m - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
-    fail(`${expected}; "${arg.slice(0, 10)}" is not a calendar date`, text);
+    return { problem: `${expected}; "${arg.slice(0, 10)}" is not a calendar date` };
   }
   const ms = Date.parse(arg);
-  if (!Number.isFinite(ms)) fail(expected, text);
   const s = Math.floor(ms / 1000);
-  if (s < 0 || s > MAX_UNIX) fail(expected, text);
-  return s;
+  return Number.isFinite(ms) && s >= 0 && s <= MAX_UNIX ? { seconds: s } : { problem: expected };
+}
+
+/** Parses a cut-off (see parseInstant). Returns unix seconds. */
+function parseCutoff(arg: string, text: string): number {
+  const t = parseInstant(arg);
+  if ('problem' in t) fail(`temporal:DATE with DATE as ${t.problem}`, text);
+  return t.seconds;
 }
 
 /**
