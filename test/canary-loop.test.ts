@@ -541,7 +541,8 @@ describe('marquee pipeline on the events the Worker wrote', () => {
     expect(result.code).toBe(3);
     expect(result.record).toMatchObject({
       decision: 'refused',
-      metrics: { stable: { compared: true, version: published } },
+      // The stable was trained on every rating and no rating arrived since: not compared, and said so.
+      metrics: { stable: { compared: false, version: published } },
     });
     expect(result.record.reasons.join(' ')).toMatch(/RMSE \d\.\d{4} does not beat mf/);
     expect(result.record.version).toBeUndefined();
