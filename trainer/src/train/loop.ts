@@ -241,21 +241,17 @@ export async function trainModel(
     restoreFeatures(step.userFeatures?.table, resume.features?.user, 'user');
     restoreFeatures(step.movieFeatures?.table, resume.features?.movie, 'movie');
   }
+  /** The implicit offsets (into `offsets`), from the movies' whole embeddings (side features folded in). */
+  const refreshOffsets = (into: Float32Array, scratch: Float32Array): void => {
+    const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, scratch);
+    implicitOffsets({ ...weights, movieEmb }, table.users, table.movies, train, counts.users, alpha, into);
+  };
   if (warm && data.init) {
     splitOffFeatures(weights.userEmb, step.userFeatures, data.init.features?.user, warm.userKnown);
     splitOffFeatures(weights.movieEmb, step.movieFeatures, data.init.features?.movie, warm.movieKnown);
     if (offsets) {
-      // The offsets the first epoch will add, from the movies' whole embeddings (their feature parts included).
-      const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, new Float32Array(numMovies * dim));
-      implicitOffsets(
-        { ...weights, movieEmb },
-        table.users,
-        table.movies,
-        train,
-        counts.users,
-        alpha,
-        offsets,
-      );
+      // The offsets the first epoch will add, so the warm rows can be stored without them.
+      refreshOffsets(offsets, new Float32Array(numMovies * dim));
       cancelImplicitPart(weights, warm.userKnown, offsets);
     }
   }
@@ -284,16 +280,7 @@ export async function trainModel(
       const negativeRng = modelRng(options.seed, 'negatives', epoch);
       if (offsets) {
         // What a user watched is represented by the movies' whole embeddings (side features included).
-        const movieEmb = foldFeatures(step.movieFeatures, weights.movieEmb, effectiveMovies);
-        implicitOffsets(
-          { ...weights, movieEmb },
-          table.users,
-          table.movies,
-          train,
-          counts.users,
-          alpha,
-          offsets,
-        );
+        refreshOffsets(offsets, effectiveMovies);
         step.userOffset = offsets;
       }
       if (weights.pref && options.prefWeight > 0) {
