@@ -59,6 +59,10 @@ async function channels(): Promise<{ stable: string; canary: { version: string; 
   return JSON.parse(await readFile(join(storeDir, 'channels.json'), 'utf8'));
 }
 
+/** `count` consecutive user ids from `first`. */
+const usersFrom = (first: number, count: number): number[] =>
+  Array.from({ length: count }, (_, i) => first + i);
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'marquee-pipeline-'));
   data = join(root, 'data');
@@ -362,11 +366,7 @@ describe('marquee pipeline', () => {
 
     // 40 users rate 3 movies each after the stable was trained: their newest ratings, 2 in the holdout (last:2),
     // 1 on the training side, where the warm candidate validates.
-    await putRatings(
-      60,
-      Array.from({ length: 40 }, (_, i) => 101 + i),
-      3,
-    );
+    await putRatings(60, usersFrom(101, 40), 3);
     // Whether this tiny model passes on 40 ratings is not the point here: either way it is judged on them alone.
     const warm = await run('--train-flags', TINY);
     expect([0, 3], warm.err).toContain(warm.code);
@@ -390,11 +390,7 @@ describe('marquee pipeline', () => {
     expect(rec.train.result).toMatchObject({ epochs: 3, seconds: expect.any(Number) });
 
     // Another model shape: the stable's weights cannot start it, so it starts cold and says why.
-    await putRatings(
-      30,
-      Array.from({ length: 10 }, (_, i) => 201 + i),
-      3,
-    );
+    await putRatings(30, usersFrom(201, 10), 3);
     const other = await run('--train-flags', '--epochs 3 --dim 8 --hidden 16', '--replace-canary');
     expect([0, 3], other.err).toContain(other.code);
     const cold = (await warmRecords()).at(-1)!;
@@ -412,11 +408,7 @@ describe('marquee pipeline', () => {
     eventsDir = join(root, 'events-warm-2');
     expect((await run('--train-flags', TINY)).code).toBe(0);
     const stable2 = (await warmRecords())[0]!.version as string;
-    await putRatings(
-      20,
-      Array.from({ length: 10 }, (_, i) => 221 + i),
-      1,
-    );
+    await putRatings(20, usersFrom(221, 10), 1);
     const none = await run('--train-flags', TINY);
     expect([0, 3], none.err).toContain(none.code);
     expect((await warmRecords()).at(-1)?.train).toMatchObject({
