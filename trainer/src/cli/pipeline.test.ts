@@ -22,6 +22,11 @@ let storeDir = '';
 let store = '';
 let events = '';
 
+// The gate's logic is under test here, not model quality: baselines and margins a tiny model clears.
+const GATE = [
+  ...['--gate-rmse-baseline', 'global-mean', '--gate-ranking-baseline', 'global-mean'],
+  ...['--rmse-tolerance', '0.05', '--ndcg-tolerance', '0.2'],
+];
 const pipeline = (...extra: string[]) =>
   runCli([
     'pipeline',
@@ -33,15 +38,7 @@ const pipeline = (...extra: string[]) =>
     join(root, 'runs'),
     '--train-flags',
     TINY,
-    // The gate's logic is under test here, not model quality: baselines and margins a tiny model clears.
-    '--gate-rmse-baseline',
-    'global-mean',
-    '--gate-ranking-baseline',
-    'global-mean',
-    '--rmse-tolerance',
-    '0.05',
-    '--ndcg-tolerance',
-    '0.2',
+    ...GATE,
     ...extra,
   ]);
 
@@ -304,14 +301,7 @@ describe('marquee pipeline', () => {
         pathToFileURL(eventsDir).href,
         '--workdir',
         join(root, 'runs-w'),
-        '--gate-rmse-baseline',
-        'global-mean',
-        '--gate-ranking-baseline',
-        'global-mean',
-        '--rmse-tolerance',
-        '0.05',
-        '--ndcg-tolerance',
-        '0.2',
+        ...GATE,
         '--warm-start',
         ...extra,
       ]);
