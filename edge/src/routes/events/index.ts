@@ -25,8 +25,10 @@ import { onScale } from './rating-scale.ts';
 
 export const eventsRoute = new Hono<AppEnv>().post(
   '/v1/events',
-  requireKey('EVENTS_KEY', 'marquee-events'),
+  // The body is read (within its limit) before the key is checked: a 401 that left it unread let workerd close
+  // the connection under a client about to reuse it ("other side closed" on the client's next request).
   limitBody(MAX_EVENTS_BODY_BYTES),
+  requireKey('EVENTS_KEY', 'marquee-events'),
   requireJson,
   validate('json', EventsBatchSchema),
   async (c) => {
