@@ -27,20 +27,11 @@ const GATE = [
   ...['--gate-rmse-baseline', 'global-mean', '--gate-ranking-baseline', 'global-mean'],
   ...['--rmse-tolerance', '0.05', '--ndcg-tolerance', '0.2'],
 ];
+/** `marquee pipeline` on the generated data, into the store `uri`, keeping runs in `workdir`. */
+const runPipeline = (uri: string, workdir: string, ...extra: string[]) =>
+  runCli(['pipeline', '--data', data, '--store', uri, '--workdir', workdir, ...extra]);
 const pipeline = (...extra: string[]) =>
-  runCli([
-    'pipeline',
-    '--data',
-    data,
-    '--store',
-    store,
-    '--workdir',
-    join(root, 'runs'),
-    '--train-flags',
-    TINY,
-    ...GATE,
-    ...extra,
-  ]);
+  runPipeline(store, join(root, 'runs'), '--train-flags', TINY, ...GATE, ...extra);
 
 async function records(): Promise<PipelineRecord[]> {
   const dir = join(storeDir, 'pipeline', 'runs');
@@ -162,19 +153,7 @@ describe('marquee pipeline', () => {
     const stable = (await channels()).stable;
     // In-process: main() itself returns the refusal's exit code (no process-exit hook).
     const crippled = () =>
-      runCli([
-        'pipeline',
-        '--data',
-        data,
-        '--store',
-        store,
-        '--events',
-        events,
-        '--workdir',
-        join(root, 'runs'),
-        '--train-flags',
-        CRIPPLED,
-      ]);
+      runPipeline(store, join(root, 'runs'), '--events', events, '--train-flags', CRIPPLED);
     const refused = await crippled();
     expect(refused.code, refused.err).toBe(3);
     expect(refused.out).toMatch(/RMSE \d\.\d{4} does not beat mf \d\.\d{4}/);
@@ -230,18 +209,7 @@ describe('marquee pipeline', () => {
     const dir = join(root, 'interrupted');
     const uri = pathToFileURL(dir).href;
     // --no-refit-all: the judged candidate itself is served.
-    const run = (...extra: string[]) =>
-      runCli([
-        'pipeline',
-        '--data',
-        data,
-        '--store',
-        uri,
-        '--workdir',
-        join(root, 'runs-i'),
-        '--no-refit-all',
-        ...extra,
-      ]);
+    const run = (...extra: string[]) => runPipeline(uri, join(root, 'runs-i'), '--no-refit-all', ...extra);
     const first = await run(
       '--train-flags',
       TINY,
@@ -291,20 +259,12 @@ describe('marquee pipeline', () => {
     let dir = join(root, 'warm');
     let eventsDir = join(root, 'events-warm');
     const run = (...extra: string[]) =>
-      runCli([
-        'pipeline',
-        '--data',
-        data,
-        '--store',
+      runPipeline(
         pathToFileURL(dir).href,
-        '--events',
-        pathToFileURL(eventsDir).href,
-        '--workdir',
         join(root, 'runs-w'),
-        ...GATE,
-        '--warm-start',
+        ...['--events', pathToFileURL(eventsDir).href, ...GATE, '--warm-start'],
         ...extra,
-      ]);
+      );
     // Ratings of movies the users had not rated (new pairs), the most popular first.
     const rated = new Set<string>();
     const popularity = new Map<number, number>();
